@@ -1,0 +1,54 @@
+package org.capvirt.cli;
+
+import java.io.PrintWriter;
+import org.capvirt.CapvirtException;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.InvalidDefinitionException;
+import org.capvirt.RuntimeFailureException;
+import picocli.CommandLine;
+
+/**
+ * The one place failures become exit codes: 0 ok, 2 usage, 65 bad definition, 74 I/O, 1 runtime
+ * failure. One line on stderr (every problem line for a bad definition); the stack with --debug.
+ */
+final class ExitCodes {
+  static final int OK = 0;
+  static final int FAILURE = 1;
+  static final int USAGE = 2;
+  static final int DATA_ERR = 65;
+  static final int IO_ERR = 74;
+
+  private ExitCodes() {}
+
+  static int execute(CommandLine cl, String... args) {
+    boolean debug = java.util.Arrays.asList(args).contains("--debug");
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          Throwable e = ex;
+          if (e instanceof CapvirtException ce) {
+            err.println("capvirt: " + ce.getMessage().replace("\n", "\ncapvirt: "));
+          } else {
+            err.println("capvirt: internal error: " + e);
+          }
+          if (debug) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return codeOf(e);
+        });
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    return cl.execute(args.length == 0 ? new String[] {"--help"} : args);
+  }
+
+  static int codeOf(Throwable e) {
+    return switch (e) {
+      case InvalidDefinitionException x -> DATA_ERR;
+      case CapvirtIoException x -> IO_ERR;
+      case RuntimeFailureException x -> FAILURE;
+      case CapvirtException x -> FAILURE;
+      case CommandLine.ParameterException x -> USAGE;
+      default -> FAILURE;
+    };
+  }
+}

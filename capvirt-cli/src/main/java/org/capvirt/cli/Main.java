@@ -1,0 +1,41 @@
+package org.capvirt.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code capvirt} command: verbs named as virsh names them, plus the policy tools. */
+@Command(
+    name = "capvirt",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Run libvirt LXC domains on runc/crun under an explicit capability policy.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    return ExitCodes.execute(new CommandLine(new Main()), args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing verb (see capvirt --help)");
+  }
+
+  /** Reports the version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"capvirt " + (v == null ? "0.1.0-dev" : v)};
+    }
+  }
+}

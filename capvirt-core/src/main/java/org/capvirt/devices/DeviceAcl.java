@@ -1,0 +1,153 @@
+package org.capvirt.devices;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.capvirt.InvalidDefinitionException;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.Capability;
+import org.capvirt.model.ClockDef;
+import org.capvirt.model.DiskDef;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.FilesystemDef;
+import org.capvirt.model.HostdevDef;
+import org.capvirt.model.Location;
+import org.capvirt.model.Problem;
+import org.capvirt.model.SourceMap;
+
+/**
+ * The container's device cgroup allow list, after an implicit deny-all: libvirt LXC's fixed list,
+ * the devices the definition grants, and — the seed's rule — {@code b *:* m} and {@code c *:* m}
+ * exactly when CAP_MKNOD is in the resolved bounding set (creating nodes, never reading or writing
+ * them).
+ */
+public final class DeviceAcl {
+  private DeviceAcl() {}
+
+  static final Capability MKNOD = Capability.byName("mknod").orElseThrow();
+
+  /** libvirt LXC's fixed list: null, zero, full, random, urandom, tty, ptmx, fuse. */
+  public static final List<DeviceRule> FIXED =
+      List.of(
+          DeviceRule.chr(1, 3, "rwm"),
+          DeviceRule.chr(1, 5, "rwm"),
+          DeviceRule.chr(1, 7, "rwm"),
+          DeviceRule.chr(1, 8, "rwm"),
+          DeviceRule.chr(1, 9, "rwm"),
+          DeviceRule.chr(5, 0, "rwm"),
+          DeviceRule.chr(5, 2, "rwm"),
+          DeviceRule.chr(10, 229, "rwm"));
+
+  /** Unix98 pty slaves. */
+  public static final DeviceRule PTS = DeviceRule.chr(136, DeviceRule.ANY, "rwm");
+
+  /** The mknod-only wildcards granted with CAP_MKNOD. */
+  public static final List<DeviceRule> MKNOD_ONLY =
+      List.of(
+          new DeviceRule('b', DeviceRule.ANY, DeviceRule.ANY, "m"),
+          new DeviceRule('c', DeviceRule.ANY, DeviceRule.ANY, "m"));
+
+  /**
+   * The allow rules in the order they are applied. {@code bounding} is the resolved bounding set;
+   * {@code nodes} finds host device numbers. A device path the definition names that is not a
+   * device node on this host is an error; a timer whose node is missing is skipped, as libvirt
+   * does.
+   */
+  public static List<DeviceRule> resolve(
+      DomainDef def, SourceMap where, CapSet bounding, DeviceLookup nodes)
+      throws InvalidDefinitionException {
+    List<DeviceRule> rules = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
+    if (bounding.contains(MKNOD)) {
+      rules.addAll(MKNOD_ONLY);
+    }
+    rules.addAll(FIXED);
+    List<DiskDef> disks = def.devices().disks();
+    for (int i = 0; i < disks.size(); i++) {
+      DiskDef d = disks.get(i);
+      if (d.type().equals("block")) {
+        path(
+            rules,
+            problems,
+            nodes,
+            d.sourcePath(),
+            d.readonly() ? "rm" : "rwm",
+            'b',
+            where.atOrFile(indexed("/domain/devices/disk", i)));
+      }
+    }
+    List<FilesystemDef> fss = def.devices().filesystems();
+    for (int i = 0; i < fss.size(); i++) {
+      if (fss.get(i).source() instanceof FilesystemDef.BlockSource b) {
+        path(
+            rules,
+            problems,
+            nodes,
+            b.dev(),
+            fss.get(i).readonly() ? "r" : "rw",
+            'b',
+            where.atOrFile(indexed("/domain/devices/filesystem", i)));
+      }
+    }
+    List<HostdevDef> hostdevs = def.devices().hostdevs();
+    for (int i = 0; i < hostdevs.size(); i++) {
+      Location at = where.atOrFile(indexed("/domain/devices/hostdev", i));
+      switch (hostdevs.get(i)) {
+        case HostdevDef.Storage s -> path(rules, problems, nodes, s.block(), "rwm", 'b', at);
+        case HostdevDef.Misc m -> path(rules, problems, nodes, m.chardev(), "rwm", 'c', at);
+        case HostdevDef.Net n -> {}
+        case HostdevDef.Usb u -> {}
+      }
+    }
+    rules.add(PTS);
+    for (ClockDef.Timer t : def.clock().map(ClockDef::timers).orElse(List.of())) {
+      if (t.present().orElse(true)) {
+        Optional<String> node =
+            switch (t.name()) {
+              case "rtc" -> Optional.of("/dev/rtc0");
+              case "hpet" -> Optional.of("/dev/hpet");
+              default -> Optional.empty();
+            };
+        node.flatMap(nodes::lookup)
+            .ifPresent(n -> rules.add(new DeviceRule(n.type(), n.major(), n.minor(), "r")));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidDefinitionException(problems);
+    }
+    return List.copyOf(rules);
+  }
+
+  private static void path(
+      List<DeviceRule> rules,
+      List<Problem> problems,
+      DeviceLookup nodes,
+      String path,
+      String access,
+      char expected,
+      Location at) {
+    Optional<DeviceNode> n = nodes.lookup(path);
+    if (n.isEmpty()) {
+      problems.add(new Problem(at, path + " is not a device node on this host"));
+      return;
+    }
+    if (n.get().type() != expected) {
+      problems.add(
+          new Problem(
+              at,
+              path
+                  + " is a "
+                  + (n.get().type() == 'b' ? "block" : "character")
+                  + " device, expected a "
+                  + (expected == 'b' ? "block" : "character")
+                  + " device"));
+      return;
+    }
+    rules.add(new DeviceRule(n.get().type(), n.get().major(), n.get().minor(), access));
+  }
+
+  /** The element path of the {@code i}-th (0-based) element, per {@link SourceMap}'s convention. */
+  public static String indexed(String path, int i) {
+    return i == 0 ? path : path + "[" + (i + 1) + "]";
+  }
+}

@@ -1,0 +1,62 @@
+package org.capvirt.devices;
+
+/**
+ * One device-cgroup allow rule, printed in {@code devices.list} syntax ({@code c 1:3 rwm}, {@code b
+ * *:* m}). {@link #ANY} stands for {@code *}.
+ */
+public record DeviceRule(char type, int major, int minor, String access) {
+  /** The wildcard major or minor. */
+  public static final int ANY = -1;
+
+  public DeviceRule {
+    if (type != 'a' && type != 'b' && type != 'c') {
+      throw new IllegalArgumentException("device type must be a, b or c: '" + type + "'");
+    }
+    if (major < ANY || minor < ANY) {
+      throw new IllegalArgumentException("bad device numbers " + major + ":" + minor);
+    }
+    if (access.isEmpty() || !access.matches("r?w?m?")) {
+      throw new IllegalArgumentException("access must be a subsequence of rwm: '" + access + "'");
+    }
+  }
+
+  /** A character-device rule. */
+  public static DeviceRule chr(int major, int minor, String access) {
+    return new DeviceRule('c', major, minor, access);
+  }
+
+  /** A block-device rule. */
+  public static DeviceRule blk(int major, int minor, String access) {
+    return new DeviceRule('b', major, minor, access);
+  }
+
+  /** Parses one {@code devices.list} line. */
+  public static DeviceRule parse(String line) {
+    String[] p = line.strip().split("\\s+");
+    if (p.length != 3 || p[0].length() != 1) {
+      throw new IllegalArgumentException("not a devices.list line: '" + line + "'");
+    }
+    String[] mm = p[1].split(":", -1);
+    if (mm.length != 2) {
+      throw new IllegalArgumentException("not a devices.list line: '" + line + "'");
+    }
+    try {
+      return new DeviceRule(p[0].charAt(0), num(mm[0]), num(mm[1]), p[2]);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a devices.list line: '" + line + "'", e);
+    }
+  }
+
+  private static int num(String s) {
+    return s.equals("*") ? ANY : Integer.parseInt(s);
+  }
+
+  private static String num(int n) {
+    return n == ANY ? "*" : Integer.toString(n);
+  }
+
+  @Override
+  public String toString() {
+    return type + " " + num(major) + ":" + num(minor) + " " + access;
+  }
+}

@@ -1,0 +1,29 @@
+# Sourced by ./capvirt, ./run-tests and .ci/run: finds a JDK >= 21 and an OCI runtime.
+
+# capvirt_find_jdk: prints a JAVA_HOME whose java is version 21 or newer.
+capvirt_find_jdk() {
+  local c v
+  for c in "${CAPVIRT_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 \
+           $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV) \
+           "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
+    [ -n "$c" ] && [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
+      echo "${c%/}"
+      return 0
+    fi
+  done
+  echo "capvirt: no JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm); install one, e.g. apt-get install openjdk-21-jdk" >&2
+  return 1
+}
+
+# capvirt_ensure_runtime: installs runc from the distribution when no OCI runtime is present.
+capvirt_ensure_runtime() {
+  command -v runc >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "capvirt: runc is missing and only root can install it (apt-get install runc)" >&2
+    return 1
+  fi
+  echo "capvirt: installing runc (apt-get install runc)" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq runc; } >&2
+}
