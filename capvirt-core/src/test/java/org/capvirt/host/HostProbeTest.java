@@ -152,7 +152,6 @@ class HostProbeTest {
     HostFacts f = HostProbe.system().read();
     assertThat(f.capLastCap()).isBetween(30, 63);
     assertThat(f.kernelCaps().containsAll(f.bounding())).isTrue();
-    assertThat(f.kernelRelease())
-        .isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip());
+    assertThat(f.kernelRelease()).isEqualTo(System.getProperty("os.version"));
   }
 }
