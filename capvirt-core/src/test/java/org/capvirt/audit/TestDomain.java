@@ -4,32 +4,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.capvirt.model.CapabilitiesFeature;
-import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
-import org.capvirt.model.Devices;
-import org.capvirt.model.DomainDef;
-import org.capvirt.model.FeatureState;
-import org.capvirt.model.Features;
-import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostdevDef;
-import org.capvirt.model.IdMap;
 import org.capvirt.model.Location;
-import org.capvirt.model.OsDef;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.SourceMap;
+import org.capvirt.testing.Domains;
 
-/** Builds definitions in code for audit tests; starts from a well-isolated container. */
+/**
+ * Builds definitions in code for audit tests. Starts from a well-isolated container (policy deny,
+ * an idmap, a private network, its own root filesystem); each method takes one of those away or
+ * adds something, and {@link #at} records where a part was "written".
+ */
 final class TestDomain {
-  private Optional<CapsPolicy> policy = Optional.of(CapsPolicy.DENY);
-  private final Map<Capability, FeatureState> states = new HashMap<>();
+  private final Domains d = Domains.lxc();
+  private CapsPolicy policy = CapsPolicy.DENY;
+  private boolean capabilities = true;
   private boolean privnet = true;
   private boolean idmap = true;
   private boolean rootfs = true;
-  private Optional<String> inituser = Optional.empty();
-  private final List<FilesystemDef> extraFs = new ArrayList<>();
-  private final List<HostdevDef> hostdevs = new ArrayList<>();
+  private final List<Runnable> mounts = new ArrayList<>();
   private final Map<String, Location> where = new HashMap<>();
 
   static TestDomain isolated() {
@@ -38,26 +32,22 @@ final class TestDomain {
 
   /** No capabilities element at all. */
   TestDomain noCapabilities() {
-    policy = Optional.empty();
+    capabilities = false;
     return this;
   }
 
   TestDomain policy(CapsPolicy p) {
-    policy = Optional.of(p);
+    policy = p;
     return this;
   }
 
   TestDomain on(String... caps) {
-    for (String c : caps) {
-      states.put(Capability.byName(c).orElseThrow(), FeatureState.ON);
-    }
+    d.on(caps);
     return this;
   }
 
   TestDomain off(String... caps) {
-    for (String c : caps) {
-      states.put(Capability.byName(c).orElseThrow(), FeatureState.OFF);
-    }
+    d.off(caps);
     return this;
   }
 
@@ -77,24 +67,17 @@ final class TestDomain {
   }
 
   TestDomain inituser(String u) {
-    inituser = Optional.of(u);
+    d.inituser(u);
     return this;
   }
 
   TestDomain mount(String source, String target, boolean readonly) {
-    extraFs.add(
-        new FilesystemDef(
-            FilesystemDef.FsType.MOUNT,
-            FilesystemDef.AccessMode.PASSTHROUGH,
-            Optional.empty(),
-            new FilesystemDef.DirSource(source),
-            target,
-            readonly));
+    mounts.add(() -> d.mount(source, target, readonly));
     return this;
   }
 
-  TestDomain hostdev(HostdevDef d) {
-    hostdevs.add(d);
+  TestDomain hostdev(HostdevDef h) {
+    d.hostdev(h);
     return this;
   }
 
@@ -104,65 +87,27 @@ final class TestDomain {
     return this;
   }
 
+  /**
+   * The definition; the root filesystem comes first, so extra mounts are filesystem[2] onwards. A
+   * policy other than default counts as written (at line 9) unless {@link #at} placed it.
+   */
   ParsedDomain build() {
-    List<FilesystemDef> fss = new ArrayList<>();
     if (rootfs) {
-      fss.add(
-          new FilesystemDef(
-              FilesystemDef.FsType.MOUNT,
-              FilesystemDef.AccessMode.PASSTHROUGH,
-              Optional.empty(),
-              new FilesystemDef.DirSource("/srv/c1"),
-              "/",
-              false));
+      d.mount("/srv/c1", "/", false);
     }
-    fss.addAll(extraFs);
-    Map<String, Location> w = new HashMap<>(where);
-    if (policy.isPresent() && policy.get() != CapsPolicy.DEFAULT) {
-      w.putIfAbsent("/domain/features/capabilities/@policy", new Location("t.xml", 9, 5));
+    mounts.forEach(Runnable::run);
+    if (capabilities) {
+      d.policy(policy);
+      if (policy != CapsPolicy.DEFAULT) {
+        where.putIfAbsent("/domain/features/capabilities/@policy", new Location("t.xml", 9, 5));
+      }
     }
-    Optional<CapabilitiesFeature> caps = policy.map(p -> new CapabilitiesFeature(p, states));
-    DomainDef def =
-        new DomainDef(
-            "t",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            new OsDef(
-                "exe",
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("/sbin/init"),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                inituser,
-                Optional.empty(),
-                Optional.empty()),
-            idmap
-                ? Optional.of(
-                    new IdMap(
-                        List.of(new IdMap.Entry(0, 100000, 65536)),
-                        List.of(new IdMap.Entry(0, 100000, 65536))))
-                : Optional.empty(),
-            new Features(privnet, caps),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            new Devices(
-                Optional.empty(), List.of(), fss, List.of(), List.of(), List.of(), hostdevs),
-            List.of(),
-            Optional.empty());
-    return new ParsedDomain(def, new SourceMap("t.xml", w));
+    if (privnet) {
+      d.privnet();
+    }
+    if (idmap) {
+      d.idmap();
+    }
+    return new ParsedDomain(d.build(), new SourceMap("t.xml", where));
   }
 }

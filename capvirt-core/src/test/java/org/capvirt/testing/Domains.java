@@ -9,9 +9,9 @@ import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.ClockDef;
+import org.capvirt.model.Devices;
 import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
-import org.capvirt.model.Devices;
 import org.capvirt.model.FeatureState;
 import org.capvirt.model.Features;
 import org.capvirt.model.FilesystemDef;
@@ -26,6 +26,7 @@ public final class Domains {
   private final Map<Capability, FeatureState> states = new LinkedHashMap<>();
   private Optional<String> inituser = Optional.empty();
   private boolean idmap;
+  private boolean privnet;
   private final List<HostdevDef> hostdevs = new ArrayList<>();
   private final List<DiskDef> disks = new ArrayList<>();
   private final List<FilesystemDef> filesystems = new ArrayList<>();
@@ -84,6 +85,25 @@ public final class Domains {
 
   public Domains idmap() {
     idmap = true;
+    return this;
+  }
+
+  /** Writes {@code <privnet/>}: a private network namespace. */
+  public Domains privnet() {
+    privnet = true;
+    return this;
+  }
+
+  /** A host directory mounted at {@code target} ({@code <filesystem type='mount'>}). */
+  public Domains mount(String source, String target, boolean readonly) {
+    filesystems.add(
+        new FilesystemDef(
+            FilesystemDef.FsType.MOUNT,
+            FilesystemDef.AccessMode.PASSTHROUGH,
+            Optional.empty(),
+            new FilesystemDef.DirSource(source),
+            target,
+            readonly));
     return this;
   }
 
@@ -149,13 +169,7 @@ public final class Domains {
             : Optional.empty();
     Devices devices =
         new Devices(
-            Optional.empty(),
-            disks,
-            filesystems,
-            List.of(),
-            List.of(),
-            List.of(),
-            hostdevs);
+            Optional.empty(), disks, filesystems, List.of(), List.of(), List.of(), hostdevs);
     return new DomainDef(
         name,
         Optional.empty(),
@@ -172,7 +186,7 @@ public final class Domains {
         Optional.empty(),
         os,
         map,
-        new Features(false, caps),
+        new Features(privnet, caps),
         timers.isEmpty() ? Optional.empty() : Optional.of(new ClockDef("localtime", timers)),
         Optional.empty(),
         Optional.empty(),
