@@ -31,7 +31,7 @@ record CapRisk(Capability cap, Severity asHostRoot, Optional<Severity> inUserns,
               "sys_rawio",
               Severity.HIGH,
               null,
-              "raw hardware access: I/O ports (iopl, ioperm), /dev/mem where the device ACL lets"
+              "do raw hardware I/O: I/O ports (iopl, ioperm), /dev/mem where the device ACL lets"
                   + " it, SCSI pass-through"),
           risk(
               "dac_read_search",

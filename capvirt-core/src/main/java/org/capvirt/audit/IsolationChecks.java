@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.capvirt.model.Capability;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.Location;
+import org.capvirt.model.LxcNamespace;
 
 /** Findings about what the container shares with the host: users, root filesystem, network. */
 final class IsolationChecks {
@@ -22,7 +23,6 @@ final class IsolationChecks {
   static final Map<String, String> SENSITIVE =
       Map.ofEntries(
           Map.entry("/etc", "host configuration: users, sudoers, cron, systemd units"),
-          Map.entry("/root", "root's home: ssh keys, shell start-up files"),
           Map.entry("/boot", "the kernel and boot loader the host boots"),
           Map.entry("/dev", "the host's device nodes"),
           Map.entry("/proc", "the host's process and kernel settings"),
@@ -41,13 +41,15 @@ final class IsolationChecks {
       Map.of(
           "/var", "host state, spools and logs",
           "/var/lib", "the state of every host service",
-          "/home", "users' homes: ssh keys, shell start-up files");
+          "/home", "users' homes: ssh keys, shell start-up files",
+          "/root", "root's home: ssh keys, shell start-up files");
 
   static void check(Subject s, List<Finding> out) {
     noUserns(s, out);
     rootFilesystem(s, out);
     hostMounts(s, out);
     hostNetwork(s, out);
+    hostIpcUts(s, out);
   }
 
   /** No user namespace: root in the container is root on the host (the seed's argument). */
@@ -176,6 +178,37 @@ final class IsolationChecks {
                 + " connect to host services' abstract UNIX sockets",
             "add <privnet/> under <features> for a private network with only loopback, or an"
                 + " <interface> for a real one"));
+  }
+
+  static final String NS = "/domain/lxc:namespace/";
+
+  /** {@code <lxc:shareipc>} or {@code <lxc:shareuts>} joining the namespace of host PID 1. */
+  static void hostIpcUts(Subject s, List<Finding> out) {
+    Optional<LxcNamespace> ns = s.def().lxcNamespace();
+    if (ns.flatMap(LxcNamespace::shareipc).filter(IsolationChecks::isHostPid1).isPresent()) {
+      out.add(
+          new Finding(
+              "host-ipc",
+              Severity.MEDIUM,
+              s.at(NS + "lxc:shareipc"),
+              "<lxc:shareipc> joins the IPC namespace of host PID 1: the container reaches the"
+                  + " host's System V shared memory, semaphores and message queues",
+              "remove <lxc:shareipc> so the container gets its own IPC namespace"));
+    }
+    if (ns.flatMap(LxcNamespace::shareuts).filter(IsolationChecks::isHostPid1).isPresent()) {
+      out.add(
+          new Finding(
+              "host-uts",
+              Severity.LOW,
+              s.at(NS + "lxc:shareuts"),
+              "<lxc:shareuts> joins the UTS namespace of host PID 1: with sys_admin the container"
+                  + " can rename the host",
+              "remove <lxc:shareuts> so the container gets its own hostname"));
+    }
+  }
+
+  static boolean isHostPid1(LxcNamespace.Share share) {
+    return share.type().equals("pid") && share.value().equals("1");
   }
 
   /** What a sensitive host directory (or one below it) holds. */

@@ -48,7 +48,7 @@ record Subject(DomainDef def, SourceMap where, Optional<HostFacts> host, CapSet 
   boolean hostNetwork() {
     Optional<LxcNamespace.Share> share = def.lxcNamespace().flatMap(LxcNamespace::sharenet);
     if (share.isPresent()) {
-      return share.get().type().equals("pid") && share.get().value().equals("1");
+      return IsolationChecks.isHostPid1(share.get());
     }
     return !def.features().privnet()
         && def.devices().interfaces().isEmpty()
