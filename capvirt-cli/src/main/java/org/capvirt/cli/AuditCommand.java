@@ -1,5 +1,6 @@
 package org.capvirt.cli;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -72,7 +73,8 @@ final class AuditCommand implements Callable<Integer> {
     List<AuditReport.FileResult> results =
         files.parallelStream().map(f -> auditOne(f, facts, options)).toList();
     AuditReport report = new AuditReport(results, Optional.ofNullable(baseline));
-    PrintWriter out = spec.commandLine().getOut();
+    // picocli's writer flushes every line; thousands of findings want one buffer.
+    PrintWriter out = new PrintWriter(new BufferedWriter(spec.commandLine().getOut(), 1 << 16));
     if (json) {
       report.printJson(out);
     } else {

@@ -1,10 +1,8 @@
 package org.capvirt.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,6 +24,8 @@ final class AuditReport {
       return new FileResult(file, List.of(), false, Optional.of(error));
     }
   }
+
+  private static final JsonFactory JSON = new JsonFactory();
 
   private final List<FileResult> results;
   private final Optional<Baseline> baseline;
@@ -99,48 +99,61 @@ final class AuditReport {
     out.println(summary());
   }
 
+  /** Streams the report as JSON: baseline (when given), files with their findings, summary. */
   void printJson(PrintWriter out) {
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    ObjectNode root = mapper.createObjectNode();
-    baseline.ifPresent(
-        b -> {
-          ObjectNode bn = root.putObject("baseline");
-          bn.put("name", b.cliName());
-          ArrayNode caps = bn.putArray("capabilities");
-          b.caps().names().forEach(caps::add);
-        });
-    ArrayNode files = root.putArray("files");
-    for (FileResult r : results) {
-      ObjectNode fn = files.addObject();
-      fn.put("file", r.file());
-      fn.put("loads", r.loads());
-      r.error().ifPresent(e -> fn.put("error", e));
-      ArrayNode fs = fn.putArray("findings");
-      for (Finding f : r.findings()) {
-        ObjectNode n = fs.addObject();
-        n.put("id", f.id());
-        n.put("severity", f.severity().label());
-        n.put("location", f.location().toString());
-        n.put("line", f.location().line());
-        n.put("column", f.location().column());
-        n.put("message", f.message());
-        n.put("fix", f.fix());
+    try (JsonGenerator g =
+        JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+      g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      if (baseline.isPresent()) {
+        g.writeObjectFieldStart("baseline");
+        g.writeStringField("name", baseline.get().cliName());
+        g.writeArrayFieldStart("capabilities");
+        for (String n : baseline.get().caps().names()) {
+          g.writeString(n);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
       }
-    }
-    ObjectNode sum = root.putObject("summary");
-    sum.put("files", results.size());
-    sum.put("findings", counts.values().stream().mapToInt(Integer::intValue).sum());
-    for (Severity s : Severity.values()) {
-      sum.put(s.label(), counts.get(s));
-    }
-    sum.put("invalid", invalid());
-    sum.put("unreadable", unreadable());
-    sum.put("highest", highest().map(Severity::label).orElse("none"));
-    sum.put("exitCode", exitCode());
-    try {
-      out.println(mapper.writeValueAsString(root));
-    } catch (JsonProcessingException e) {
+      g.writeArrayFieldStart("files");
+      for (FileResult r : results) {
+        g.writeStartObject();
+        g.writeStringField("file", r.file());
+        g.writeBooleanField("loads", r.loads());
+        if (r.error().isPresent()) {
+          g.writeStringField("error", r.error().get());
+        }
+        g.writeArrayFieldStart("findings");
+        for (Finding f : r.findings()) {
+          g.writeStartObject();
+          g.writeStringField("id", f.id());
+          g.writeStringField("severity", f.severity().label());
+          g.writeStringField("location", f.location().toString());
+          g.writeNumberField("line", f.location().line());
+          g.writeNumberField("column", f.location().column());
+          g.writeStringField("message", f.message());
+          g.writeStringField("fix", f.fix());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeObjectFieldStart("summary");
+      g.writeNumberField("files", results.size());
+      g.writeNumberField("findings", counts.values().stream().mapToInt(Integer::intValue).sum());
+      for (Severity s : Severity.values()) {
+        g.writeNumberField(s.label(), counts.get(s));
+      }
+      g.writeNumberField("invalid", invalid());
+      g.writeNumberField("unreadable", unreadable());
+      g.writeStringField("highest", highest().map(Severity::label).orElse("none"));
+      g.writeNumberField("exitCode", exitCode());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
       throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
     }
+    out.println();
   }
 }
