@@ -20,6 +20,7 @@ final class CapabilityChecks {
 
   static void check(Subject s, List<Finding> out) {
     keptRisks(s, out);
+    sysBootWithoutContainedReboot(s, out);
     unnameableKept(s, out);
     uncataloguedKept(s, out);
     libvirtRejects(s, out);
@@ -66,6 +67,23 @@ final class CapabilityChecks {
               "keeps " + c.name() + " (" + why + "): it lets the container " + allows + "." + as,
               dropFix(s, c)));
     }
+  }
+
+  /** With host facts: sys_boot kept on a kernel that cannot confine reboot() to the container. */
+  static void sysBootWithoutContainedReboot(Subject s, List<Finding> out) {
+    if (s.host().isEmpty() || s.host().get().keepReboot() || !s.kept().contains(SYS_BOOT)) {
+      return;
+    }
+    out.add(
+        new Finding(
+            "keeps-sys_boot",
+            s.userns() ? Severity.LOW : Severity.HIGH,
+            s.capLocation(SYS_BOOT),
+            "keeps sys_boot on a kernel ("
+                + s.host().get().kernelRelease()
+                + ") that does not confine reboot() to the container's PID namespace: the"
+                + " container can reboot the host",
+            dropFix(s, SYS_BOOT)));
   }
 
   /** How to drop one capability, in the policy this definition uses. */

@@ -138,6 +138,27 @@ class AuditorTest {
   }
 
   @Test
+  void sysBootIsHighOnlyWhereRebootIsNotContained() {
+    HostFacts old = new HostFacts(36, CapSet.upTo(36), false, "3.2.0", HostFacts.CgroupLayout.V1);
+    Finding f =
+        only(
+            Auditor.audit(
+                TestDomain.isolated().noIdmap().on("sys_boot").build(),
+                Optional.of(old),
+                AuditOptions.NONE),
+            "keeps-sys_boot");
+    assertThat(f.severity()).isEqualTo(Severity.HIGH);
+    assertThat(f.message()).contains("3.2.0", "reboot the host");
+    assertThat(
+            Auditor.audit(
+                TestDomain.isolated().noIdmap().on("sys_boot").build(),
+                Optional.of(host(40)),
+                AuditOptions.NONE))
+        .extracting(Finding::id)
+        .containsExactly("no-userns");
+  }
+
+  @Test
   void capabilityTheHostLacksIsReportedNotThrown() {
     List<Finding> fs =
         Auditor.audit(

@@ -96,12 +96,18 @@ public final class Domains {
 
   /** A host directory mounted at {@code target} ({@code <filesystem type='mount'>}). */
   public Domains mount(String source, String target, boolean readonly) {
+    return filesystem(
+        FilesystemDef.FsType.MOUNT, new FilesystemDef.DirSource(source), target, readonly);
+  }
+
+  private Domains filesystem(
+      FilesystemDef.FsType type, FilesystemDef.FsSource source, String target, boolean readonly) {
     filesystems.add(
         new FilesystemDef(
-            FilesystemDef.FsType.MOUNT,
+            type,
             FilesystemDef.AccessMode.PASSTHROUGH,
             Optional.empty(),
-            new FilesystemDef.DirSource(source),
+            source,
             target,
             readonly));
     return this;
@@ -127,15 +133,8 @@ public final class Domains {
   }
 
   public Domains blockFilesystem(String dev, String target, boolean readonly) {
-    filesystems.add(
-        new FilesystemDef(
-            FilesystemDef.FsType.BLOCK,
-            FilesystemDef.AccessMode.PASSTHROUGH,
-            Optional.empty(),
-            new FilesystemDef.BlockSource(dev),
-            target,
-            readonly));
-    return this;
+    return filesystem(
+        FilesystemDef.FsType.BLOCK, new FilesystemDef.BlockSource(dev), target, readonly);
   }
 
   public Domains timer(String timerName, Optional<Boolean> present) {
