@@ -65,7 +65,8 @@ final class XmlReader {
     if (text.isBlank()) {
       throw fail(start, "file is empty; expected a <domain type='lxc'> definition");
     }
-    XmlReader reader = new XmlReader(file, text);
+    // XML reads CR LF and lone CR as LF; doing it first keeps parser offsets and ours in step.
+    XmlReader reader = new XmlReader(file, text.replace("\r\n", "\n").replace('\r', '\n'));
     reader.checkCharacters();
     return reader.parse();
   }
@@ -180,7 +181,10 @@ final class XmlReader {
                       + r.getName().getPrefix()
                       + (r.getName().getPrefix().isEmpty() ? "" : ":")
                       + r.getLocalName()
-                      + ">; expected <domain type='lxc'>");
+                      + ">"
+                      + (ns(r).isEmpty() ? "" : " in namespace '" + ns(r) + "'")
+                      + "; expected <domain type='lxc'>"
+                      + (ns(r).isEmpty() ? "" : " in no namespace"));
             }
             if (open.size() >= MAX_DEPTH) {
               throw fail(
