@@ -76,7 +76,7 @@ final class XmlReader {
     f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-    f.setProperty(XMLInputFactory.IS_COALESCING, true);
+    f.setProperty(XMLInputFactory.IS_COALESCING, false);
     f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
     f.setXMLResolver(
         (publicId, systemId, base, ns) -> {
@@ -152,7 +152,7 @@ final class XmlReader {
       }
       while (r.hasNext()) {
         int event = r.next();
-        int end = r.getLocation().getCharacterOffset();
+        int end = offset(r.getLocation());
         switch (event) {
           case XMLStreamConstants.DTD ->
               throw fail(
@@ -293,6 +293,18 @@ final class XmlReader {
     String m = e.getMessage() == null ? e.toString() : e.getMessage();
     int i = m.indexOf("Message: ");
     return (i >= 0 ? m.substring(i + "Message: ".length()) : m).strip();
+  }
+
+  /**
+   * The offset in {@link #text} of a parser location. The JDK parser's own character offsets drift
+   * after end tags; its line and column numbers do not.
+   */
+  private int offset(javax.xml.stream.Location l) {
+    int line = l.getLineNumber();
+    if (line < 1 || line > lineStarts.length) {
+      return text.length();
+    }
+    return Math.min(text.length(), lineStarts[line - 1] + Math.max(0, l.getColumnNumber() - 1));
   }
 
   Location location(int offset) {
