@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     description = "Run libvirt LXC domains on runc/crun under an explicit capability policy.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      ValidateCommand.class,
+      FormatCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
