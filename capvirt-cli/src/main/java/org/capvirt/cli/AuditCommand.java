@@ -1,12 +1,7 @@
 package org.capvirt.cli;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -19,7 +14,6 @@ import org.capvirt.audit.Auditor;
 import org.capvirt.audit.Baseline;
 import org.capvirt.host.HostProbe;
 import org.capvirt.model.HostFacts;
-import org.capvirt.xml.DomainXmlParser;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,8 +39,11 @@ import picocli.CommandLine.Parameters;
 final class AuditCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "domain XML files")
-  List<Path> files;
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "domain XML files ('-' reads standard input)")
+  List<String> files;
 
   @Option(names = "--json", description = "print the findings as JSON")
   boolean json;
@@ -85,26 +82,15 @@ final class AuditCommand implements Callable<Integer> {
   }
 
   static AuditReport.FileResult auditOne(
-      Path file, Optional<HostFacts> host, AuditOptions options) {
-    String name = file.toString();
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException | RuntimeException e) {
-      return AuditReport.FileResult.unreadable(name, "cannot read " + name + ": " + reason(e));
-    }
+      String file, Optional<HostFacts> host, AuditOptions options) {
     try {
       return AuditReport.FileResult.of(
-          name, Auditor.audit(DomainXmlParser.parse(bytes, name), host, options), true);
+          file, Auditor.audit(DomainFiles.read(file), host, options), true);
     } catch (InvalidDefinitionException e) {
-      return AuditReport.FileResult.of(name, Auditor.invalid(e), false);
+      return AuditReport.FileResult.of(file, Auditor.invalid(e), false);
+    } catch (CapvirtIoException e) {
+      return AuditReport.FileResult.unreadable(file, e.getMessage());
     }
-  }
-
-  private static String reason(Exception e) {
-    return e instanceof NoSuchFileException
-        ? "no such file"
-        : e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
   }
 
   /** Reads a baseline name; anything else is a usage error listing the names. */

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       CapsCommand.class,
       DevicesCommand.class,
+      ValidateCommand.class,
+      FormatCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

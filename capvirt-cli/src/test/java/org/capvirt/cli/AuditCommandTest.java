@@ -5,28 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AuditCommandTest {
   @TempDir Path dir;
 
-  /** The exit code, standard output and standard error of one CLI run. */
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = ExitCodes.execute(cl, args);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   static final String ISOLATION =
@@ -89,19 +77,19 @@ class AuditCommandTest {
 
   @Test
   void exitCodeFollowsTheHighestSeverity() throws IOException {
-    Run clean = run("audit", clean().toString());
-    assertThat(clean.code()).isZero();
+    CliRun clean = run("audit", clean().toString());
+    assertThat(clean.exit()).isZero();
     assertThat(clean.out()).isEqualTo("1 file, 0 findings: 0 high, 0 medium, 0 low, 0 info\n");
-    assertThat(run("audit", low().toString()).code()).isEqualTo(3);
-    assertThat(run("audit", medium().toString()).code()).isEqualTo(4);
-    assertThat(run("audit", high().toString()).code()).isEqualTo(5);
-    assertThat(run("audit", clean().toString(), medium().toString(), low().toString()).code())
+    assertThat(run("audit", low().toString()).exit()).isEqualTo(3);
+    assertThat(run("audit", medium().toString()).exit()).isEqualTo(4);
+    assertThat(run("audit", high().toString()).exit()).isEqualTo(5);
+    assertThat(run("audit", clean().toString(), medium().toString(), low().toString()).exit())
         .isEqualTo(4);
   }
 
   @Test
   void textShowsLocationSeverityIdFixAndSummary() throws IOException {
-    Run r = run("audit", medium().toString(), low().toString());
+    CliRun r = run("audit", medium().toString(), low().toString());
     assertThat(r.out())
         .contains(medium() + ":7:5: medium nonroot-init-no-caps: init runs as '1000'")
         .contains("    fix: if init needs capabilities")
@@ -113,8 +101,8 @@ class AuditCommandTest {
   @Test
   void anInvalidFileIsCountedNotACrash() throws IOException {
     Path bad = domain("bad", "", ISOLATION, "<capabilities policy='bogus'/>");
-    Run r = run("audit", clean().toString(), bad.toString());
-    assertThat(r.code()).isEqualTo(5);
+    CliRun r = run("audit", clean().toString(), bad.toString());
+    assertThat(r.exit()).isEqualTo(5);
     assertThat(r.out())
         .contains(bad + ":14:19: high invalid-definition: ")
         .contains("bogus")
@@ -124,8 +112,8 @@ class AuditCommandTest {
   @Test
   void anUnreadableFileIsAnIoErrorButTheOthersAreAudited() throws IOException {
     Path missing = dir.resolve("missing.xml");
-    Run r = run("audit", missing.toString(), medium().toString());
-    assertThat(r.code()).isEqualTo(74);
+    CliRun r = run("audit", missing.toString(), medium().toString());
+    assertThat(r.exit()).isEqualTo(74);
     assertThat(r.out())
         .contains("capvirt: cannot read " + missing + ": no such file")
         .contains("medium nonroot-init-no-caps")
@@ -134,8 +122,8 @@ class AuditCommandTest {
 
   @Test
   void unknownBaselineIsAUsageError() throws IOException {
-    Run r = run("audit", "--baseline", "lxc", clean().toString());
-    assertThat(r.code()).isEqualTo(2);
+    CliRun r = run("audit", "--baseline", "lxc", clean().toString());
+    assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("unknown baseline 'lxc' (expected docker|podman|");
   }
 
@@ -148,20 +136,20 @@ class AuditCommandTest {
             ISOLATION,
             "<capabilities policy='deny'><chown state='on'/><net_raw state='on'/>"
                 + "<mknod state='on'/></capabilities>");
-    Run docker = run("audit", "--baseline", "docker", f.toString());
+    CliRun docker = run("audit", "--baseline", "docker", f.toString());
     assertThat(docker.out()).contains("info within-baseline: grants nothing beyond Docker's");
-    assertThat(docker.code()).isZero();
-    Run podman = run("audit", "--baseline", "podman", f.toString());
+    assertThat(docker.exit()).isZero();
+    CliRun podman = run("audit", "--baseline", "podman", f.toString());
     assertThat(podman.out())
         .contains(
             "low beyond-baseline: grants 2 capabilities beyond Podman's default set (podman, 11"
                 + " capabilities): net_raw, mknod");
-    assertThat(podman.code()).isEqualTo(3);
+    assertThat(podman.exit()).isEqualTo(3);
   }
 
   @Test
   void jsonHasEveryFieldPerFileAndTheSummary() throws IOException {
-    Run r =
+    CliRun r =
         run(
             "audit",
             "--json",
@@ -169,7 +157,7 @@ class AuditCommandTest {
             "k8s-restricted",
             medium().toString(),
             clean().toString());
-    assertThat(r.code()).isEqualTo(4);
+    assertThat(r.exit()).isEqualTo(4);
     JsonNode root = new ObjectMapper().readTree(r.out());
     assertThat(root.path("baseline").path("name").asText()).isEqualTo("k8s-restricted");
     JsonNode first = root.path("files").get(0);
@@ -196,9 +184,9 @@ class AuditCommandTest {
 
   @Test
   void hostFactsAreReadOnceAndUsed() throws IOException {
-    Run r = run("audit", "--host", "--json", clean().toString(), high().toString());
+    CliRun r = run("audit", "--host", "--json", clean().toString(), high().toString());
     assertThat(r.err()).isEmpty();
-    assertThat(r.code()).isEqualTo(5);
+    assertThat(r.exit()).isEqualTo(5);
     JsonNode root = new ObjectMapper().readTree(r.out());
     assertThat(root.path("files").get(0).path("findings").size()).isZero();
     assertThat(root.path("files").get(1).path("findings").toString()).contains("keeps-sys_admin");
