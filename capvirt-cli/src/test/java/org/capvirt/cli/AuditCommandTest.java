@@ -94,7 +94,7 @@ class AuditCommandTest {
         .contains(medium() + ":7:5: medium nonroot-init-no-caps: init runs as '1000'")
         .contains("    fix: if init needs capabilities")
         .contains(low() + ": low no-userns: no <idmap>")
-        .endsWith("2 files, 2 findings: 0 high, 1 medium, 1 low, 0 info\n");
+        .endsWith("2 files, 3 findings: 0 high, 1 medium, 2 low, 0 info\n");
     assertThat(r.err()).isEmpty();
   }
 
@@ -176,7 +176,7 @@ class AuditCommandTest {
     JsonNode sum = root.path("summary");
     assertThat(sum.path("files").asInt()).isEqualTo(2);
     assertThat(sum.path("medium").asInt()).isEqualTo(1);
-    assertThat(sum.path("low").asInt()).isEqualTo(1);
+    assertThat(sum.path("low").asInt()).isEqualTo(2);
     assertThat(sum.path("info").asInt()).isEqualTo(1);
     assertThat(sum.path("highest").asText()).isEqualTo("medium");
     assertThat(sum.path("exitCode").asInt()).isEqualTo(4);

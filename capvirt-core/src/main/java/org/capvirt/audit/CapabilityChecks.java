@@ -27,6 +27,31 @@ final class CapabilityChecks {
     implicitDefault(s, out);
     sysBootOffIgnored(s, out);
     nonRootInit(s, out);
+    inituserNeedsSetid(s, out);
+  }
+
+  /** What libvirt's init needs under policy deny to switch to a non-root {@code <inituser>}. */
+  static final CapSet SETID =
+      CapSet.of(Subject.cap("setuid"), Subject.cap("setgid"), Subject.cap("setpcap"));
+
+  /** Policy deny with a non-root init lacking setuid/setgid/setpcap: libvirt's init dies. */
+  static void inituserNeedsSetid(Subject s, List<Finding> out) {
+    CapabilitiesFeature f = s.def().capabilities();
+    CapSet missing = SETID.minus(s.kept());
+    if (s.rootInit() || f.policy() != CapsPolicy.DENY || missing.isEmpty()) {
+      return;
+    }
+    out.add(
+        new Finding(
+            "inituser-needs-setid",
+            Severity.LOW,
+            s.at("/domain/os/inituser", "/domain/os/initgroup", "/domain/os"),
+            "under policy 'deny' libvirt's init switches to the <inituser> after the capabilities"
+                + " are dropped, so without "
+                + names(missing.members())
+                + " it dies before exec: this container starts with capvirt but not with libvirt",
+            "if the file must also run under libvirt, mark setuid, setgid and setpcap on (the"
+                + " non-root init does not keep them anyway)"));
   }
 
   /** One finding per dangerous capability the container keeps. */
@@ -227,7 +252,7 @@ final class CapabilityChecks {
     CapabilitiesFeature f = s.def().capabilities();
     List<Capability> asked =
         f.states().entrySet().stream()
-            .filter(e -> e.getValue() == FeatureState.ON)
+            .filter(e -> e.getValue() == FeatureState.ON && !SETID.contains(e.getKey()))
             .map(e -> e.getKey())
             .toList();
     String user = s.def().os().inituser().orElse("?");

@@ -180,7 +180,16 @@ class AuditorTest {
     assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
     assertThat(f.location()).isEqualTo(new Location("t.xml", 7, 5));
     assertThat(f.message()).contains("'1000'", "no ambient", "net_bind_service");
-    assertThat(audit(TestDomain.isolated().inituser("1000"))).isEmpty();
+    assertThat(audit(TestDomain.isolated().on("setuid", "setgid", "setpcap").inituser("1000")))
+        .extracting(Finding::id, Finding::severity)
+        .containsExactly(tuple("nonroot-init-no-caps", Severity.LOW));
+    assertThat(audit(TestDomain.isolated().policy(CapsPolicy.DENY).inituser("1000")))
+        .extracting(Finding::id, Finding::severity)
+        .containsExactly(tuple("inituser-needs-setid", Severity.LOW));
+    assertThat(
+            only(audit(TestDomain.isolated().on("setuid").inituser("u")), "inituser-needs-setid")
+                .message())
+        .contains("without setgid, setpcap it dies before exec");
     assertThat(audit(TestDomain.isolated().on("chown").inituser("+0"))).isEmpty();
   }
 
