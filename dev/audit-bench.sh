@@ -16,12 +16,13 @@ for ((i = 0; i < n; i++)); do
   cp "${src[i % ${#src[@]}]}" "$work/d$i.xml"
 done
 "$top/capvirt" --version >/dev/null # build and warm the class-data archive first
-start=$(date +%s%N)
 set +e
-"$top/capvirt" audit "$@" "$work"/d*.xml >"$work/out.txt"
+/usr/bin/time -f '%e %U %S' -o "$work/time.txt" "$top/capvirt" audit "$@" "$work"/d*.xml >"$work/out.txt"
 code=$?
 set -e
-end=$(date +%s%N)
-ms=$(((end - start) / 1000000))
+read -r wall user sys < <(tail -n 1 "$work/time.txt")
 tail -n 1 "$work/out.txt"
-echo "exit $code; $n files in ${ms} ms: $((n * 1000 / (ms > 0 ? ms : 1))) files/s (one JVM, cold start included)"
+# CPU seconds tell more than wall time on a loaded machine.
+awk -v n="$n" -v w="$wall" -v u="$user" -v s="$sys" -v c="$code" -v l="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+  printf "exit %d; %d files: %.2f s wall = %.0f files/s; %.2f s CPU = %.0f files per CPU-second (load %s; one JVM, cold start included)\n",
+    c, n, w, n / w, u + s, n / (u + s), l }'
