@@ -52,15 +52,7 @@ final class XmlReader {
   static XmlNode read(byte[] xml, String file, ParseOptions options)
       throws InvalidDefinitionException {
     Location start = new Location(file, 1, 1);
-    if (xml.length > options.maxBytes()) {
-      throw fail(
-          start,
-          "file is "
-              + xml.length
-              + " bytes, more than the limit of "
-              + options.maxBytes()
-              + " bytes");
-    }
+    checkSize(xml.length, file, options);
     String text = decodeUtf8(xml, file);
     if (text.isBlank()) {
       throw fail(start, "file is empty; expected a <domain type='lxc'> definition");
@@ -69,6 +61,16 @@ final class XmlReader {
     XmlReader reader = new XmlReader(file, text.replace("\r\n", "\n").replace('\r', '\n'));
     reader.checkCharacters();
     return reader.parse();
+  }
+
+  /** Refuses input larger than the limit, before anything of it is read. */
+  static void checkSize(long size, String file, ParseOptions options)
+      throws InvalidDefinitionException {
+    if (size > options.maxBytes()) {
+      throw fail(
+          new Location(file, 1, 1),
+          "file is " + size + " bytes, more than the limit of " + options.maxBytes() + " bytes");
+    }
   }
 
   private static XMLInputFactory hardenedFactory() {
