@@ -31,6 +31,45 @@ final class DomainReader {
           "coredump-restart");
   private static final long UINT_MAX = 4294967295L;
 
+  /** libvirt's architecture names ({@code virArch}). */
+  private static final List<String> ARCHES =
+      List.of(
+          "aarch64",
+          "alpha",
+          "armv6l",
+          "armv7b",
+          "armv7l",
+          "cris",
+          "i686",
+          "loongarch64",
+          "m68k",
+          "microblaze",
+          "microblazeel",
+          "mips",
+          "mips64",
+          "mips64el",
+          "mipsel",
+          "openrisc",
+          "parisc",
+          "parisc64",
+          "ppc",
+          "ppc64",
+          "ppc64le",
+          "ppcemb",
+          "ppcle",
+          "riscv32",
+          "riscv64",
+          "s390",
+          "s390x",
+          "sh4",
+          "sh4eb",
+          "sparc",
+          "sparc64",
+          "unicore32",
+          "x86_64",
+          "xtensa",
+          "xtensaeb");
+
   private final Values values;
 
   DomainReader(Values values) {
@@ -44,9 +83,14 @@ final class DomainReader {
           d.at("type"),
           "domain type '" + type.get() + "' is not supported; capvirt runs <domain type='lxc'>");
     }
-    Optional<String> name = values.childText(d, "name").filter(s -> !s.isEmpty());
+    Optional<String> name = d.child("name").map(n -> n.text.toString()).filter(s -> !s.isEmpty());
     if (name.isEmpty()) {
       values.problem(d.child("name").orElse(d).location, "missing <name>: a domain needs a name");
+    } else if (name.get().contains("/") || name.get().contains("\n")) {
+      values.problem(
+          Values.textAt(d.child("name").get()),
+          "domain name '" + name.get().strip() + "' must not contain '/' or a line break");
+      name = Optional.empty();
     }
     Optional<MemorySize> memory = d.child("memory").flatMap(this::memory);
     Optional<MemorySize> current = d.child("currentMemory").flatMap(this::memory);
@@ -56,8 +100,8 @@ final class DomainReader {
     return new DomainDef(
         name.orElse("?"),
         d.child("uuid").flatMap(this::uuid),
-        values.childText(d, "title"),
-        values.childText(d, "description"),
+        d.child("title").map(n -> n.text.toString()),
+        d.child("description").map(n -> n.text.toString()),
         d.child("metadata")
             .map(m -> m.verbatim == null ? "" : m.verbatim)
             .filter(m -> !m.isBlank()),
@@ -233,7 +277,7 @@ final class DomainReader {
     }
     return new OsDef(
         t,
-        type.flatMap(x -> x.value("arch")),
+        type.flatMap(x -> values.oneOf(x, "arch", "architecture", ARCHES)),
         type.flatMap(x -> x.value("machine")),
         init,
         o.all("initarg").stream().map(a -> a.text.toString()).toList(),

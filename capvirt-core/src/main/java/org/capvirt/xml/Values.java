@@ -50,15 +50,7 @@ final class Values {
     Optional<String> v = n.value(name);
     if (v.isPresent() && !allowed.contains(v.get())) {
       problems.add(
-          n.at(name),
-          "unknown "
-              + what
-              + " '"
-              + v.get()
-              + "' (expected "
-              + String.join("|", allowed)
-              + ")"
-              + didYouMean(v.get(), allowed));
+          n.at(name), "unknown " + what + " '" + v.get() + "'" + expected(v.get(), allowed));
       return Optional.empty();
     }
     return v;
@@ -68,19 +60,18 @@ final class Values {
   Optional<String> textOneOf(XmlNode n, String what, List<String> allowed) {
     String v = n.trimmedText();
     if (!allowed.contains(v)) {
-      problems.add(
-          textAt(n),
-          "unknown "
-              + what
-              + " '"
-              + v
-              + "' (expected "
-              + String.join("|", allowed)
-              + ")"
-              + didYouMean(v, allowed));
+      problems.add(textAt(n), "unknown " + what + " '" + v + "'" + expected(v, allowed));
       return Optional.empty();
     }
     return Optional.of(v);
+  }
+
+  /** " (expected a|b|c)" plus a suggestion; a long list is left out when there is one. */
+  private static String expected(String v, List<String> allowed) {
+    String suggestion = didYouMean(v, allowed);
+    return allowed.size() > 8 && !suggestion.isEmpty()
+        ? suggestion
+        : " (expected " + String.join("|", allowed) + ")" + suggestion;
   }
 
   private static String didYouMean(String v, List<String> allowed) {
