@@ -145,7 +145,12 @@ final class DevicesReader {
             usage.flatMap(
                 u ->
                     values.memory(
-                        u, s.at("usage"), s.value("units"), s.at("units"), "ram filesystem usage"));
+                        u,
+                        s.at("usage"),
+                        s.value("units"),
+                        s.at("units"),
+                        "ram filesystem usage",
+                        false));
         yield size.map(m -> new FilesystemDef.RamSource(m.kib()));
       }
     };

@@ -94,6 +94,8 @@ final class OsReader {
             "invalid environment variable name '"
                 + name.get()
                 + "' (expected letters, digits and _, not starting with a digit)");
+      } else if (name.isPresent() && e.text.isEmpty()) {
+        values.problem(e.location, "<initenv name='" + name.get() + "'> needs a value");
       } else {
         name.ifPresent(nm -> env.add(new OsDef.InitEnv(nm, e.text.toString())));
       }

@@ -140,6 +140,20 @@ final class Values {
    */
   Optional<MemorySize> memory(
       String value, Location valueAt, Optional<String> unit, Location unitAt, String what) {
+    return memory(value, valueAt, unit, unitAt, what, true);
+  }
+
+  /**
+   * As {@link #memory(String, Location, Optional, Location, String)}, rounding a part KiB up (as
+   * libvirt does for memory and memtune) or down (as it does for a ram filesystem's usage).
+   */
+  Optional<MemorySize> memory(
+      String value,
+      Location valueAt,
+      Optional<String> unit,
+      Location unitAt,
+      String what,
+      boolean roundUp) {
     Optional<Long> n = number(value, valueAt, what, 0, Long.MAX_VALUE);
     if (n.isEmpty()) {
       return Optional.empty();
@@ -157,7 +171,8 @@ final class Values {
       return Optional.empty();
     }
     BigInteger bytes = BigInteger.valueOf(n.get()).multiply(scale.get());
-    BigInteger kib = bytes.add(BigInteger.valueOf(1023)).divide(BigInteger.valueOf(1024));
+    BigInteger kib =
+        (roundUp ? bytes.add(BigInteger.valueOf(1023)) : bytes).divide(BigInteger.valueOf(1024));
     if (kib.bitLength() > 62) {
       problems.add(
           valueAt,

@@ -210,6 +210,7 @@ class BadInputTest {
               "initenv name",
               List.of(
                   "6:14: invalid environment variable name '1X' (expected letters, digits and _, not starting with a digit)")),
+          Map.entry("empty initenv", List.of("6:5: <initenv name='X'> needs a value")),
           Map.entry("relative initdir", List.of("6:14: <initdir> 'tmp' must be an absolute path")),
           Map.entry(
               "filesystem type",

@@ -167,6 +167,7 @@ final class BadInputs {
     add("text in features", domain("  <features>privnet</features>\n"));
     add("vcpu placement", domain("  <vcpu placement='dynamic'>1</vcpu>\n"));
     add("initenv name", domain("").replace("</os>", "  <initenv name='1X'>v</initenv>\n  </os>"));
+    add("empty initenv", domain("").replace("</os>", "  <initenv name='X'></initenv>\n  </os>"));
     add("relative initdir", domain("").replace("</os>", "  <initdir>tmp</initdir>\n  </os>"));
     add(
         "filesystem type",
