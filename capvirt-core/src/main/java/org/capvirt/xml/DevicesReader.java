@@ -54,8 +54,7 @@ final class DevicesReader {
   }
 
   private Optional<DiskDef> disk(XmlNode n) {
-    Optional<String> type = values.required(n, "type", "file|block");
-    type = type.isPresent() ? values.oneOf(n, "type", "disk type", List.of("file", "block")) : type;
+    Optional<String> type = values.requiredOneOf(n, "type", "disk type", List.of("file", "block"));
     String device =
         values
             .oneOf(n, "device", "disk device", List.of("disk", "cdrom", "floppy", "lun"))
@@ -167,8 +166,7 @@ final class DevicesReader {
   }
 
   private Optional<InterfaceDef> iface(XmlNode n) {
-    Optional<String> type = values.required(n, "type", String.join("|", NET_TYPES));
-    type = type.isPresent() ? values.oneOf(n, "type", "interface type", NET_TYPES) : type;
+    Optional<String> type = values.requiredOneOf(n, "type", "interface type", NET_TYPES);
     Optional<XmlNode> source = n.child("source");
     Optional<String> bridge = source.flatMap(s -> s.value("bridge"));
     Optional<String> network = source.flatMap(s -> s.value("network"));
@@ -285,20 +283,14 @@ final class DevicesReader {
 
   private Optional<HostdevDef> hostdev(XmlNode n) {
     Optional<String> mode =
-        values
-            .required(n, "mode", "capabilities|subsystem")
-            .flatMap(
-                m -> values.oneOf(n, "mode", "hostdev mode", List.of("capabilities", "subsystem")));
+        values.requiredOneOf(n, "mode", "hostdev mode", List.of("capabilities", "subsystem"));
     if (mode.isEmpty()) {
       return Optional.empty();
     }
     boolean caps = mode.get().equals("capabilities");
     List<String> types = caps ? List.of("storage", "misc", "net") : List.of("usb");
     Optional<String> type =
-        values
-            .required(n, "type", String.join("|", types))
-            .flatMap(
-                t -> values.oneOf(n, "type", "hostdev type for mode '" + mode.get() + "'", types));
+        values.requiredOneOf(n, "type", "hostdev type for mode '" + mode.get() + "'", types);
     Optional<XmlNode> source = n.child("source");
     if (source.isEmpty()) {
       values.problem(n.location, n.tag() + " needs a <source>");

@@ -192,23 +192,12 @@ final class DomainReader {
     List<ClockDef.Timer> timers = new ArrayList<>();
     for (XmlNode t : c.all("timer")) {
       Optional<String> name =
-          values
-              .required(t, "name", "rtc|hpet")
-              .flatMap(
-                  x ->
-                      values.oneOf(
-                          t,
-                          "name",
-                          "timer name",
-                          List.of(
-                              "rtc",
-                              "hpet",
-                              "pit",
-                              "tsc",
-                              "kvmclock",
-                              "hypervclock",
-                              "platform",
-                              "armvtimer")));
+          values.requiredOneOf(
+              t,
+              "name",
+              "timer name",
+              List.of(
+                  "rtc", "hpet", "pit", "tsc", "kvmclock", "hypervclock", "platform", "armvtimer"));
       Optional<Boolean> present =
           values
               .oneOf(t, "present", "timer present value", List.of("yes", "no"))
@@ -254,15 +243,8 @@ final class DomainReader {
         .flatMap(
             s -> {
               Optional<String> type =
-                  values
-                      .required(s, "type", "netns|name|pid")
-                      .flatMap(
-                          t ->
-                              values.oneOf(
-                                  s,
-                                  "type",
-                                  "namespace source type",
-                                  List.of("netns", "name", "pid")));
+                  values.requiredOneOf(
+                      s, "type", "namespace source type", List.of("netns", "name", "pid"));
               Optional<String> value = values.required(s, "value", "");
               return type.isPresent() && value.isPresent()
                   ? Optional.of(new LxcNamespace.Share(type.get(), value.get()))

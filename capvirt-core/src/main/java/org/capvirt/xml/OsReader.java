@@ -154,18 +154,9 @@ final class OsReader {
   private List<IdMap.Entry> idEntries(List<XmlNode> nodes) {
     List<IdMap.Entry> out = new ArrayList<>();
     for (XmlNode e : nodes) {
-      Optional<Long> start =
-          values
-              .required(e, "start", "a number")
-              .flatMap(x -> values.number(e, "start", 0, UINT_MAX));
-      Optional<Long> target =
-          values
-              .required(e, "target", "a number")
-              .flatMap(x -> values.number(e, "target", 0, UINT_MAX));
-      Optional<Long> count =
-          values
-              .required(e, "count", "a number")
-              .flatMap(x -> values.number(e, "count", 1, UINT_MAX));
+      Optional<Long> start = values.requiredNumber(e, "start", 0, UINT_MAX);
+      Optional<Long> target = values.requiredNumber(e, "target", 0, UINT_MAX);
+      Optional<Long> count = values.requiredNumber(e, "count", 1, UINT_MAX);
       if (start.isPresent() && target.isPresent() && count.isPresent()) {
         out.add(new IdMap.Entry(start.get(), target.get(), count.get()));
       }

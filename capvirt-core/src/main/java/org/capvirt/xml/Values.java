@@ -56,6 +56,16 @@ final class Values {
     return v;
   }
 
+  /** A required attribute that must be one of {@code allowed}. */
+  Optional<String> requiredOneOf(XmlNode n, String name, String what, List<String> allowed) {
+    return required(n, name, String.join("|", allowed)).flatMap(v -> oneOf(n, name, what, allowed));
+  }
+
+  /** A required integer attribute in {@code [min, max]}. */
+  Optional<Long> requiredNumber(XmlNode n, String name, long min, long max) {
+    return required(n, name, "an integer").flatMap(v -> number(n, name, min, max));
+  }
+
   /** Text of an element that must be one of {@code allowed}. */
   Optional<String> textOneOf(XmlNode n, String what, List<String> allowed) {
     String v = n.trimmedText();
