@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
 /** {@code capvirt audit FILE...}: insecure or surprising settings in domain definitions. */
 @Command(
     name = "audit",
+    mixinStandardHelpOptions = true,
     description = {
       "Report insecure or surprising settings in domain definitions: each finding with a"
           + " severity (info < low < medium < high), its place in the file and a fix.",

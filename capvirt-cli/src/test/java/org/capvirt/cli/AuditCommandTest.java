@@ -121,6 +121,14 @@ class AuditCommandTest {
   }
 
   @Test
+  void helpDocumentsTheExitCodes() {
+    CliRun r = run("audit", "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("Exit status:", "3    highest finding is low", "--baseline=NAME");
+    assertThat(run("audit").exit()).isEqualTo(2);
+  }
+
+  @Test
   void unknownBaselineIsAUsageError() throws IOException {
     CliRun r = run("audit", "--baseline", "lxc", clean().toString());
     assertThat(r.exit()).isEqualTo(2);
