@@ -23,10 +23,9 @@ record CapRisk(Capability cap, Severity asHostRoot, Optional<Severity> inUserns,
               "sys_admin",
               Severity.HIGH,
               Severity.LOW,
-              "mount filesystems and use dozens of privileged kernel interfaces; as host root this"
-                  + " is a known escape (mount a cgroup hierarchy and have the host run its"
-                  + " release_agent); inside a user namespace it still opens much kernel code to"
-                  + " the container"),
+              "mount filesystems and use dozens of privileged kernel interfaces (as host root a"
+                  + " known escape: mount a cgroup hierarchy and have the host run its"
+                  + " release_agent)"),
           risk(
               "sys_rawio",
               Severity.HIGH,

@@ -79,7 +79,8 @@ final class CapabilityChecks {
               : s.policyPhrase() + " keeps it unless it is marked off";
       String as =
           s.userns()
-              ? " Inside the <idmap> user namespace it acts on the container's own namespaces."
+              ? " Inside the <idmap> user namespace it acts only on the container's own"
+                  + " namespaces, but it still opens much kernel code to the container."
               : s.rootInit()
                   ? " Without <idmap> it acts as root on the host."
                   : " Init is not root, but a setuid-root or file-capability program in the"
@@ -264,12 +265,12 @@ final class CapabilityChecks {
             "init runs as '"
                 + user
                 + "', not root, so it starts with no capabilities at all: libvirt sets no ambient"
-                + " set and neither does capvirt. The "
+                + " set and neither does capvirt. What the policy keeps ("
                 + s.kept().size()
-                + " capabilities the policy keeps"
-                + (asked.isEmpty() ? "" : " (marked on here: " + names(asked) + ")")
-                + " stay only in the bounding set, where a setuid-root or file-capability program"
-                + " can still pick them up",
+                + (s.kept().size() == 1 ? " capability" : " capabilities")
+                + (asked.isEmpty() ? "" : ", marked on here: " + names(asked))
+                + ") stays only in the bounding set, where a setuid-root or file-capability program"
+                + " can still pick it up",
             "if init needs capabilities, start it as root and let it drop privileges itself, or"
                 + " give its binary file capabilities; if it needs none, use <capabilities"
                 + " policy='deny'> with nothing marked on so the bounding set is empty too"));
