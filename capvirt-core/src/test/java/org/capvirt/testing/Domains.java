@@ -9,9 +9,9 @@ import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.ClockDef;
+import org.capvirt.model.Devices;
 import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
-import org.capvirt.model.Devices;
 import org.capvirt.model.FeatureState;
 import org.capvirt.model.Features;
 import org.capvirt.model.FilesystemDef;
@@ -149,13 +149,7 @@ public final class Domains {
             : Optional.empty();
     Devices devices =
         new Devices(
-            Optional.empty(),
-            disks,
-            filesystems,
-            List.of(),
-            List.of(),
-            List.of(),
-            hostdevs);
+            Optional.empty(), disks, filesystems, List.of(), List.of(), List.of(), hostdevs);
     return new DomainDef(
         name,
         Optional.empty(),
