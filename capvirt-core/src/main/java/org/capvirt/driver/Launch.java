@@ -3,6 +3,7 @@ package org.capvirt.driver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.capvirt.CapvirtException;
@@ -67,6 +68,10 @@ final class Launch {
     String cgroupsPath = OciConfig.cgroupsPath(def);
     try {
       Files.createDirectories(run.hostRoot());
+      // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
+      for (Path p = run.hostRoot(); !p.equals(layout.runtime().getParent()); p = p.getParent()) {
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
+      }
       Files.createDirectories(run.runtimeRoot());
       Files.createDirectories(layout.consoleLog(name).getParent());
       long[] ids = InitUser.resolve(def.os(), rootfs);
