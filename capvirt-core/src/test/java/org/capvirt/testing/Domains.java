@@ -30,6 +30,7 @@ public final class Domains {
   private final List<DiskDef> disks = new ArrayList<>();
   private final List<FilesystemDef> filesystems = new ArrayList<>();
   private final List<ClockDef.Timer> timers = new ArrayList<>();
+  private String clockOffset = "utc";
 
   private Domains() {}
 
@@ -118,6 +119,11 @@ public final class Domains {
     return this;
   }
 
+  public Domains clockOffset(String offset) {
+    clockOffset = offset;
+    return this;
+  }
+
   public Domains timer(String timerName, Optional<Boolean> present) {
     timers.add(new ClockDef.Timer(timerName, present, Optional.empty(), Optional.empty()));
     return this;
@@ -167,7 +173,7 @@ public final class Domains {
         os,
         map,
         new Features(false, caps),
-        timers.isEmpty() ? Optional.empty() : Optional.of(new ClockDef("localtime", timers)),
+        timers.isEmpty() ? Optional.empty() : Optional.of(new ClockDef(clockOffset, timers)),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
