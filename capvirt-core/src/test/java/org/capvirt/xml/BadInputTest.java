@@ -176,6 +176,9 @@ class BadInputTest {
           Map.entry("os type hvm", List.of("4:11: unknown os type 'hvm' (expected exe)")),
           Map.entry("name missing", List.of("1:1: missing <name>: a domain needs a name")),
           Map.entry(
+              "title with a line break",
+              List.of("7:10: <title> must be a single line (use <description>)")),
+          Map.entry(
               "name twice", List.of("7:3: <name> is written twice in <domain> (first at line 2)")),
           Map.entry(
               "idmap with only uid",
