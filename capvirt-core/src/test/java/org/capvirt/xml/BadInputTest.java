@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Problem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -271,6 +274,20 @@ class BadInputTest {
                   "10:18: unknown <sys_admin> state 'maybe' (expected on|off)",
                   "11:7: missing required attribute 'state' on <net_raw> (expected on|off)",
                   "13:7: duplicate capability <net_raw>: also written at line 11 column 7")));
+
+  private static Locale saved;
+
+  /** The JDK parser words its syntax errors in the default locale; the table is in English. */
+  @BeforeAll
+  static void english() {
+    saved = Locale.getDefault();
+    Locale.setDefault(Locale.ENGLISH);
+  }
+
+  @AfterAll
+  static void restore() {
+    Locale.setDefault(saved);
+  }
 
   @ParameterizedTest
   @FieldSource("CASES")
