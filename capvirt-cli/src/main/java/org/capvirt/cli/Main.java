@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       QueryCommands.Dumpxml.class,
       QueryCommands.Exec.class,
       QueryCommands.Log.class,
+      VerifyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
