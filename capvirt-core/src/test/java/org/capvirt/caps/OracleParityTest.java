@@ -40,15 +40,17 @@ class OracleParityTest {
 
   /** Which cases differ, and how. Every other case must match libvirt exactly. */
   static final Map<String, Set<Difference>> DIFFERENCES =
-      Map.of(
-          "default-sys-boot-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED),
-          "default-all-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED),
-          "allow-empty", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "allow-many", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "allow-sys-boot-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "idmap-allow-net-raw-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "inituser-allow", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "default-sys-resource-on", EnumSet.of(Difference.UNGRANTABLE_ON_REFUSED));
+      Map.ofEntries(
+          Map.entry("default-sys-boot-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED)),
+          Map.entry("default-all-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED)),
+          Map.entry("allow-empty", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("allow-many", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("allow-sys-boot-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry(
+              "idmap-allow-net-raw-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("inituser-allow", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("idmap-inituser-allow", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("default-sys-resource-on", EnumSet.of(Difference.UNGRANTABLE_ON_REFUSED)));
 
   private static final Capability SYS_BOOT = Capability.byName("sys_boot").orElseThrow();
   private static final Capability MKNOD = Capability.byName("mknod").orElseThrow();
