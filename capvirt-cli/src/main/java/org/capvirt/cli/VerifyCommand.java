@@ -84,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
     if (!r.differences().isEmpty()) {
       out.println();
       out.println("differences:");
-      r.differences().stream()
+      r.grouped().stream()
           .sorted(Comparator.comparing(Difference::severity).reversed())
           .forEach(d -> out.printf("  %-10s %s%n", d.severity().word(), d.message()));
     }

@@ -70,78 +70,13 @@ public final class DriftCheck {
       CapSet extra = have.minus(granted).minus(beyond);
       CapSet fewer = granted.minus(have);
       if (!beyond.isEmpty()) {
-        out.add(
-            diff(
-                Kind.BEYOND_BOUNDING,
-                Severity.IMPOSSIBLE,
-                p,
-                Optional.of(k),
-                beyond,
-                CapSet.EMPTY,
-                "IMPOSSIBLE: "
-                    + p.label()
-                    + " holds "
-                    + names(beyond)
-                    + " in its "
-                    + k.word()
-                    + " set, beyond the container's bounding set "
-                    + bounding.hex()
-                    + "; no process of the container can gain these, the bounding set only"
-                    + " shrinks. "
-                    + (foreign
-                        ? "It came from outside the container: it is not in the container's namespaces."
-                        : "It shares the container's namespaces, so it was started with a wider"
-                            + " set (e.g. `runc exec --cap`) or changed from the host; treat the"
-                            + " container as compromised until this is explained.")));
+        out.add(capDiff(Kind.BEYOND_BOUNDING, p, k, beyond, bounding));
       }
       if (!extra.isEmpty()) {
-        out.add(
-            diff(
-                Kind.EXTRA_CAPABILITIES,
-                Severity.DRIFT,
-                p,
-                Optional.of(k),
-                extra,
-                CapSet.EMPTY,
-                p.label()
-                    + " holds "
-                    + names(extra)
-                    + " in its "
-                    + k.word()
-                    + " set, which the definition does not grant there (they are within the"
-                    + " bounding set). Likely cause: "
-                    + (foreign
-                        ? "it came from outside the container: it is not in the container's namespaces."
-                        : k != CapSetKind.PERMITTED
-                                && k != CapSetKind.BOUNDING
-                                && p.caps().permitted().containsAll(extra)
-                            ? "it raised them itself from its own permitted set (capset or"
-                                + " prctl), which carries them across exec."
-                            : "it ran a setuid-root or file-capability binary (possible up to the"
-                                + " bounding set while no_new_privs is off), or the runtime started"
-                                + " it with other capabilities (e.g. `runc exec --cap`). Turn the"
-                                + " capability off in the definition to forbid it.")));
+        out.add(capDiff(Kind.EXTRA_CAPABILITIES, p, k, extra, bounding));
       }
       if (!fewer.isEmpty()) {
-        out.add(
-            diff(
-                Kind.FEWER_CAPABILITIES,
-                Severity.NORMAL,
-                p,
-                Optional.of(k),
-                CapSet.EMPTY,
-                fewer,
-                "normal: "
-                    + p.label()
-                    + " lacks "
-                    + names(fewer)
-                    + " in its "
-                    + k.word()
-                    + " set; "
-                    + (p.uid() != 0
-                        ? "a non-root process loses its permitted, effective and ambient sets."
-                        : "it dropped them itself. Less than the definition grants is never a"
-                            + " failure.")));
+        out.add(capDiff(Kind.FEWER_CAPABILITIES, p, k, fewer, bounding));
       }
     }
     if (p.noNewPrivs() != want.noNewPrivs()) {
@@ -191,6 +126,19 @@ public final class DriftCheck {
     }
   }
 
+  private static Difference capDiff(
+      Kind kind, LiveProcess p, CapSetKind set, CapSet caps, CapSet bounding) {
+    boolean lacks = kind == Kind.FEWER_CAPABILITIES;
+    return diff(
+        kind,
+        CapWords.severity(kind),
+        p,
+        Optional.of(set),
+        lacks ? CapSet.EMPTY : caps,
+        lacks ? caps : CapSet.EMPTY,
+        CapWords.message(kind, p, List.of(set), caps, bounding));
+  }
+
   private static Difference diff(
       Kind kind,
       Severity severity,
@@ -201,13 +149,5 @@ public final class DriftCheck {
       String message) {
     return new Difference(
         kind, severity, Optional.of(p.pid()), set, extra.names(), missing.names(), message);
-  }
-
-  /** At most eight names, then how many more. */
-  static String names(CapSet s) {
-    List<String> n = s.names();
-    return n.size() <= 8
-        ? String.join(", ", n)
-        : String.join(", ", n.subList(0, 8)) + " and " + (n.size() - 8) + " more";
   }
 }

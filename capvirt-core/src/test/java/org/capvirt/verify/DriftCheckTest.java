@@ -221,8 +221,8 @@ class DriftCheckTest {
 
   @Test
   void names() {
-    assertThat(DriftCheck.names(CapSet.of(cap("chown"), cap("kill")))).isEqualTo("chown, kill");
-    assertThat(DriftCheck.names(CapSet.upTo(9)))
+    assertThat(CapWords.names(CapSet.of(cap("chown"), cap("kill")))).isEqualTo("chown, kill");
+    assertThat(CapWords.names(CapSet.upTo(9)))
         .isEqualTo(
             "chown, dac_override, dac_read_search, fowner, fsetid, kill, setgid, setuid and 2 more");
   }
@@ -251,5 +251,36 @@ class DriftCheckTest {
     assertThat(of(r, Kind.FEWER_CAPABILITIES))
         .singleElement()
         .satisfies(d -> assertThat(d.message()).contains("thread 11 of pid 10 (sh, uid 0) lacks"));
+  }
+
+  @Test
+  void groupedMergesOneProcesssSameCapabilitiesAcrossSets() {
+    CapSet full = CapSet.upTo(40);
+    VerifyReport r =
+        DriftCheck.check(
+            "web",
+            ROOT_INIT,
+            live(
+                proc(10, 0, ROOT),
+                proc(16, 0, new CapMasks(CapSet.EMPTY, full, full, full, CapSet.EMPTY)),
+                proc(17, 1000, NON_ROOT)));
+    assertThat(r.differences()).hasSize(5);
+    List<Difference> g = r.grouped();
+    assertThat(g).hasSize(2);
+    assertThat(g.get(0).kind()).isEqualTo(Kind.BEYOND_BOUNDING);
+    assertThat(g.get(0).extra()).isEqualTo(full.minus(BOUNDING).names());
+    assertThat(g.get(0).message())
+        .contains("in its permitted, effective and bounding sets, beyond")
+        .isNotEqualTo(r.differences().get(0).message());
+    assertThat(g.get(1).message())
+        .contains("pid 17")
+        .contains("in its permitted and effective sets;");
+  }
+
+  @Test
+  void setWords() {
+    assertThat(CapWords.sets(List.of(CapSetKind.AMBIENT))).isEqualTo("ambient set");
+    assertThat(CapWords.sets(List.of(CapSetKind.PERMITTED, CapSetKind.EFFECTIVE)))
+        .isEqualTo("permitted and effective sets");
   }
 }
