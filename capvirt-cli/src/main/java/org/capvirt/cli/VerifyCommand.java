@@ -53,8 +53,9 @@ final class VerifyCommand implements Callable<Integer> {
   }
 
   static void text(PrintWriter out, VerifyReport r) {
-    long failing = r.differences().stream().filter(d -> d.severity().fails()).count();
-    long normal = r.differences().size() - failing;
+    List<Difference> grouped = r.grouped();
+    long failing = grouped.stream().filter(d -> d.severity().fails()).count();
+    long normal = grouped.size() - failing;
     out.println(
         "Domain '"
             + r.name()
@@ -81,12 +82,17 @@ final class VerifyCommand implements Callable<Integer> {
       out.printf(
           "  %-12s %s%n", worst(r, p), p.label() + (p.pid() == r.live().initPid() ? " init" : ""));
     }
-    if (!r.differences().isEmpty()) {
+    if (!grouped.isEmpty()) {
       out.println();
       out.println("differences:");
-      r.grouped().stream()
+      grouped.stream()
           .sorted(Comparator.comparing(Difference::severity).reversed())
-          .forEach(d -> out.printf("  %-10s %s%n", d.severity().word(), d.message()));
+          .forEach(
+              d ->
+                  out.printf(
+                      "  %-10s %s%n",
+                      column(d.severity()),
+                      d.message().replaceFirst("^(IMPOSSIBLE|normal): ", "")));
     }
   }
 
@@ -97,12 +103,17 @@ final class VerifyCommand implements Callable<Integer> {
     };
   }
 
+  /** A failing severity in capitals, so it stands out. */
+  private static String column(Difference.Severity s) {
+    return s.fails() ? s.word().toUpperCase(java.util.Locale.ROOT) : s.word();
+  }
+
   private static String worst(VerifyReport r, LiveProcess p) {
     return r.differences().stream()
         .filter(d -> d.pid().isPresent() && d.pid().get() == p.pid())
         .map(Difference::severity)
         .max(Comparator.naturalOrder())
-        .map(s -> s == Difference.Severity.NORMAL ? "normal" : s.word().toUpperCase())
+        .map(VerifyCommand::column)
         .orElse("matches");
   }
 
@@ -146,7 +157,7 @@ final class VerifyCommand implements Callable<Integer> {
       } else {
         o.putNull("devicesCgroup");
       }
-      o.put("status", worst(r, p).toLowerCase());
+      o.put("status", worst(r, p).toLowerCase(java.util.Locale.ROOT));
     }
     ArrayNode diffs = n.putArray("differences");
     for (Difference d : r.differences()) {
