@@ -24,6 +24,11 @@ import org.capvirt.verify.LiveState;
 final class LiveReader {
   private static final List<String> NAMESPACES = List.of("mnt", "pid", "user", "ipc", "uts", "net");
 
+  /** The name runc's init stub gives itself ({@code runc:[2:INIT]}). */
+  static final String RUNC_STUB = "runc:[";
+
+  static final java.time.Duration EXEC_WAIT = java.time.Duration.ofSeconds(5);
+
   private final Path proc;
   private final HostCgroups cgroups;
   private final DeviceCgroup devices;
@@ -35,6 +40,7 @@ final class LiveReader {
   }
 
   LiveState read(long initPid, String cgroupsPath, HostFacts host) throws CapvirtIoException {
+    awaitExec(initPid);
     TreeSet<Long> pids = new TreeSet<>();
     for (Path dir : cgroups.existing(cgroupsPath)) {
       pids.addAll(procsBelow(dir));
@@ -55,6 +61,29 @@ final class LiveReader {
       }
     }
     return new LiveState(cgroupsPath, initPid, initInCgroup, out, dev);
+  }
+
+  /**
+   * Waits (up to {@link #EXEC_WAIT}) while the init is still the runtime's stub: runc returns from
+   * {@code start} before its init ({@code runc:[2:INIT]}) has exec'd the container's program, and
+   * until then the stub's helper threads hold runc's own capabilities.
+   */
+  private void awaitExec(long initPid) throws CapvirtIoException {
+    Path comm = proc.resolve(Long.toString(initPid)).resolve("comm");
+    long deadline = System.nanoTime() + EXEC_WAIT.toNanos();
+    try {
+      while (Files.readString(comm, StandardCharsets.UTF_8).startsWith(RUNC_STUB)
+          && System.nanoTime() < deadline) {
+        // /proc offers no way to wait for another process's exec; poll its name.
+        Thread.sleep(10);
+      }
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + comm, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private LiveDevices devices(long initPid, HostFacts host) throws CapvirtIoException {

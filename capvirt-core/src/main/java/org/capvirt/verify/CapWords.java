@@ -40,9 +40,13 @@ final class CapWords {
               + "; no process of the container can gain these, the bounding set only shrinks. "
               + (foreign
                   ? "It came from outside the container: it is not in the container's namespaces."
-                  : "It shares the container's namespaces, so it was started with a wider set"
-                      + " (e.g. `runc exec --cap`) or changed from the host; treat the container"
-                      + " as compromised until this is explained.");
+                  : p.comm().startsWith("runc:[")
+                      ? "It is runc's init stub, which has not exec'd the container's init yet: its"
+                          + " helper threads still hold runc's own capabilities. Run verify again;"
+                          + " if it stays, the start is stuck."
+                      : "It shares the container's namespaces, so it was started with a wider set"
+                          + " (e.g. `runc exec --cap`) or changed from the host; treat the container"
+                          + " as compromised until this is explained.");
       case EXTRA_CAPABILITIES ->
           p.label()
               + " holds "

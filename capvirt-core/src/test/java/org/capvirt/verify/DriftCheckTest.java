@@ -283,4 +283,25 @@ class DriftCheckTest {
     assertThat(CapWords.sets(List.of(CapSetKind.PERMITTED, CapSetKind.EFFECTIVE)))
         .isEqualTo("permitted and effective sets");
   }
+
+  @Test
+  void runcsInitStubIsNamedAsSuch() {
+    CapSet full = CapSet.upTo(40);
+    LiveProcess stub =
+        new LiveProcess(
+            21,
+            20,
+            "runc:[2:INIT]",
+            0,
+            0,
+            new CapMasks(CapSet.EMPTY, full, full, full, CapSet.EMPTY),
+            false,
+            List.of(),
+            Optional.of(DIR));
+    VerifyReport r = DriftCheck.check("web", ROOT_INIT, live(proc(20, 0, ROOT), stub));
+    assertThat(of(r, Kind.BEYOND_BOUNDING))
+        .first()
+        .satisfies(
+            d -> assertThat(d.message()).contains("runc's init stub").contains("Run verify again"));
+  }
 }
