@@ -30,30 +30,39 @@ class VerifyContainerTest {
   /** sh stays as init and forks sleep, so there are two processes to check. */
   private static final String TWO_PROCESSES = "sleep 300; true";
 
+  private static final String IDMAP =
+      "  <idmap><uid start='0' target='200000' count='65536'/>"
+          + "<gid start='0' target='200000' count='65536'/></idmap>\n";
+
   static Stream<Arguments> policies() {
     return Stream.of(
-        Arguments.of("", ""),
+        Arguments.of("", "", ""),
         Arguments.of(
             "<capabilities policy='default'><mknod state='on'/><net_raw state='off'/>"
                 + "</capabilities>",
+            "",
             ""),
         Arguments.of(
             "<capabilities policy='allow'><sys_admin state='off'/><kill state='off'/>"
                 + "</capabilities>",
+            "",
             ""),
         Arguments.of(
             "<capabilities policy='deny'><chown state='on'/><setuid state='on'/></capabilities>",
+            "",
             ""),
-        Arguments.of("<capabilities policy='deny'/>", ""),
-        Arguments.of("", "<inituser>+4321</inituser><initgroup>+4321</initgroup>"));
+        Arguments.of("<capabilities policy='deny'/>", "", ""),
+        Arguments.of("", "<inituser>+4321</inituser><initgroup>+4321</initgroup>", ""),
+        Arguments.of("", "", IDMAP));
   }
 
   @ParameterizedTest
   @MethodSource("policies")
-  void aContainerAsStartedMatchesItsDefinition(String caps, String os) throws Exception {
+  void aContainerAsStartedMatchesItsDefinition(String caps, String os, String extra)
+      throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("vok");
-      live.create(LiveRoot.xml(name, TWO_PROCESSES, caps, "").replace("</os>", os + "</os>"));
+      live.create(LiveRoot.xml(name, TWO_PROCESSES, caps, extra).replace("</os>", os + "</os>"));
       // at once, while runc's init stub may still be exec'ing the container's init
       VerifyReport first = live.driver.verify(name);
       assertThat(first.differences()).as(first.toString()).isEmpty();
@@ -64,6 +73,8 @@ class VerifyContainerTest {
       assertThat(r.live().initInCgroup()).isTrue();
       assertThat(r.init().pid()).isEqualTo(live.pid(name));
       assertThat(r.init().caps()).isEqualTo(r.expected().caps());
+      assertThat(r.init().uid()).isEqualTo(os.contains("4321") ? 4321 : 0);
+      assertThat(r.init().hostUid()).isEqualTo(extra.equals(IDMAP) ? 200000 : r.init().uid());
       assertThat(LiveRoot.masks(live.pid(name)))
           .containsExactly(
               r.init().caps().inheritable(),
