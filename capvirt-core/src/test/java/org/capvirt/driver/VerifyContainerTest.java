@@ -119,6 +119,37 @@ class VerifyContainerTest {
   }
 
   @Test
+  void aContainerProcessMovedToAnotherDevicesCgroupIsNoLongerConfined() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("vmoved");
+      live.create(LiveRoot.xml(name, TWO_PROCESSES, "", ""));
+      VerifyReport before = awaitProcesses(live, name, 2);
+      long child =
+          before.live().processes().stream()
+              .filter(p -> !p.isThread() && p.pid() != before.live().initPid())
+              .findFirst()
+              .orElseThrow()
+              .pid();
+      Path devicesRoot = LiveRoot.devicesDir(name).getParent().getParent();
+      Files.writeString(
+          devicesRoot.resolve("cgroup.procs"), Long.toString(child), StandardCharsets.US_ASCII);
+      VerifyReport r = live.driver.verify(name);
+      assertThat(r.ok()).isFalse();
+      assertThat(pids(r)).contains(child);
+      assertThat(r.differences())
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.kind()).isEqualTo(Kind.OUTSIDE_DEVICE_CGROUP);
+                assertThat(d.pid()).contains(child);
+                assertThat(d.message())
+                    .contains("is in devices cgroup " + devicesRoot)
+                    .contains("not the container's " + LiveRoot.devicesDir(name));
+              });
+    }
+  }
+
+  @Test
   void aHostProcessMovedIntoTheCgroupIsForeignAndBeyondTheBoundingSet() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("vhost");
