@@ -191,6 +191,11 @@ class CapsCommandTest {
     Run bpf = run(args("caps", "explain", f.toString(), "39", "--json"));
     assertThat(bpf.json().get("reason").asText()).endsWith("note: libvirt cannot name bpf");
     assertThat(run(args("caps", "explain", f.toString(), "cap_nope")).code()).isEqualTo(2);
+    Run beyond = run(args("caps", "explain", f.toString(), "cap_45"));
+    assertThat(beyond.code()).isEqualTo(2);
+    assertThat(beyond.err()).contains("this kernel has no capability 45 (cap_last_cap 40)");
+    Run extra = run("caps", "explain", f.toString(), "cap_45", "--cap-last-cap", "45");
+    assertThat(extra.out()).startsWith("cap_45: kept in permitted, effective, bounding — ");
   }
 
   @Test
