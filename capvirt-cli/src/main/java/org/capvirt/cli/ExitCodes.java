@@ -11,13 +11,19 @@ import picocli.CommandLine;
 
 /**
  * The one place failures become exit codes: 0 ok, 2 usage, 65 bad definition, 74 I/O, 1 runtime
+<<<<<<< HEAD
  * failure; {@code audit} adds 3, 4, 5 for its highest finding (low, medium, high). One line on
  * stderr (every problem line for a bad definition); the stack with --debug.
+=======
+ * failure; 3 is {@code verify}'s "the container drifted from its definition". One line on stderr
+ * (every problem line for a bad definition); the stack with --debug.
+>>>>>>> main
  */
 final class ExitCodes {
   static final int OK = 0;
   static final int FAILURE = 1;
   static final int USAGE = 2;
+  static final int DRIFT = 3;
   static final int DATA_ERR = 65;
   static final int IO_ERR = 74;
 

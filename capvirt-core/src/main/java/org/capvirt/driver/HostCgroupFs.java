@@ -2,8 +2,13 @@ package org.capvirt.driver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+<<<<<<< HEAD
+=======
+import java.nio.file.FileSystemException;
+>>>>>>> main
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,17 +42,37 @@ public final class HostCgroupFs implements HostCgroups {
 
   @Override
   public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
+    // The init was just killed: the kernel may still be tearing down its processes, so a cgroup
+    // directory can be busy for a moment; wait (bounded) for it to empty.
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     for (Path dir : existing(cgroupsPath)) {
+<<<<<<< HEAD
       try (var walk = Files.walk(dir)) {
         for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
           removeWhenEmpty(p);
         }
       } catch (IOException e) {
         throw new CapvirtIoException("cannot remove cgroup " + dir, e);
+=======
+      while (true) {
+        try {
+          removeTree(dir);
+          break;
+        } catch (FileSystemException e) {
+          if (System.nanoTime() > deadline) {
+            throw new CapvirtIoException(
+                "cgroup " + dir + " still has processes or children after 20s; left in place", e);
+          }
+          pause();
+        } catch (IOException e) {
+          throw new CapvirtIoException("cannot remove cgroup " + dir, e);
+        }
+>>>>>>> main
       }
     }
   }
 
+<<<<<<< HEAD
   /**
    * Removes one cgroup directory once its processes are gone. After the runtime's SIGKILL the
    * kernel tears down a PID namespace asynchronously, so the container's last processes may still
@@ -73,10 +98,20 @@ public final class HostCgroupFs implements HostCgroups {
           Thread.currentThread().interrupt();
           throw new CapvirtIoException("interrupted while removing cgroup " + dir);
         }
+=======
+  private static void removeTree(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+>>>>>>> main
       }
     }
   }
 
+<<<<<<< HEAD
   private static final long REMOVE_TIMEOUT_NANOS = 5_000_000_000L;
 
   private static List<Long> pids(Path dir) {
@@ -91,6 +126,16 @@ public final class HostCgroupFs implements HostCgroups {
       // the directory is going away: nothing to kill
     }
     return out;
+=======
+  private static void pause() throws CapvirtIoException {
+    try {
+      // cgroupfs offers no portable way to wait for a cgroup to empty (v1 has no events file)
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CapvirtIoException("interrupted while removing cgroups");
+    }
+>>>>>>> main
   }
 
   @Override
