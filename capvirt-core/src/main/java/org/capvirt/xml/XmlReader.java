@@ -13,8 +13,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -267,15 +265,62 @@ final class XmlReader {
   }
 
   private void readAttributes(XMLStreamReader r, XmlNode node, int tagStart, int tagEnd) {
-    String tag = text.substring(tagStart, Math.max(tagStart, Math.min(text.length(), tagEnd)));
+    Map<String, Integer> where = attributeOffsets(tagStart, Math.min(text.length(), tagEnd));
     for (int i = 0; i < r.getAttributeCount(); i++) {
       String prefix = r.getAttributePrefix(i);
       String qname =
           (prefix == null || prefix.isEmpty() ? "" : prefix + ":") + r.getAttributeLocalName(i);
-      Matcher m = Pattern.compile("\\s(" + Pattern.quote(qname) + ")\\s*=").matcher(tag);
-      Location at = m.find() ? location(tagStart + m.start(1)) : node.location;
-      node.attrs.put(qname, new XmlNode.Attr(qname, r.getAttributeValue(i), at));
+      Integer at = where.get(qname);
+      node.attrs.put(
+          qname,
+          new XmlNode.Attr(
+              qname, r.getAttributeValue(i), at == null ? node.location : location(at)));
     }
+  }
+
+  /**
+   * Where each attribute name of a well-formed start tag begins: walks name, {@code =}, quoted
+   * value in turn, so that a value never passes for a name.
+   */
+  private Map<String, Integer> attributeOffsets(int tagStart, int tagEnd) {
+    Map<String, Integer> out = new HashMap<>();
+    int i = tagStart + 1;
+    while (i < tagEnd
+        && !isSpace(text.charAt(i))
+        && text.charAt(i) != '>'
+        && text.charAt(i) != '/') {
+      i++;
+    }
+    while (i < tagEnd) {
+      while (i < tagEnd && isSpace(text.charAt(i))) {
+        i++;
+      }
+      int nameStart = i;
+      while (i < tagEnd && text.charAt(i) != '=' && !isSpace(text.charAt(i))) {
+        i++;
+      }
+      if (i >= tagEnd || nameStart == i) {
+        break;
+      }
+      String name = text.substring(nameStart, i);
+      while (i < tagEnd && text.charAt(i) != '\'' && text.charAt(i) != '"') {
+        i++;
+      }
+      if (i >= tagEnd) {
+        break;
+      }
+      int close = text.indexOf(text.charAt(i), i + 1);
+      if (close < 0 || close >= tagEnd) {
+        break;
+      }
+      out.put(name, nameStart);
+      i = close + 1;
+    }
+    return out;
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
   }
 
   private static String ns(XMLStreamReader r) {
