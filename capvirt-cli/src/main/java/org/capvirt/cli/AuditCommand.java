@@ -31,9 +31,9 @@ import picocli.CommandLine.Parameters;
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
       "0:no finding above info",
-      "3:highest finding is low",
-      "4:highest finding is medium",
-      "5:highest finding is high",
+      "4:highest finding is low",
+      "5:highest finding is medium",
+      "6:highest finding is high",
       "2:usage error",
       "74:a file or the host could not be read (the other files are still audited)"
     })

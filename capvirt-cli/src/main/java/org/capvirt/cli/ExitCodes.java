@@ -11,13 +11,9 @@ import picocli.CommandLine;
 
 /**
  * The one place failures become exit codes: 0 ok, 2 usage, 65 bad definition, 74 I/O, 1 runtime
-<<<<<<< HEAD
- * failure; {@code audit} adds 3, 4, 5 for its highest finding (low, medium, high). One line on
- * stderr (every problem line for a bad definition); the stack with --debug.
-=======
- * failure; 3 is {@code verify}'s "the container drifted from its definition". One line on stderr
- * (every problem line for a bad definition); the stack with --debug.
->>>>>>> main
+ * failure; 3 is {@code verify}'s "the container drifted from its definition"; 4, 5, 6 are {@code
+ * audit}'s highest finding (low, medium, high). One line on stderr (every problem line for a bad
+ * definition); the stack with --debug.
  */
 final class ExitCodes {
   static final int OK = 0;
@@ -28,10 +24,10 @@ final class ExitCodes {
   static final int IO_ERR = 74;
 
   /** {@code audit}: the highest finding is low, medium or high (none or info gives 0). */
-  static final int AUDIT_LOW = 3;
+  static final int AUDIT_LOW = 4;
 
-  static final int AUDIT_MEDIUM = 4;
-  static final int AUDIT_HIGH = 5;
+  static final int AUDIT_MEDIUM = 5;
+  static final int AUDIT_HIGH = 6;
 
   private ExitCodes() {}
 

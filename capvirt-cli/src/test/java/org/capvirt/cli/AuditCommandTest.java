@@ -80,11 +80,11 @@ class AuditCommandTest {
     CliRun clean = run("audit", clean().toString());
     assertThat(clean.exit()).isZero();
     assertThat(clean.out()).isEqualTo("1 file, 0 findings: 0 high, 0 medium, 0 low, 0 info\n");
-    assertThat(run("audit", low().toString()).exit()).isEqualTo(3);
-    assertThat(run("audit", medium().toString()).exit()).isEqualTo(4);
-    assertThat(run("audit", high().toString()).exit()).isEqualTo(5);
+    assertThat(run("audit", low().toString()).exit()).isEqualTo(4);
+    assertThat(run("audit", medium().toString()).exit()).isEqualTo(5);
+    assertThat(run("audit", high().toString()).exit()).isEqualTo(6);
     assertThat(run("audit", clean().toString(), medium().toString(), low().toString()).exit())
-        .isEqualTo(4);
+        .isEqualTo(5);
   }
 
   @Test
@@ -102,7 +102,7 @@ class AuditCommandTest {
   void anInvalidFileIsCountedNotACrash() throws IOException {
     Path bad = domain("bad", "", ISOLATION, "<capabilities policy='bogus'/>");
     CliRun r = run("audit", clean().toString(), bad.toString());
-    assertThat(r.exit()).isEqualTo(5);
+    assertThat(r.exit()).isEqualTo(6);
     assertThat(r.out())
         .contains(bad + ":14:19: high invalid-definition: ")
         .contains("bogus")
@@ -124,7 +124,7 @@ class AuditCommandTest {
   void helpDocumentsTheExitCodes() {
     CliRun r = run("audit", "--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("Exit status:", "3    highest finding is low", "--baseline=NAME");
+    assertThat(r.out()).contains("Exit status:", "4    highest finding is low", "--baseline=NAME");
     assertThat(run("audit").exit()).isEqualTo(2);
   }
 
@@ -152,7 +152,7 @@ class AuditCommandTest {
         .contains(
             "low beyond-baseline: grants 2 capabilities beyond Podman's default set (podman, 11"
                 + " capabilities): net_raw, mknod");
-    assertThat(podman.exit()).isEqualTo(3);
+    assertThat(podman.exit()).isEqualTo(4);
   }
 
   @Test
@@ -165,7 +165,7 @@ class AuditCommandTest {
             "k8s-restricted",
             medium().toString(),
             clean().toString());
-    assertThat(r.exit()).isEqualTo(4);
+    assertThat(r.exit()).isEqualTo(5);
     JsonNode root = new ObjectMapper().readTree(r.out());
     assertThat(root.path("baseline").path("name").asText()).isEqualTo("k8s-restricted");
     JsonNode first = root.path("files").get(0);
@@ -187,14 +187,14 @@ class AuditCommandTest {
     assertThat(sum.path("low").asInt()).isEqualTo(2);
     assertThat(sum.path("info").asInt()).isEqualTo(1);
     assertThat(sum.path("highest").asText()).isEqualTo("medium");
-    assertThat(sum.path("exitCode").asInt()).isEqualTo(4);
+    assertThat(sum.path("exitCode").asInt()).isEqualTo(5);
   }
 
   @Test
   void hostFactsAreReadOnceAndUsed() throws IOException {
     CliRun r = run("audit", "--host", "--json", clean().toString(), high().toString());
     assertThat(r.err()).isEmpty();
-    assertThat(r.exit()).isEqualTo(5);
+    assertThat(r.exit()).isEqualTo(6);
     JsonNode root = new ObjectMapper().readTree(r.out());
     assertThat(root.path("files").get(0).path("findings").size()).isZero();
     assertThat(root.path("files").get(1).path("findings").toString()).contains("keeps-sys_admin");

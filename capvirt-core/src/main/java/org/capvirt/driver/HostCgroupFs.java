@@ -2,10 +2,7 @@ package org.capvirt.driver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-<<<<<<< HEAD
-=======
 import java.nio.file.FileSystemException;
->>>>>>> main
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,14 +43,6 @@ public final class HostCgroupFs implements HostCgroups {
     // directory can be busy for a moment; wait (bounded) for it to empty.
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     for (Path dir : existing(cgroupsPath)) {
-<<<<<<< HEAD
-      try (var walk = Files.walk(dir)) {
-        for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-          removeWhenEmpty(p);
-        }
-      } catch (IOException e) {
-        throw new CapvirtIoException("cannot remove cgroup " + dir, e);
-=======
       while (true) {
         try {
           removeTree(dir);
@@ -67,38 +56,10 @@ public final class HostCgroupFs implements HostCgroups {
         } catch (IOException e) {
           throw new CapvirtIoException("cannot remove cgroup " + dir, e);
         }
->>>>>>> main
       }
     }
   }
 
-<<<<<<< HEAD
-  /**
-   * Removes one cgroup directory once its processes are gone. After the runtime's SIGKILL the
-   * kernel tears down a PID namespace asynchronously, so the container's last processes may still
-   * be listed for a few milliseconds; any that remain are killed, and the wait is bounded.
-   */
-  private static void removeWhenEmpty(Path dir) throws IOException, CapvirtIoException {
-    long deadline = System.nanoTime() + REMOVE_TIMEOUT_NANOS;
-    while (true) {
-      try {
-        Files.deleteIfExists(dir);
-        return;
-      } catch (java.nio.file.FileSystemException e) {
-        if (System.nanoTime() > deadline) {
-          throw new CapvirtIoException(
-              "cgroup " + dir + " still has processes " + pids(dir) + " after 5 s; left in place");
-        }
-        for (long pid : pids(dir)) {
-          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new CapvirtIoException("interrupted while removing cgroup " + dir);
-        }
-=======
   private static void removeTree(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
@@ -106,27 +67,10 @@ public final class HostCgroupFs implements HostCgroups {
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
->>>>>>> main
       }
     }
   }
 
-<<<<<<< HEAD
-  private static final long REMOVE_TIMEOUT_NANOS = 5_000_000_000L;
-
-  private static List<Long> pids(Path dir) {
-    List<Long> out = new ArrayList<>();
-    try {
-      for (String l : Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.UTF_8)) {
-        if (!l.isBlank()) {
-          out.add(Long.parseLong(l.strip()));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // the directory is going away: nothing to kill
-    }
-    return out;
-=======
   private static void pause() throws CapvirtIoException {
     try {
       // cgroupfs offers no portable way to wait for a cgroup to empty (v1 has no events file)
@@ -135,7 +79,6 @@ public final class HostCgroupFs implements HostCgroups {
       Thread.currentThread().interrupt();
       throw new CapvirtIoException("interrupted while removing cgroups");
     }
->>>>>>> main
   }
 
   @Override

@@ -239,12 +239,8 @@ class ContainerFaultsTest {
       // later than init itself; removing the cgroup at once would fail with EBUSY.
       for (int i = 0; i < 3; i++) {
         String name = live.name("tree" + i);
-<<<<<<< HEAD
-        live.create(LiveRoot.xml(name, "sleep 300 & sleep 300 & sleep 300; true", "", ""));
-=======
         live.create(
             LiveRoot.xml(name, "grep Cap /proc/self/status; sleep 300; true", "<privnet/>", ""));
->>>>>>> main
         live.driver.destroy(name);
         assertThat(live.driver.list(true)).filteredOn(d -> d.name().equals(name)).isEmpty();
         assertThat(live.cgroupDirs(name)).as("cgroups of " + name).isEmpty();

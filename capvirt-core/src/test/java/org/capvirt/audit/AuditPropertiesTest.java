@@ -21,7 +21,7 @@ import org.capvirt.model.SourceMap;
 import org.capvirt.testing.Domains;
 
 /** Laws of the audit that hold for every definition and host. */
-class AuditProperties {
+class AuditPropertiesTest {
   /** A definition's switches and an optional host. */
   record Input(
       CapsPolicy policy,
