@@ -1,0 +1,385 @@
+package org.capvirt.xml;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.capvirt.model.BlkioTune;
+import org.capvirt.model.ClockDef;
+import org.capvirt.model.CpuTune;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.IdMap;
+import org.capvirt.model.LxcNamespace;
+import org.capvirt.model.MemTune;
+import org.capvirt.model.MemorySize;
+import org.capvirt.model.NumaTune;
+import org.capvirt.model.OsDef;
+import org.capvirt.model.SecLabel;
+import org.capvirt.model.VcpuDef;
+
+/** Reads the {@code <domain>} tree into a {@link DomainDef}, reporting every bad value. */
+final class DomainReader {
+  private static final List<String> LIFECYCLE =
+      List.of("destroy", "restart", "preserve", "rename-restart");
+  private static final List<String> CRASH =
+      List.of(
+          "destroy",
+          "restart",
+          "preserve",
+          "rename-restart",
+          "coredump-destroy",
+          "coredump-restart");
+  private static final long UINT_MAX = 4294967295L;
+
+  private final Values values;
+
+  DomainReader(Values values) {
+    this.values = values;
+  }
+
+  DomainDef read(XmlNode d) {
+    Optional<String> type = values.required(d, "type", "'lxc'");
+    if (type.isPresent() && !type.get().equals("lxc")) {
+      values.problem(
+          d.at("type"),
+          "domain type '" + type.get() + "' is not supported; capvirt runs <domain type='lxc'>");
+    }
+    Optional<String> name = values.childText(d, "name").filter(s -> !s.isEmpty());
+    if (name.isEmpty()) {
+      values.problem(d.child("name").orElse(d).location, "missing <name>: a domain needs a name");
+    }
+    Optional<MemorySize> memory = d.child("memory").flatMap(this::memory);
+    Optional<MemorySize> current = d.child("currentMemory").flatMap(this::memory);
+    if (current.isEmpty() || (memory.isPresent() && current.get().kib() > memory.get().kib())) {
+      current = memory;
+    }
+    return new DomainDef(
+        name.orElse("?"),
+        d.child("uuid").flatMap(this::uuid),
+        values.childText(d, "title"),
+        values.childText(d, "description"),
+        d.child("metadata").map(m -> m.verbatim == null ? "" : m.verbatim),
+        memory,
+        current,
+        d.child("memtune").map(this::memtune),
+        d.child("blkiotune").map(this::blkiotune),
+        Optional.of(
+            d.child("vcpu")
+                .map(this::vcpu)
+                .orElse(new VcpuDef(1, "static", Optional.empty(), Optional.empty()))),
+        d.child("cputune").map(this::cputune),
+        d.child("numatune").flatMap(n -> n.child("memory")).map(this::numatune),
+        d.child("resource").flatMap(r -> partition(r)),
+        os(d),
+        d.child("idmap").flatMap(this::idmap),
+        new FeaturesReader(values).read(d.child("features")),
+        Optional.of(d.child("clock").map(this::clock).orElse(new ClockDef("utc", List.of()))),
+        Optional.of(lifecycle(d, "on_poweroff", LIFECYCLE, "destroy")),
+        Optional.of(lifecycle(d, "on_reboot", LIFECYCLE, "restart")),
+        Optional.of(lifecycle(d, "on_crash", CRASH, "destroy")),
+        new DevicesReader(values).read(d.child("devices")),
+        d.all("seclabel").stream().map(this::seclabel).flatMap(Optional::stream).toList(),
+        d.child("lxc:namespace").map(this::namespace));
+  }
+
+  private Optional<MemorySize> memory(XmlNode n) {
+    return values.memory(n.trimmedText(), Values.textAt(n), n.value("unit"), n.at("unit"), n.tag());
+  }
+
+  private Optional<String> uuid(XmlNode n) {
+    String raw = n.trimmedText();
+    String hex = raw.replace("-", "");
+    if (!hex.matches("[0-9a-fA-F]{32}")) {
+      values.problem(
+          Values.textAt(n),
+          "invalid uuid '"
+              + raw
+              + "' (expected 32 hex digits such as"
+              + " 8369f1ac-7e46-e869-4ca5-759d51478066)");
+      return Optional.empty();
+    }
+    String h = hex.toLowerCase(java.util.Locale.ROOT);
+    return Optional.of(
+        h.substring(0, 8)
+            + "-"
+            + h.substring(8, 12)
+            + "-"
+            + h.substring(12, 16)
+            + "-"
+            + h.substring(16, 20)
+            + "-"
+            + h.substring(20));
+  }
+
+  private MemTune memtune(XmlNode n) {
+    return new MemTune(
+        n.child("hard_limit").flatMap(this::memory),
+        n.child("soft_limit").flatMap(this::memory),
+        n.child("swap_hard_limit").flatMap(this::memory),
+        n.child("min_guarantee").flatMap(this::memory));
+  }
+
+  private BlkioTune blkiotune(XmlNode n) {
+    List<BlkioTune.Device> devices = new ArrayList<>();
+    for (XmlNode dev : n.all("device")) {
+      Optional<String> path = values.childText(dev, "path");
+      if (path.isEmpty()) {
+        values.problem(dev.location, "<device> in <blkiotune> needs a <path>");
+        continue;
+      }
+      devices.add(
+          new BlkioTune.Device(
+              path.get(),
+              values.childNumber(dev, "weight", 0, 1000).map(Long::intValue),
+              values.childNumber(dev, "read_iops_sec", 0, Long.MAX_VALUE),
+              values.childNumber(dev, "write_iops_sec", 0, Long.MAX_VALUE),
+              values.childNumber(dev, "read_bytes_sec", 0, Long.MAX_VALUE),
+              values.childNumber(dev, "write_bytes_sec", 0, Long.MAX_VALUE)));
+    }
+    return new BlkioTune(values.childNumber(n, "weight", 0, 1000).map(Long::intValue), devices);
+  }
+
+  private VcpuDef vcpu(XmlNode n) {
+    int count = values.textNumber(n, 1, 65535).map(Long::intValue).orElse(1);
+    String placement =
+        values.oneOf(n, "placement", "vcpu placement", List.of("static", "auto")).orElse("static");
+    return new VcpuDef(count, placement, n.value("cpuset"), values.integer(n, "current", 1, 65535));
+  }
+
+  private CpuTune cputune(XmlNode n) {
+    return new CpuTune(
+        values.childNumber(n, "shares", 0, 262144),
+        values.childNumber(n, "period", 0, 1000000),
+        values.childNumber(n, "quota", -1, 17592186044415L),
+        values.childNumber(n, "emulator_period", 0, 1000000),
+        values.childNumber(n, "emulator_quota", -1, 17592186044415L));
+  }
+
+  private NumaTune numatune(XmlNode m) {
+    String mode =
+        values
+            .oneOf(
+                m,
+                "mode",
+                "numatune mode",
+                List.of("strict", "preferred", "interleave", "restrictive"))
+            .orElse("strict");
+    return new NumaTune(
+        mode,
+        m.value("nodeset"),
+        values.oneOf(m, "placement", "numatune placement", List.of("static", "auto")));
+  }
+
+  private Optional<String> partition(XmlNode r) {
+    Optional<XmlNode> p = r.child("partition");
+    Optional<String> path = p.map(XmlNode::trimmedText);
+    if (path.isPresent() && !path.get().startsWith("/")) {
+      values.problem(
+          Values.textAt(p.get()),
+          "resource partition '" + path.get() + "' must be an absolute path");
+    }
+    return path;
+  }
+
+  private OsDef os(XmlNode d) {
+    Optional<XmlNode> os = d.child("os");
+    if (os.isEmpty()) {
+      values.problem(d.location, "missing <os>: an LXC domain needs <os><type>exe</type><init>..");
+      return new OsDef(
+          "exe",
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          List.of(),
+          List.of(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
+    }
+    XmlNode o = os.get();
+    Optional<XmlNode> type = o.child("type");
+    String t = type.flatMap(x -> values.textOneOf(x, "os type", List.of("exe"))).orElse("exe");
+    if (type.isEmpty()) {
+      values.problem(o.location, "missing <type> in <os> (expected <type>exe</type>)");
+    }
+    Optional<String> init = values.childText(o, "init").filter(s -> !s.isEmpty());
+    if (init.isEmpty()) {
+      values.problem(
+          o.child("init").orElse(o).location,
+          "<init> is required for <type>exe</type>: name the"
+              + " program the container runs as its init");
+    }
+    List<OsDef.InitEnv> env = new ArrayList<>();
+    for (XmlNode e : o.all("initenv")) {
+      Optional<String> name = values.required(e, "name", "a variable name");
+      if (name.isPresent() && !name.get().matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+        values.problem(
+            e.at("name"),
+            "invalid environment variable name '"
+                + name.get()
+                + "' (expected letters, digits and _, not starting with a digit)");
+      } else {
+        name.ifPresent(nm -> env.add(new OsDef.InitEnv(nm, e.text.toString())));
+      }
+    }
+    Optional<String> initdir = values.childText(o, "initdir");
+    if (initdir.isPresent() && !initdir.get().startsWith("/")) {
+      values.problem(
+          Values.textAt(o.child("initdir").get()),
+          "<initdir> '" + initdir.get() + "' must be an absolute path");
+    }
+    return new OsDef(
+        t,
+        type.flatMap(x -> x.value("arch")),
+        type.flatMap(x -> x.value("machine")),
+        init,
+        o.all("initarg").stream().map(a -> a.text.toString()).toList(),
+        env,
+        initdir,
+        values.childText(o, "inituser"),
+        values.childText(o, "initgroup"),
+        values.childText(o, "cmdline"));
+  }
+
+  private Optional<IdMap> idmap(XmlNode n) {
+    List<IdMap.Entry> uids = idEntries(n.all("uid"));
+    List<IdMap.Entry> gids = idEntries(n.all("gid"));
+    if (n.all("uid").isEmpty() != n.all("gid").isEmpty()) {
+      values.problem(
+          n.location,
+          "<idmap> maps only "
+              + (uids.isEmpty() ? "gids" : "uids")
+              + ": uid and gid must both be mapped");
+      return Optional.empty();
+    }
+    if (n.all("uid").isEmpty()) {
+      values.problem(n.location, "<idmap> is empty: map uid and gid ranges, starting at 0");
+      return Optional.empty();
+    }
+    checkRoot(n, "uid", uids);
+    checkRoot(n, "gid", gids);
+    return Optional.of(new IdMap(uids, gids));
+  }
+
+  private void checkRoot(XmlNode n, String kind, List<IdMap.Entry> entries) {
+    if (!entries.isEmpty() && entries.get(0).start() != 0) {
+      values.problem(
+          n.all(kind).get(0).location,
+          "<idmap> does not map the container's root: the"
+              + " lowest <"
+              + kind
+              + "> start must be 0, not "
+              + entries.get(0).start());
+    }
+  }
+
+  private List<IdMap.Entry> idEntries(List<XmlNode> nodes) {
+    List<IdMap.Entry> out = new ArrayList<>();
+    for (XmlNode e : nodes) {
+      Optional<Long> start =
+          values
+              .required(e, "start", "a number")
+              .flatMap(x -> values.number(e, "start", 0, UINT_MAX));
+      Optional<Long> target =
+          values
+              .required(e, "target", "a number")
+              .flatMap(x -> values.number(e, "target", 0, UINT_MAX));
+      Optional<Long> count =
+          values
+              .required(e, "count", "a number")
+              .flatMap(x -> values.number(e, "count", 1, UINT_MAX));
+      if (start.isPresent() && target.isPresent() && count.isPresent()) {
+        out.add(new IdMap.Entry(start.get(), target.get(), count.get()));
+      }
+    }
+    out.sort(Comparator.comparingLong(IdMap.Entry::start));
+    return out;
+  }
+
+  private ClockDef clock(XmlNode c) {
+    String offset =
+        values
+            .oneOf(c, "offset", "clock offset", List.of("utc", "localtime", "timezone", "variable"))
+            .orElse("utc");
+    List<ClockDef.Timer> timers = new ArrayList<>();
+    for (XmlNode t : c.all("timer")) {
+      Optional<String> name =
+          values
+              .required(t, "name", "rtc|hpet")
+              .flatMap(
+                  x ->
+                      values.oneOf(
+                          t,
+                          "name",
+                          "timer name",
+                          List.of(
+                              "rtc",
+                              "hpet",
+                              "pit",
+                              "tsc",
+                              "kvmclock",
+                              "hypervclock",
+                              "platform",
+                              "armvtimer")));
+      Optional<Boolean> present =
+          values
+              .oneOf(t, "present", "timer present value", List.of("yes", "no"))
+              .map("yes"::equals);
+      name.ifPresent(
+          nm ->
+              timers.add(new ClockDef.Timer(nm, present, t.value("tickpolicy"), t.value("track"))));
+    }
+    return new ClockDef(offset, timers);
+  }
+
+  private String lifecycle(XmlNode d, String name, List<String> allowed, String fallback) {
+    return d.child(name)
+        .flatMap(n -> values.textOneOf(n, "<" + name + "> action", allowed))
+        .orElse(fallback);
+  }
+
+  private Optional<SecLabel> seclabel(XmlNode s) {
+    String type =
+        values
+            .oneOf(s, "type", "seclabel type", List.of("none", "dynamic", "static"))
+            .orElse(s.value("type").isPresent() ? "none" : "dynamic");
+    Optional<Boolean> relabel =
+        values
+            .oneOf(s, "relabel", "seclabel relabel value", List.of("yes", "no"))
+            .map("yes"::equals);
+    return Optional.of(
+        new SecLabel(
+            type,
+            s.value("model"),
+            relabel,
+            values.childText(s, "label"),
+            values.childText(s, "imagelabel"),
+            values.childText(s, "baselabel")));
+  }
+
+  private LxcNamespace namespace(XmlNode n) {
+    return new LxcNamespace(share(n, "sharenet"), share(n, "shareipc"), share(n, "shareuts"));
+  }
+
+  private Optional<LxcNamespace.Share> share(XmlNode n, String what) {
+    return n.child("lxc:" + what)
+        .flatMap(
+            s -> {
+              Optional<String> type =
+                  values
+                      .required(s, "type", "netns|name|pid")
+                      .flatMap(
+                          t ->
+                              values.oneOf(
+                                  s,
+                                  "type",
+                                  "namespace source type",
+                                  List.of("netns", "name", "pid")));
+              Optional<String> value = values.required(s, "value", "");
+              return type.isPresent() && value.isPresent()
+                  ? Optional.of(new LxcNamespace.Share(type.get(), value.get()))
+                  : Optional.empty();
+            });
+  }
+}

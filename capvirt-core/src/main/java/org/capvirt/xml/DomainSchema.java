@@ -1,0 +1,146 @@
+package org.capvirt.xml;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which attributes and child elements each element of an LXC domain may have: the part of libvirt's
+ * schema that capvirt models. Anything else is an unknown name, reported with a suggestion.
+ */
+final class DomainSchema {
+  private DomainSchema() {}
+
+  /**
+   * What one element may hold.
+   *
+   * @param attributes allowed attribute names
+   * @param children allowed child names, each mapped to whether it may repeat
+   * @param text whether the element carries a text value
+   * @param open whether its content is checked elsewhere (metadata, capabilities)
+   */
+  record Spec(Set<String> attributes, Map<String, Boolean> children, boolean text, boolean open) {}
+
+  private static final Map<String, Spec> SPECS = new HashMap<>();
+
+  static {
+    def(
+        "domain",
+        "@type @id name# uuid# title# description# metadata! memory currentMemory memtune blkiotune"
+            + " vcpu cputune numatune resource os idmap features clock on_poweroff# on_reboot#"
+            + " on_crash# devices seclabel* lxc:namespace");
+    def("domain/metadata", "!");
+    for (String m : new String[] {"memory", "currentMemory"}) {
+      def("domain/" + m, "@unit #");
+    }
+    def("domain/memtune", "hard_limit soft_limit swap_hard_limit min_guarantee");
+    for (String m : new String[] {"hard_limit", "soft_limit", "swap_hard_limit", "min_guarantee"}) {
+      def("domain/memtune/" + m, "@unit #");
+    }
+    def("domain/blkiotune", "weight# device*");
+    def(
+        "domain/blkiotune/device",
+        "path# weight# read_iops_sec# write_iops_sec# read_bytes_sec# write_bytes_sec#");
+    def("domain/vcpu", "@placement @cpuset @current #");
+    def("domain/cputune", "shares# period# quota# emulator_period# emulator_quota#");
+    def("domain/numatune", "memory");
+    def("domain/numatune/memory", "@mode @nodeset @placement");
+    def("domain/resource", "partition#");
+    def("domain/os", "type init# initarg#* initenv* initdir# inituser# initgroup# cmdline#");
+    def("domain/os/type", "@arch @machine #");
+    def("domain/os/initenv", "@name #");
+    def("domain/idmap", "uid* gid*");
+    def("domain/idmap/uid", "@start @target @count");
+    def("domain/idmap/gid", "@start @target @count");
+    def("domain/features", "privnet capabilities!");
+    def("domain/features/privnet", "");
+    def("domain/clock", "@offset timer*");
+    def("domain/clock/timer", "@name @present @tickpolicy @track");
+    def("domain/devices", "emulator# disk* filesystem* interface* serial* console* hostdev*");
+    def("domain/devices/disk", "@type @device driver source target readonly");
+    def("domain/devices/disk/driver", "@name @type");
+    def("domain/devices/disk/source", "@file @dev");
+    def("domain/devices/disk/target", "@dev @bus");
+    def("domain/devices/disk/readonly", "");
+    def("domain/devices/filesystem", "@type @accessmode driver source target readonly");
+    def("domain/devices/filesystem/driver", "@type @format @wrpolicy");
+    def("domain/devices/filesystem/source", "@dir @file @dev @usage @units @name @pool @volume");
+    def("domain/devices/filesystem/target", "@dir");
+    def("domain/devices/filesystem/readonly", "");
+    def("domain/devices/interface", "@type mac source ip* route* target guest link virtualport");
+    def("domain/devices/interface/mac", "@address");
+    def("domain/devices/interface/source", "@bridge @network @dev @mode ip* route*");
+    for (String p : new String[] {"interface", "interface/source", "hostdev"}) {
+      def("domain/devices/" + p + "/ip", "@address @family @prefix @peer");
+      def("domain/devices/" + p + "/route", "@family @address @netmask @prefix @gateway @metric");
+    }
+    def("domain/devices/interface/target", "@dev");
+    def("domain/devices/interface/guest", "@dev");
+    def("domain/devices/interface/link", "@state");
+    def("domain/devices/interface/virtualport", "@type parameters");
+    def(
+        "domain/devices/interface/virtualport/parameters",
+        "@managerid @typeid @typeidversion @instanceid @profileid @interfaceid");
+    for (String c : new String[] {"console", "serial"}) {
+      def("domain/devices/" + c, "@type target");
+      def("domain/devices/" + c + "/target", "@type @port");
+    }
+    def("domain/devices/hostdev", "@mode @type @managed source ip* route*");
+    def("domain/devices/hostdev/source", "block# char# interface# vendor product address");
+    def("domain/devices/hostdev/source/vendor", "@id");
+    def("domain/devices/hostdev/source/product", "@id");
+    def("domain/devices/hostdev/source/address", "@bus @device");
+    def("domain/seclabel", "@type @model @relabel label# imagelabel# baselabel#");
+    def("domain/lxc:namespace", "lxc:sharenet lxc:shareipc lxc:shareuts");
+    for (String s : new String[] {"sharenet", "shareipc", "shareuts"}) {
+      def("domain/lxc:namespace/lxc:" + s, "@type @value");
+    }
+  }
+
+  /**
+   * Defines one element. Tokens: {@code @attr}; {@code child}, {@code child#} (child with text),
+   * {@code child*} (repeatable), {@code child!} (content checked elsewhere); {@code #} alone: this
+   * element has text; {@code !} alone: its content is not checked here.
+   */
+  private static void def(String key, String tokens) {
+    Set<String> attrs = new LinkedHashSet<>();
+    Map<String, Boolean> children = new LinkedHashMap<>();
+    boolean text = false;
+    boolean open = false;
+    for (String t : tokens.trim().split("\\s+")) {
+      if (t.isEmpty()) {
+        continue;
+      }
+      if (t.equals("#")) {
+        text = true;
+      } else if (t.equals("!")) {
+        open = true;
+      } else if (t.startsWith("@")) {
+        attrs.add(t.substring(1));
+      } else {
+        boolean repeat = t.endsWith("*");
+        String name = t.replace("*", "");
+        boolean childText = name.endsWith("#");
+        boolean childOpen = name.endsWith("!");
+        name = name.replace("#", "").replace("!", "");
+        children.put(name, repeat);
+        String childKey = key + "/" + name;
+        if (childText && !SPECS.containsKey(childKey)) {
+          SPECS.put(childKey, new Spec(Set.of(), Map.of(), true, false));
+        }
+        if (childOpen && !SPECS.containsKey(childKey)) {
+          SPECS.put(childKey, new Spec(Set.of(), Map.of(), false, true));
+        }
+      }
+    }
+    SPECS.put(key, new Spec(attrs, children, text, open));
+  }
+
+  /** The spec of the element at a context key such as {@code domain/devices/filesystem}. */
+  static Optional<Spec> spec(String key) {
+    return Optional.ofNullable(SPECS.get(key));
+  }
+}

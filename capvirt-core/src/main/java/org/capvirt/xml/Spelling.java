@@ -1,0 +1,54 @@
+package org.capvirt.xml;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Finds the name a misspelling most likely meant, for "did you mean …?". */
+final class Spelling {
+  private Spelling() {}
+
+  /**
+   * The candidate nearest to {@code word} by edit distance (ignoring case), when it is near enough
+   * to be a plausible typo: at most 2 edits, and fewer than half the word's length.
+   */
+  static Optional<String> nearest(String word, Collection<String> candidates) {
+    String w = word.toLowerCase(Locale.ROOT);
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = distance(w, c.toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    int limit = Math.min(2, Math.max(1, (w.length() - 1) / 2));
+    return best != null && bestDistance <= limit ? Optional.of(best) : Optional.empty();
+  }
+
+  /** Levenshtein distance, where swapping two neighbours counts as one edit. */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          v = Math.min(v, d[i - 2][j - 2] + 1);
+        }
+        d[i][j] = v;
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}
