@@ -16,29 +16,38 @@ import org.capvirt.model.Problem;
 import org.capvirt.model.SourceMap;
 
 /**
- * Resolves {@code <features><capabilities>} into the five sets, with libvirt 9.0's semantics and
- * two deliberate differences: an explicit {@code <sys_boot state='off'/>} is honoured under the
- * default policy, and a capability the host cannot grant but the definition marks on is an error.
+ * Resolves {@code <features><capabilities>} into the five sets init holds after exec, with libvirt
+ * 9.0's semantics and these deliberate differences: an explicit {@code <sys_boot state='off'/>} is
+ * honoured under the default policy, and a capability marked on that the host cannot grant is an
+ * error (libvirt silently leaves it out under {@code default} and {@code allow}, and fails to start
+ * under {@code deny}).
  *
- * <p>Model of what libvirt does: init starts from the controller's sets (the host bounding set, or
- * every capability when an {@code <idmap>} makes a new user namespace), the policy drops from
- * effective, permitted, inheritable and bounding together ({@code deny} clears all four and adds
- * back those marked on), ambient is never set; then init is exec'd, so a root init ends with
- * permitted = effective = bounding ∪ inheritable and a non-root init with none.
+ * <p>The model, checked case by case against real libvirt 9.0 (the oracle fixtures under {@code
+ * src/test/resources/oracle}):
+ *
+ * <ul>
+ *   <li>Start: without {@code <idmap>}, the host bounding set (capvirt's own CapBnd; on this host
+ *       it lacks sys_resource). With {@code <idmap>}, every capability the kernel has: the new user
+ *       namespace starts full, so the container gets sys_resource back.
+ *   <li>The policy keeps or drops each capability 0..cap_last_cap; libvirt drops from effective,
+ *       permitted, inheritable and bounding together, so the bounding set is the kept set. {@code
+ *       deny} also drops numbers without a name; {@code default}/{@code allow} keep them.
+ *   <li>Root init (no {@code <inituser>}, or root/0/+0): effective = permitted = bounding;
+ *       inheritable is empty, except under {@code deny}, where the kept capabilities are added to
+ *       inheritable too, so inheritable = bounding.
+ *   <li>Non-root init: effective, permitted and inheritable end empty (libvirt's switch to the user
+ *       clears them); the bounding set still holds the kept capabilities.
+ *   <li>Ambient is always empty.
+ * </ul>
+ *
+ * <p>Seen on the oracle but outside this model: under {@code deny}, an {@code <inituser>} (even
+ * root) needs setuid, setgid and setpcap kept, or libvirt's init dies before exec.
  */
 public final class CapabilityResolver {
   private CapabilityResolver() {}
 
   /** The capabilities libvirt's default policy drops unless marked on. */
-  public static final CapSet DEFAULT_DROPS =
-      CapSet.of(
-          cap("sys_module"), cap("sys_time"), cap("mknod"), cap("audit_control"), cap("mac_admin"));
-
-  static final Capability SYS_BOOT = cap("sys_boot");
-
-  private static Capability cap(String name) {
-    return Capability.byName(name).orElseThrow();
-  }
+  public static final CapSet DEFAULT_DROPS = PolicyRule.DEFAULT_DROPS;
 
   /** Resolves a parsed domain on a host. */
   public static ResolvedCaps resolve(ParsedDomain parsed, HostFacts host)
@@ -52,91 +61,47 @@ public final class CapabilityResolver {
     CapabilitiesFeature feature = def.capabilities();
     boolean userns = def.idmap().isPresent();
     CapSet base = userns ? host.kernelCaps() : host.bounding();
-    String baseWhy =
-        userns
-            ? "the <idmap> user namespace starts with every capability"
-            : "capvirt's bounding set on this host";
+    String hostSet = "capvirt's bounding set on this host (CapBnd " + host.bounding() + ")";
+    String idmapAt = "<idmap> at " + where.atOrFile("/domain/idmap");
 
     List<Problem> problems = new ArrayList<>();
-    List<Decision> decisions = new ArrayList<>();
+    List<Verdict> verdicts = new ArrayList<>();
     CapSet bounding = CapSet.EMPTY;
     for (Capability c : host.kernelCaps().members()) {
       Optional<FeatureState> state = feature.state(c);
-      String at = state.map(s -> " at " + where.atOrFile(SourceMap.capabilityPath(c))).orElse("");
-      String written =
-          state.map(s -> "<" + c.name() + " state='" + s.xmlName() + "'/>" + at).orElse("");
-      boolean wanted;
-      String reason;
-      switch (feature.policy()) {
-        case DENY -> {
-          wanted = state.orElse(FeatureState.OFF) == FeatureState.ON;
-          reason =
-              wanted
-                  ? written + " keeps it under policy 'deny'"
-                  : "policy 'deny' drops every capability not marked on";
-        }
-        case ALLOW -> {
-          wanted = state.orElse(FeatureState.ON) == FeatureState.ON;
-          reason =
-              wanted
-                  ? (state.isPresent() ? written + "; " : "")
-                      + "policy 'allow' keeps capabilities not marked off"
-                  : written + " drops it under policy 'allow'";
-        }
-        case DEFAULT -> {
-          if (state.isPresent()) {
-            wanted = state.get() == FeatureState.ON;
-            if (wanted) {
-              reason =
-                  DEFAULT_DROPS.contains(c) || c.equals(SYS_BOOT)
-                      ? written + " overrides the default drop"
-                      : written + " keeps it (kept by default anyway)";
-            } else {
-              reason =
-                  c.equals(SYS_BOOT) && host.keepReboot()
-                      ? written
-                          + " drops it (capvirt honours this; libvirt ignores it when the kernel"
-                          + " confines reboot to the container)"
-                      : written + " drops it";
-            }
-          } else if (DEFAULT_DROPS.contains(c)) {
-            wanted = false;
-            reason = "policy 'default' drops " + c.name() + " unless marked on";
-          } else if (c.equals(SYS_BOOT)) {
-            wanted = host.keepReboot();
-            reason =
-                wanted
-                    ? "policy 'default' keeps sys_boot: this kernel confines reboot() to the"
-                        + " container's PID namespace"
-                    : "policy 'default' drops sys_boot: this kernel cannot confine reboot() to a"
-                        + " PID namespace";
-          } else {
-            wanted = true;
-            reason = "policy 'default' keeps capabilities not marked off";
-          }
-        }
-        default -> throw new AssertionError(feature.policy());
-      }
-      if (wanted && !c.libvirtNameable()) {
-        reason += "; note: libvirt cannot name " + c.name();
-      }
-      boolean kept = wanted && base.contains(c);
-      if (wanted && !kept) {
-        if (state.orElse(FeatureState.OFF) == FeatureState.ON) {
+      String written = state.map(s -> written(c, s, where)).orElse("");
+      PolicyRule rule = PolicyRule.of(feature.policy(), c, state, written, host);
+      StringBuilder reason = new StringBuilder(rule.reason());
+      boolean kept = rule.wanted() && base.contains(c);
+      if (rule.wanted() && !kept) {
+        reason.append("; not granted: ").append(hostSet).append(" lacks it");
+        if (state.equals(Optional.of(FeatureState.ON))) {
           problems.add(
               new Problem(
                   where.atOrFile(SourceMap.capabilityPath(c)),
                   c.name()
                       + " is marked on, but "
-                      + baseWhy
-                      + " does not hold it, so no container here can be given it"));
+                      + hostSet
+                      + " lacks it, so no container started here can have it; remove the"
+                      + " element, or add an <idmap> so the container gets a user namespace"));
         }
-        reason += "; but not held by " + baseWhy;
+      } else if (kept && userns && !host.bounding().contains(c)) {
+        reason
+            .append("; the ")
+            .append(idmapAt)
+            .append(" starts a user namespace with every capability, so the host's lack of ")
+            .append(c.name())
+            .append(" does not limit it");
+      }
+      if (!c.isKnown()) {
+        reason.append("; note: capvirt has no name for capability ").append(c.number());
+      } else if (!c.libvirtNameable()) {
+        reason.append("; note: libvirt cannot name ").append(c.name());
       }
       if (kept) {
         bounding = bounding.with(c);
       }
-      decisions.add(new Decision(c, kept, reason));
+      verdicts.add(new Verdict(c, kept, reason.toString()));
     }
     for (Capability c : feature.states().keySet()) {
       if (!host.kernelCaps().contains(c) && feature.isOn(c)) {
@@ -146,17 +111,53 @@ public final class CapabilityResolver {
                 c.name()
                     + " is marked on, but this kernel (cap_last_cap "
                     + host.capLastCap()
+                    + ", "
+                    + host.kernelRelease()
                     + ") does not have it"));
       }
     }
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
-    CapSet inheritable = feature.policy() == CapsPolicy.DENY ? bounding : CapSet.EMPTY;
-    boolean rootInit = isRoot(def.os().inituser());
-    CapSet permitted = rootInit ? bounding.union(inheritable) : CapSet.EMPTY;
+
+    Optional<String> user = def.os().inituser().filter(u -> !isRoot(Optional.of(u)));
+    CapSet inheritable =
+        user.isEmpty() && feature.policy() == CapsPolicy.DENY ? bounding : CapSet.EMPTY;
+    CapSet permitted = user.isEmpty() ? bounding : CapSet.EMPTY;
+    String userNote =
+        user.map(
+                u ->
+                    "; init runs as '"
+                        + u
+                        + "' (<inituser> at "
+                        + where.atOrFile("/domain/os/inituser")
+                        + "), so permitted, effective and inheritable end empty")
+            .orElse("");
+    ResolvedCaps sets =
+        new ResolvedCaps(
+            feature.policy(), inheritable, permitted, permitted, bounding, CapSet.EMPTY, List.of());
+    List<Decision> decisions = new ArrayList<>(verdicts.size());
+    for (Verdict v : verdicts) {
+      decisions.add(
+          new Decision(
+              v.cap(),
+              v.kept(),
+              sets.setsHolding(v.cap()),
+              v.kept() ? v.reason() + userNote : v.reason()));
+    }
     return new ResolvedCaps(
         feature.policy(), inheritable, permitted, permitted, bounding, CapSet.EMPTY, decisions);
+  }
+
+  private record Verdict(Capability cap, boolean kept, String reason) {}
+
+  private static String written(Capability c, FeatureState s, SourceMap where) {
+    return "<"
+        + c.name()
+        + " state='"
+        + s.xmlName()
+        + "'/> at "
+        + where.atOrFile(SourceMap.capabilityPath(c));
   }
 
   /**

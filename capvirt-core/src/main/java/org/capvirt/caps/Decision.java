@@ -1,11 +1,31 @@
 package org.capvirt.caps;
 
+import java.util.List;
 import org.capvirt.model.Capability;
 
-/** Whether one capability reaches the container's bounding set, and why. */
-public record Decision(Capability capability, boolean kept, String reason) {
+/**
+ * What happened to one capability: whether it reaches the container's bounding set ({@code kept}),
+ * which of the five sets of init hold it after exec ({@code sets}), and why.
+ */
+public record Decision(Capability capability, boolean kept, List<String> sets, String reason) {
+  public Decision {
+    sets = List.copyOf(sets);
+    if (kept != sets.contains("bounding")) {
+      throw new IllegalArgumentException(
+          capability
+              + ": kept must mean 'in the bounding set', got kept="
+              + kept
+              + " sets="
+              + sets);
+    }
+  }
+
   @Override
   public String toString() {
-    return capability.name() + ": " + (kept ? "kept" : "dropped") + " — " + reason;
+    return capability.name()
+        + ": "
+        + (kept ? "kept in " + String.join(", ", sets) : "dropped")
+        + " — "
+        + reason;
   }
 }

@@ -50,8 +50,9 @@ public final class DeviceAcl {
   /**
    * The allow rules in the order they are applied. {@code bounding} is the resolved bounding set;
    * {@code nodes} finds host device numbers. A device path the definition names that is not a
-   * device node on this host is an error; a timer whose node is missing is skipped, as libvirt
-   * does.
+   * device node of the expected kind on this host is an error. An rtc or hpet timer whose host node
+   * is missing adds no rule, and is an error only with {@code <clock offset='localtime'>}, where
+   * libvirt then fails to start (the oracle shows both).
    */
   public static List<DeviceRule> resolve(
       DomainDef def, SourceMap where, CapSet bounding, DeviceLookup nodes)
@@ -100,22 +101,41 @@ public final class DeviceAcl {
       }
     }
     rules.add(PTS);
-    for (ClockDef.Timer t : def.clock().map(ClockDef::timers).orElse(List.of())) {
-      if (t.present().orElse(true)) {
-        Optional<String> node =
-            switch (t.name()) {
-              case "rtc" -> Optional.of("/dev/rtc0");
-              case "hpet" -> Optional.of("/dev/hpet");
-              default -> Optional.empty();
-            };
-        node.flatMap(nodes::lookup)
-            .ifPresent(n -> rules.add(new DeviceRule(n.type(), n.major(), n.minor(), "r")));
+    Optional<ClockDef> clock = def.clock();
+    List<ClockDef.Timer> timers = clock.map(ClockDef::timers).orElse(List.of());
+    for (int i = 0; i < timers.size(); i++) {
+      ClockDef.Timer t = timers.get(i);
+      Optional<String> node = timerNode(t);
+      if (node.isEmpty() || !t.present().orElse(true)) {
+        continue;
+      }
+      Optional<DeviceNode> n = nodes.lookup(node.get());
+      if (n.isPresent()) {
+        rules.add(new DeviceRule(n.get().type(), n.get().major(), n.get().minor(), "r"));
+      } else if (clock.get().offset().equals("localtime")) {
+        problems.add(
+            new Problem(
+                where.atOrFile(indexed("/domain/clock/timer", i)),
+                "timer '"
+                    + t.name()
+                    + "' with <clock offset='localtime'> needs the host's "
+                    + node.get()
+                    + ", which this host does not have (libvirt fails to start such a domain)"));
       }
     }
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
     return List.copyOf(rules);
+  }
+
+  /** The host node a timer reads: rtc and hpet have one, other timers none. */
+  private static Optional<String> timerNode(ClockDef.Timer t) {
+    return switch (t.name()) {
+      case "rtc" -> Optional.of("/dev/rtc0");
+      case "hpet" -> Optional.of("/dev/hpet");
+      default -> Optional.empty();
+    };
   }
 
   private static void path(
