@@ -133,6 +133,7 @@ final class LxcMounts {
     List<IdMap.Entry> uids = new ArrayList<>();
     List<IdMap.Entry> gids = new ArrayList<>();
     LxcConfig.Entry first = null;
+    java.util.Map<String, LxcConfig.Entry> firstOf = new java.util.HashMap<>();
     for (LxcConfig.Entry e : cfg.entries()) {
       if (!e.key().equals("lxc.idmap") && !e.key().equals("lxc.id_map")) {
         continue;
@@ -153,6 +154,7 @@ final class LxcMounts {
       IdMap.Entry m =
           new IdMap.Entry(Long.parseLong(p[1]), Long.parseLong(p[2]), Long.parseLong(p[3]));
       (p[0].equals("u") ? uids : gids).add(m);
+      firstOf.putIfAbsent(p[0], e);
     }
     if (first == null) {
       return Optional.empty();
@@ -170,7 +172,7 @@ final class LxcMounts {
           IdMap.Entry x = list.get(0);
           problems.add(
               new Problem(
-                  first.keyAt(cfg.file()),
+                  firstOf.get(list == uids ? "u" : "g").valueAt(cfg.file(), 0),
                   "the container's root is not mapped: "
                       + (list == uids ? "u" : "g")
                       + " "
