@@ -22,7 +22,8 @@ public record ExportContext(
     HostFacts host,
     ResolvedCaps caps,
     List<DeviceRule> devices,
-    CapSet intent) {
+    CapSet intent,
+    DeviceLookup nodes) {
   public ExportContext {
     devices = List.copyOf(devices);
   }
@@ -41,7 +42,7 @@ public record ExportContext(
             host.kernelRelease(),
             host.cgroupLayout());
     CapSet intent = CapabilityResolver.resolve(parsed, full).bounding();
-    return new ExportContext(parsed, host, caps, devices, intent);
+    return new ExportContext(parsed, host, caps, devices, intent, nodes);
   }
 
   /** The domain. */
