@@ -80,8 +80,25 @@ public final class DockerExporter {
               + ctx.caps().inheritable().hex()
               + " under capvirt): it leaves it empty");
     }
+    user(ctx, args, notes);
     devices(ctx, docker, args, notes);
     return new Exported(engine, String.join(" ", args), args, b, gives, notes);
+  }
+
+  /** {@code --user} for a non-root init: capabilities end in no set but bounding then. */
+  private static void user(ExportContext ctx, List<String> args, List<String> notes) {
+    java.util.Optional<String> u = ctx.def().os().inituser();
+    if (u.isEmpty() || org.capvirt.caps.CapabilityResolver.isRoot(u)) {
+      return;
+    }
+    String uid = u.get().startsWith("+") ? u.get().substring(1) : u.get();
+    String gid =
+        ctx.def().os().initgroup().map(g -> g.startsWith("+") ? g.substring(1) : g).orElse("");
+    args.add("--user=" + uid + (gid.isEmpty() ? "" : ":" + gid));
+    if (!uid.matches("\\d+")) {
+      notes.add(
+          "--user=" + uid + " is resolved in the image's /etc/passwd, as capvirt resolves it");
+    }
   }
 
   private static void devices(
