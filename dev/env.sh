@@ -27,3 +27,15 @@ capvirt_ensure_runtime() {
   echo "capvirt: installing runc (apt-get install runc)" >&2
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq runc; } >&2
 }
+
+# capvirt_maven_env JAVA_HOME: quiet Maven's own warnings on JDK 24+ (its bundled Guava uses Unsafe).
+capvirt_maven_env() {
+  local v
+  v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  export JAVA_HOME="$1"
+  if [ "${v%%.*}" -ge 24 ] 2>/dev/null; then
+    case " ${MAVEN_OPTS:-} " in *unsafe-memory-access*) ;; *)
+      export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+    esac
+  fi
+}

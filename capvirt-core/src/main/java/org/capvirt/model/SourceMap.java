@@ -12,8 +12,9 @@ import java.util.TreeMap;
  * {@code [n]} (1-based, counted among same-named siblings) only when {@code n > 1}. For example
  * {@code /domain/features/capabilities/mknod}, {@code /domain/devices/hostdev} (the first hostdev)
  * and {@code /domain/devices/hostdev[2]}. An attribute that was written has the key of its element
- * plus {@code /@name} (e.g. {@code /domain/features/capabilities/@policy}) and its element's
- * location.
+ * plus {@code /@name} (e.g. {@code /domain/features/capabilities/@policy}) and the location of the
+ * attribute's name. Element locations point at the {@code <} of the start tag. Namespaced elements
+ * of libvirt's LXC namespace are named {@code lxc:NAME} whatever prefix the file used.
  */
 public record SourceMap(String file, Map<String, Location> locations) {
   public SourceMap {

@@ -58,7 +58,9 @@ final class DomainReader {
         d.child("uuid").flatMap(this::uuid),
         values.childText(d, "title"),
         values.childText(d, "description"),
-        d.child("metadata").map(m -> m.verbatim == null ? "" : m.verbatim),
+        d.child("metadata")
+            .map(m -> m.verbatim == null ? "" : m.verbatim)
+            .filter(m -> !m.isBlank()),
         memory,
         current,
         d.child("memtune").map(this::memtune),

@@ -135,11 +135,9 @@ final class Values {
               + t
               + "' for "
               + what
-              + " (expected an integer "
-              + min
-              + ".."
-              + max
-              + ")");
+              + (max == Long.MAX_VALUE && min == 0
+                  ? " (expected a non-negative integer)"
+                  : " (expected an integer " + min + ".." + max + ")"));
       return Optional.empty();
     }
     return Optional.of(v);
