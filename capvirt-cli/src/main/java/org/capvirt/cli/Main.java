@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
       QueryCommands.Log.class,
       ValidateCommand.class,
       FormatCommand.class,
+      CapsCommand.class,
+      DevicesCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
