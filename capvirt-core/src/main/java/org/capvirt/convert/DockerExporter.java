@@ -82,7 +82,16 @@ public final class DockerExporter {
     }
     user(ctx, args, notes);
     devices(ctx, docker, args, notes);
-    return new Exported(engine, String.join(" ", args), args, b, gives, notes);
+    return new Exported(engine, shellLine(args), args, b, gives, notes);
+  }
+
+  /** The arguments as one shell line, single-quoting those with blanks or shell characters. */
+  static String shellLine(List<String> args) {
+    return String.join(
+        " ",
+        args.stream()
+            .map(a -> a.matches("[A-Za-z0-9_=:,./+@%-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+            .toList());
   }
 
   /** {@code --user} for a non-root init: capabilities end in no set but bounding then. */
