@@ -63,8 +63,8 @@ public final class DockerExporter {
       notes.add(
           "older engines reject "
               + String.join(", ", NameStyle.OCI.write(named.members()))
-              + " as unknown (moby#41562, moby#42601): they need Docker 20.10+/Podman 2.1+ and runc"
-              + " 1.0+");
+              + " as unknown (moby#41562, moby#42601, cri-o#4658): the engine, its capability"
+              + " library and runc must all know these names");
     }
     if (!gives.minus(ctx.host().bounding()).isEmpty()) {
       notes.add(
