@@ -130,9 +130,10 @@ public final class DeviceAcl {
   }
 
   /**
-   * A USB hostdev: its node {@code /dev/bus/usb/BBB/DDD} with rwm, as libvirt allows it. Finding a
-   * device by vendor and product needs sysfs, which this pure resolver does not read, so that form
-   * is refused rather than silently left without access.
+   * A USB hostdev named by {@code <address bus=.. device=..>}: its node {@code
+   * /dev/bus/usb/BBB/DDD} with rwm, as libvirt allows it. One named only by vendor and product adds
+   * no rule here: finding it needs sysfs, which this pure resolver does not read, and {@code start}
+   * refuses USB hostdevs for now ({@code org.capvirt.oci.Unsupported}).
    */
   private static void usb(
       List<DeviceRule> rules,
@@ -140,16 +141,10 @@ public final class DeviceAcl {
       DeviceLookup nodes,
       HostdevDef.Usb u,
       Location at) {
-    if (u.bus().isEmpty() || u.device().isEmpty()) {
-      problems.add(
-          new Problem(
-              at,
-              "capvirt finds USB devices only by <address bus=.. device=..>, not by vendor and"
-                  + " product"));
-      return;
+    if (u.bus().isPresent() && u.device().isPresent()) {
+      String path = String.format("/dev/bus/usb/%03d/%03d", u.bus().get(), u.device().get());
+      path(rules, problems, nodes, path, "rwm", 'c', at);
     }
-    String path = String.format("/dev/bus/usb/%03d/%03d", u.bus().get(), u.device().get());
-    path(rules, problems, nodes, path, "rwm", 'c', at);
   }
 
   /** The host node a timer reads: rtc and hpet have one, other timers none. */

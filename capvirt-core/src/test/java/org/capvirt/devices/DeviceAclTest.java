@@ -139,8 +139,7 @@ class DeviceAclTest {
                     Optional.empty(),
                     false))
             .build();
-    assertThatThrownBy(() -> lines(byId, NO_MKNOD, HOST))
-        .hasMessageStartingWith("d.xml:20:5: capvirt finds USB devices only by <address");
+    assertThat(lines(byId, NO_MKNOD, HOST)).as("start refuses it; no rule here").hasSize(9);
   }
 
   @Test
