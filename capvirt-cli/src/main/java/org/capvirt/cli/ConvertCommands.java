@@ -69,7 +69,7 @@ final class ConvertCommands {
     public Integer call() throws Exception {
       HostFacts host = hostOptions.facts();
       ExportContext ctx =
-          ExportContext.of(PolicyInput.parse(file), host, HostDeviceLookup.system());
+          ExportContext.of(DomainFiles.read(file.toString()), host, HostDeviceLookup.system());
       Exported e = Conversions.export(to, ctx);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
