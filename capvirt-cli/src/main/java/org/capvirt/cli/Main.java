@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       DevicesCommand.class,
       ConvertCommands.Export.class,
       ConvertCommands.Import.class,
+      VerifyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
