@@ -9,12 +9,14 @@ import picocli.CommandLine;
 
 /**
  * The one place failures become exit codes: 0 ok, 2 usage, 65 bad definition, 74 I/O, 1 runtime
- * failure. One line on stderr (every problem line for a bad definition); the stack with --debug.
+ * failure; 3 is {@code verify}'s "the container drifted from its definition". One line on stderr
+ * (every problem line for a bad definition); the stack with --debug.
  */
 final class ExitCodes {
   static final int OK = 0;
   static final int FAILURE = 1;
   static final int USAGE = 2;
+  static final int DRIFT = 3;
   static final int DATA_ERR = 65;
   static final int IO_ERR = 74;
 

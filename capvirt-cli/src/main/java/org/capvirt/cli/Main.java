@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       FormatCommand.class,
       CapsCommand.class,
       DevicesCommand.class,
+      VerifyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
