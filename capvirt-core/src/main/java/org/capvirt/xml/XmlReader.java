@@ -194,6 +194,12 @@ final class XmlReader {
               ? new Location(file, 1, 1)
               : new Location(file, l.getLineNumber(), Math.max(1, l.getColumnNumber()));
       throw fail(at, "not well-formed XML: " + message(e));
+    } finally {
+      try {
+        r.close();
+      } catch (XMLStreamException e) {
+        // nothing to release for an in-memory reader
+      }
     }
     if (root == null) {
       throw fail(new Location(file, 1, 1), "no root element; expected <domain type='lxc'>");
