@@ -3,6 +3,7 @@ package org.capvirt.xml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.capvirt.model.BlkioTune;
 import org.capvirt.model.ClockDef;
 import org.capvirt.model.CpuTune;
@@ -16,6 +17,8 @@ import org.capvirt.model.VcpuDef;
 
 /** Reads the {@code <domain>} tree into a {@link DomainDef}, reporting every bad value. */
 final class DomainReader {
+  private static final Pattern UUID_HEX = Pattern.compile("[0-9a-fA-F]{32}");
+
   private static final List<String> LIFECYCLE =
       List.of("destroy", "restart", "preserve", "rename-restart");
   private static final List<String> CRASH =
@@ -101,7 +104,7 @@ final class DomainReader {
   private Optional<String> uuid(XmlNode n) {
     String raw = n.trimmedText();
     String hex = raw.replace("-", "");
-    if (!hex.matches("[0-9a-fA-F]{32}")) {
+    if (!UUID_HEX.matcher(hex).matches()) {
       values.problem(
           Values.textAt(n),
           "invalid uuid '"
