@@ -158,7 +158,14 @@ final class DomainReader {
     int count = values.textNumber(n, 1, 65535).map(Long::intValue).orElse(1);
     String placement =
         values.oneOf(n, "placement", "vcpu placement", List.of("static", "auto")).orElse("static");
-    return new VcpuDef(count, placement, n.value("cpuset"), values.integer(n, "current", 1, 65535));
+    Optional<Integer> current = values.integer(n, "current", 1, 65535);
+    if (current.isPresent() && current.get() > count) {
+      values.problem(
+          n.at("current"),
+          "vcpu current " + current.get() + " is more than the " + count + " vcpus defined");
+    }
+    // libvirt writes current only when it differs from the count
+    return new VcpuDef(count, placement, n.value("cpuset"), current.filter(c -> c < count));
   }
 
   private CpuTune cputune(XmlNode n) {
