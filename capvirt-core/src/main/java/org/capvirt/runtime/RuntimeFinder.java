@@ -63,7 +63,13 @@ public final class RuntimeFinder {
         throw new RuntimeFailureException(
             "OCI runtime '" + c + "' not found" + (c.contains("/") ? "" : " on PATH"));
       }
-      return describe(p);
+      RuntimeBinary b = describe(p);
+      Optional<String> why = unusable(b);
+      if (why.isPresent()) {
+        throw new RuntimeFailureException(
+            "OCI runtime " + b.description() + " cannot run containers here: " + why.get());
+      }
+      return b;
     }
     List<String> skipped = new ArrayList<>();
     for (String kind : List.of("runc", "crun")) {

@@ -61,6 +61,8 @@ class RuntimeTest {
         .isInstanceOf(RuntimeFailureException.class)
         .hasMessageContaining("no usable OCI runtime")
         .hasMessageContaining("crun 1.1.5: refuses the hybrid cgroup layout");
+    assertThatThrownBy(() -> f.find(Optional.of("crun")))
+        .hasMessageContaining("OCI runtime crun 1.1.5 cannot run containers here");
     Files.writeString(controllers, "");
     RuntimeBinary b = f.find(Optional.empty());
     assertThat(b.kind()).isEqualTo("crun");
