@@ -65,7 +65,8 @@ public final class Driver {
   public static Driver onHost(StateLayout layout, Optional<String> runtimeChoice) {
     return new Driver(
         layout,
-        RuntimeProvider.host(runtimeChoice, new HostCommandRunner()),
+        RuntimeProvider.host(
+            runtimeChoice, new HostCommandRunner(), layout.runtime().resolve(".cache")),
         new HostCgroupFs(),
         () -> HostProbe.system().read(),
         HostDeviceLookup.system());

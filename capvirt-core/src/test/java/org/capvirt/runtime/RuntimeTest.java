@@ -153,4 +153,20 @@ class RuntimeTest {
     assertThat(new DeviceCgroup(proc).directoryOf(77))
         .contains(Path.of("/sys/fs/cgroup/devices/machine/web.capvirt"));
   }
+
+  @Test
+  void descriptionsAreCachedUntilTheBinaryChanges() throws Exception {
+    Path runc = executable("runc");
+    RecordingRunner r = new RecordingRunner(RuntimeTest::versions);
+    RuntimeFinder f =
+        new RuntimeFinder(r, List.of(dir.resolve("bin")), dir.resolve("none"))
+            .cachingIn(dir.resolve("cache"));
+    RuntimeBinary first = f.find(Optional.empty());
+    int asked = r.commands.size();
+    assertThat(f.find(Optional.empty())).isEqualTo(first);
+    assertThat(r.commands).hasSize(asked);
+    Files.writeString(runc, "#!/bin/true\n# changed\n");
+    f.find(Optional.empty());
+    assertThat(r.commands).hasSize(2 * asked);
+  }
 }
