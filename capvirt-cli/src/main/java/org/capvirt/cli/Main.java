@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Run libvirt LXC domains on runc/crun under an explicit capability policy.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      AuditCommand.class,
       LifecycleCommands.Define.class,
       LifecycleCommands.Undefine.class,
       LifecycleCommands.Create.class,
