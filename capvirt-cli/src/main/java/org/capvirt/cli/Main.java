@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
       FormatCommand.class,
       CapsCommand.class,
       DevicesCommand.class,
+      ConvertCommands.Export.class,
+      ConvertCommands.Import.class,
       VerifyCommand.class,
     })
 public final class Main implements Runnable {
