@@ -27,7 +27,7 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.HostdevDef;
 import org.capvirt.model.LxcNamespace;
 import org.capvirt.model.SourceMap;
-import org.capvirt.testing.TestDomain;
+import org.capvirt.testing.Domains;
 import org.junit.jupiter.api.Test;
 
 class OciConfigTest {
@@ -64,7 +64,7 @@ class OciConfigTest {
   @Test
   void capabilitySetsAreTheResolvedOnesByOciName() throws Exception {
     DomainDef def =
-        TestDomain.named("web").policy(CapsPolicy.DENY).on("chown").on("net_raw").build();
+        Domains.lxc().name("web").policy(CapsPolicy.DENY).on("chown").on("net_raw").build();
     JsonNode caps = render(def).at("/process/capabilities");
     assertThat(texts(caps.get("bounding"))).containsExactly("CAP_CHOWN", "CAP_NET_RAW");
     assertThat(texts(caps.get("permitted"))).containsExactly("CAP_CHOWN", "CAP_NET_RAW");
@@ -76,21 +76,21 @@ class OciConfigTest {
   @Test
   void defaultPolicyDropsLibvirtsFive() throws Exception {
     List<String> bnd =
-        texts(render(TestDomain.named("d").build()).at("/process/capabilities/bounding"));
+        texts(render(Domains.lxc().name("d").build()).at("/process/capabilities/bounding"));
     assertThat(bnd).hasSize(41 - 5).doesNotContain("CAP_MKNOD", "CAP_SYS_TIME", "CAP_SYS_MODULE");
     assertThat(bnd).contains("CAP_SYS_BOOT", "CAP_CHECKPOINT_RESTORE");
   }
 
   @Test
   void renderingIsByteIdentical() throws Exception {
-    DomainDef def = TestDomain.named("web").privnet().memoryKib(65536).env("A", "b").build();
+    DomainDef def = Domains.lxc().name("web").privnet().memoryKib(65536).env("A", "b").build();
     BundleInputs in = inputs(def, ALL_NAMES);
     assertThat(OciConfig.render(in).json()).isEqualTo(OciConfig.render(in).json());
   }
 
   @Test
   void markedOnButUnknownToRuntimeIsAnError() throws Exception {
-    DomainDef def = TestDomain.named("w").policy(CapsPolicy.DENY).on("bpf").build();
+    DomainDef def = Domains.lxc().name("w").policy(CapsPolicy.DENY).on("bpf").build();
     Set<String> old =
         ALL_NAMES.stream().filter(n -> !n.equals("CAP_BPF")).collect(Collectors.toSet());
     assertThatThrownBy(() -> OciConfig.render(inputs(def, old)))
@@ -102,7 +102,7 @@ class OciConfigTest {
   void keptImplicitlyButUnknownToRuntimeIsDroppedWithAWarning() throws Exception {
     Set<String> old =
         ALL_NAMES.stream().filter(n -> !n.equals("CAP_BPF")).collect(Collectors.toSet());
-    OciConfig.Rendered r = OciConfig.render(inputs(TestDomain.named("w").build(), old));
+    OciConfig.Rendered r = OciConfig.render(inputs(Domains.lxc().name("w").build(), old));
     assertThat(r.warnings()).singleElement().asString().contains("CAP_BPF");
     assertThat(texts(JSON.readTree(r.json()).at("/process/capabilities/bounding")))
         .doesNotContain("CAP_BPF");
@@ -110,14 +110,14 @@ class OciConfigTest {
 
   @Test
   void namespacesFollowLibvirt() throws Exception {
-    assertThat(types(render(TestDomain.named("a").build()).at("/linux/namespaces")))
+    assertThat(types(render(Domains.lxc().name("a").build()).at("/linux/namespaces")))
         .containsExactly("pid", "mount", "uts", "ipc");
     assertThat(
             types(
-                render(TestDomain.named("a").privnet().idmap(100000, 65536).build())
+                render(Domains.lxc().name("a").privnet().idmap(100000, 65536).build())
                     .at("/linux/namespaces")))
         .containsExactly("pid", "mount", "uts", "ipc", "network", "user");
-    JsonNode linux = render(TestDomain.named("a").idmap(100000, 65536).build()).at("/linux");
+    JsonNode linux = render(Domains.lxc().name("a").idmap(100000, 65536).build()).at("/linux");
     assertThat(linux.at("/uidMappings/0/hostID").asLong()).isEqualTo(100000);
     assertThat(linux.at("/gidMappings/0/size").asLong()).isEqualTo(65536);
   }
@@ -130,7 +130,7 @@ class OciConfigTest {
 
   @Test
   void hostRootIsBoundOntoTheBundleDirectory() throws Exception {
-    JsonNode c = render(TestDomain.named("a").build());
+    JsonNode c = render(Domains.lxc().name("a").build());
     assertThat(c.at("/root/path").asText()).isEqualTo("/b/rootfs");
     assertThat(c.at("/mounts/0/destination").asText()).isEqualTo("/");
     assertThat(c.at("/mounts/0/source").asText()).isEqualTo("/");
@@ -141,7 +141,11 @@ class OciConfigTest {
   void mountFilesystemTargetingRootIsTheRoot() throws Exception {
     JsonNode c =
         render(
-            TestDomain.named("a").mount("/srv/root", "/", true).mount("/data", "/d", true).build());
+            Domains.lxc()
+                .name("a")
+                .mount("/srv/root", "/", true)
+                .mount("/data", "/d", true)
+                .build());
     assertThat(c.at("/root/path").asText()).isEqualTo("/srv/root");
     assertThat(c.at("/root/readonly").asBoolean()).isTrue();
     List<String> dests = new ArrayList<>();
@@ -161,7 +165,7 @@ class OciConfigTest {
             new FilesystemDef.RamSource(1024),
             "/scratch",
             false);
-    JsonNode m = render(TestDomain.named("a").filesystem(ram).build()).at("/mounts/7");
+    JsonNode m = render(Domains.lxc().name("a").filesystem(ram).build()).at("/mounts/7");
     assertThat(m.get("type").asText()).isEqualTo("tmpfs");
     assertThat(texts(m.get("options"))).contains("size=1024k");
   }
@@ -170,7 +174,8 @@ class OciConfigTest {
   void deviceCgroupIsDenyAllThenTheAcl() throws Exception {
     JsonNode devs =
         render(
-                TestDomain.named("a")
+                Domains.lxc()
+                    .name("a")
                     .on("mknod")
                     .hostdev(new HostdevDef.Misc("/dev/cpu_dma_latency"))
                     .build())
@@ -196,7 +201,7 @@ class OciConfigTest {
   @Test
   void devNodesAreLibvirtsPlusFuseAndHostdevs() throws Exception {
     JsonNode devs =
-        render(TestDomain.named("a").hostdev(new HostdevDef.Misc("/dev/cpu_dma_latency")).build())
+        render(Domains.lxc().name("a").hostdev(new HostdevDef.Misc("/dev/cpu_dma_latency")).build())
             .at("/linux/devices");
     List<String> paths = new ArrayList<>();
     devs.forEach(d -> paths.add(d.get("path").asText()));
@@ -217,7 +222,9 @@ class OciConfigTest {
   void processIsInitWithLibvirtsEnvironment() throws Exception {
     JsonNode c =
         render(
-            TestDomain.named("my_web.1")
+            Domains.lxc()
+                .name("my_web.1")
+                .uuid("c7a5fdbd-cdaf-9455-926a-d65c16db1809")
                 .init("/sbin/init", "-v")
                 .env("FOO", "bar")
                 .initdir("/srv")
@@ -246,7 +253,8 @@ class OciConfigTest {
   @Test
   void unsupportedDevicesAreRefusedWithWhy() throws Exception {
     DomainDef def =
-        TestDomain.named("a")
+        Domains.lxc()
+            .name("a")
             .hostdev(
                 new HostdevDef.Usb(
                     Optional.of("0x1234"),
@@ -276,7 +284,7 @@ class OciConfigTest {
 
   @Test
   void namespaceSharesJoinByPathOrAreRefused() throws Exception {
-    DomainDef base = TestDomain.named("a").build();
+    DomainDef base = Domains.lxc().name("a").build();
     DomainDef shared =
         withNamespace(
             base,
@@ -329,7 +337,7 @@ class OciConfigTest {
 
   @Test
   void hostdevOutsideDevIsRefused() throws Exception {
-    DomainDef def = TestDomain.named("a").hostdev(new HostdevDef.Misc("/etc/passwd")).build();
+    DomainDef def = Domains.lxc().name("a").hostdev(new HostdevDef.Misc("/etc/passwd")).build();
     assertThatThrownBy(
             () ->
                 OciConfig.render(

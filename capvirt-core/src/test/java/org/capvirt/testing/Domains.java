@@ -17,15 +17,23 @@ import org.capvirt.model.Features;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostdevDef;
 import org.capvirt.model.IdMap;
+import org.capvirt.model.MemorySize;
 import org.capvirt.model.OsDef;
 
 /** Builds LXC domain definitions in code, for tests that do not go through the XML parser. */
 public final class Domains {
   private String name = "test";
+  private Optional<String> uuid = Optional.empty();
+  private String init = "/bin/sleep";
+  private final List<String> args = new ArrayList<>(List.of("3600"));
+  private final List<OsDef.InitEnv> env = new ArrayList<>();
+  private Optional<String> initdir = Optional.empty();
+  private Optional<MemorySize> memory = Optional.empty();
+  private Optional<String> partition = Optional.empty();
   private Optional<CapsPolicy> policy = Optional.empty();
   private final Map<Capability, FeatureState> states = new LinkedHashMap<>();
   private Optional<String> inituser = Optional.empty();
-  private boolean idmap;
+  private Optional<IdMap> idmap = Optional.empty();
   private boolean privnet;
   private final List<HostdevDef> hostdevs = new ArrayList<>();
   private final List<DiskDef> disks = new ArrayList<>();
@@ -35,13 +43,46 @@ public final class Domains {
 
   private Domains() {}
 
-  /** A domain running /bin/sleep with no features. */
+  /** A domain named {@code test} running {@code /bin/sleep 3600} with no features. */
   public static Domains lxc() {
     return new Domains();
   }
 
   public Domains name(String n) {
     name = n;
+    return this;
+  }
+
+  public Domains uuid(String u) {
+    uuid = Optional.of(u);
+    return this;
+  }
+
+  /** Replaces the init command and its arguments. */
+  public Domains init(String path, String... arguments) {
+    init = path;
+    args.clear();
+    args.addAll(List.of(arguments));
+    return this;
+  }
+
+  public Domains env(String envName, String value) {
+    env.add(new OsDef.InitEnv(envName, value));
+    return this;
+  }
+
+  public Domains initdir(String dir) {
+    initdir = Optional.of(dir);
+    return this;
+  }
+
+  public Domains memoryKib(long kib) {
+    memory = Optional.of(new MemorySize(kib));
+    return this;
+  }
+
+  public Domains partition(String p) {
+    partition = Optional.of(p);
     return this;
   }
 
@@ -84,8 +125,15 @@ public final class Domains {
     return this;
   }
 
+  /** Maps ids 0..65535 to 100000 onwards, for users and groups. */
   public Domains idmap() {
-    idmap = true;
+    return idmap(100000, 65536);
+  }
+
+  /** Maps ids from 0 to {@code target}, {@code count} of them, for users and groups. */
+  public Domains idmap(long target, long count) {
+    IdMap.Entry e = new IdMap.Entry(0, target, count);
+    idmap = Optional.of(new IdMap(List.of(e), List.of(e)));
     return this;
   }
 
@@ -103,7 +151,7 @@ public final class Domains {
 
   private Domains filesystem(
       FilesystemDef.FsType type, FilesystemDef.FsSource source, String target, boolean readonly) {
-    filesystems.add(
+    return filesystem(
         new FilesystemDef(
             type,
             FilesystemDef.AccessMode.PASSTHROUGH,
@@ -111,6 +159,10 @@ public final class Domains {
             source,
             target,
             readonly));
+  }
+
+  public Domains filesystem(FilesystemDef fs) {
+    filesystems.add(fs);
     return this;
   }
 
@@ -158,39 +210,32 @@ public final class Domains {
             "exe",
             Optional.empty(),
             Optional.empty(),
-            Optional.of("/bin/sleep"),
-            List.of("3600"),
-            List.of(),
-            Optional.empty(),
+            Optional.of(init),
+            args,
+            env,
+            initdir,
             inituser,
             Optional.empty(),
             Optional.empty());
-    Optional<IdMap> map =
-        idmap
-            ? Optional.of(
-                new IdMap(
-                    List.of(new IdMap.Entry(0, 100000, 65536)),
-                    List.of(new IdMap.Entry(0, 100000, 65536))))
-            : Optional.empty();
     Devices devices =
         new Devices(
             Optional.empty(), disks, filesystems, List.of(), List.of(), List.of(), hostdevs);
     return new DomainDef(
         name,
+        uuid,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        memory,
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
+        partition,
         os,
-        map,
+        idmap,
         new Features(privnet, caps),
         timers.isEmpty() ? Optional.empty() : Optional.of(new ClockDef(clockOffset, timers)),
         Optional.empty(),
