@@ -1,7 +1,6 @@
 package org.capvirt.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.ContainerPolicy;
@@ -10,7 +9,6 @@ import org.capvirt.model.Capability;
 import org.capvirt.model.CapabilityCatalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,16 +18,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Say whether a domain's container keeps one capability, in which sets, and why (the"
             + " policy rule, the XML line, the host fact).")
-final class CapsExplainCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-  @Mixin HostOptions hostOptions;
-
-  @Parameters(
-      index = "0",
-      paramLabel = "FILE",
-      description = "A libvirt LXC domain XML file (- for standard input).")
-  String file;
-
+final class CapsExplainCommand extends PolicyVerb {
   @Parameters(
       index = "1",
       paramLabel = "CAP",
@@ -39,16 +28,22 @@ final class CapsExplainCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON: {capability, kept, sets, reason}.")
   boolean json;
 
+  private Capability c;
+
   @Override
   public Integer call() throws CapvirtIoException, InvalidDefinitionException {
-    Capability c =
+    c =
         CapabilityCatalog.lenient(cap)
             .orElseThrow(
                 () ->
                     new CommandLine.ParameterException(
                         spec.commandLine(),
                         "unknown capability '" + cap + "' (capvirt caps list shows every name)"));
-    ContainerPolicy p = PolicyInput.resolve(file, hostOptions.facts());
+    return super.call();
+  }
+
+  @Override
+  void print(ContainerPolicy p, PrintWriter out) {
     Decision d =
         p.caps()
             .decision(c)
@@ -61,13 +56,10 @@ final class CapsExplainCommand implements Callable<Integer> {
                             + " (cap_last_cap "
                             + p.host().capLastCap()
                             + ")"));
-    PrintWriter out = spec.commandLine().getOut();
     if (json) {
       PolicyJson.print(out, PolicyJson.decision(d));
     } else {
       out.println(d);
-      out.flush();
     }
-    return ExitCodes.OK;
   }
 }

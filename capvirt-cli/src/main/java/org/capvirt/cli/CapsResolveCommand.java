@@ -1,18 +1,12 @@
 package org.capvirt.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-import org.capvirt.CapvirtIoException;
-import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.ContainerPolicy;
 import org.capvirt.caps.ResolvedCaps;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code capvirt caps resolve FILE}: the five sets and the device rules a domain gets here. */
 @Command(
@@ -21,15 +15,7 @@ import picocli.CommandLine.Parameters;
         "Resolve a domain's capability policy on this host (or the host described by the"
             + " options): the five sets as /proc shows them, what is kept and dropped, and the"
             + " device rules.")
-final class CapsResolveCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-  @Mixin HostOptions hostOptions;
-
-  @Parameters(
-      paramLabel = "FILE",
-      description = "A libvirt LXC domain XML file (- for standard input).")
-  String file;
-
+final class CapsResolveCommand extends PolicyVerb {
   @Option(
       names = "--json",
       description =
@@ -37,12 +23,10 @@ final class CapsResolveCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws CapvirtIoException, InvalidDefinitionException {
-    ContainerPolicy p = PolicyInput.resolve(file, hostOptions.facts());
-    PrintWriter out = spec.commandLine().getOut();
+  void print(ContainerPolicy p, PrintWriter out) {
     if (json) {
       PolicyJson.print(out, PolicyJson.resolution(p));
-      return ExitCodes.OK;
+      return;
     }
     ResolvedCaps c = p.caps();
     HostFacts h = p.host();
@@ -66,8 +50,6 @@ final class CapsResolveCommand implements Callable<Integer> {
       p.libvirtDifferences().forEach(d -> out.println("  - " + d));
     }
     out.printf("%n(capvirt caps explain %s CAP says why)%n", file);
-    out.flush();
-    return ExitCodes.OK;
   }
 
   private static void row(PrintWriter out, String key, CapSet s) {
