@@ -95,8 +95,7 @@ final class ConvertCommands {
         if (e.notes().isEmpty()) {
           n.putArray("notes");
         }
-        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
-        out.flush();
+        PolicyJson.print(out, n);
         return ExitCodes.OK;
       }
       out.print(e.text().endsWith("\n") ? e.text() : e.text() + "\n");
@@ -196,8 +195,7 @@ final class ConvertCommands {
         if (imported.notes().isEmpty()) {
           n.putArray("notes");
         }
-        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
-        out.flush();
+        PolicyJson.print(out, n);
         return ExitCodes.OK;
       }
       out.print(xml);

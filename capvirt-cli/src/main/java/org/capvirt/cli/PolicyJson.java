@@ -86,7 +86,7 @@ final class PolicyJson {
     set.names().forEach(into::add);
   }
 
-  /** Prints {@code node} and a newline. */
+  /** Prints {@code node}, indented, and a newline: every verb's {@code --json} output. */
   static void print(PrintWriter out, Object node) {
     try {
       out.println(MAPPER.writeValueAsString(node));

@@ -49,14 +49,6 @@ final class QueryCommands {
     return n;
   }
 
-  static void printJson(PrintWriter out, Object node) {
-    try {
-      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("JSON of a tree cannot fail to serialise", e);
-    }
-  }
-
   /** {@code list [--all] [--json]}. */
   @Command(name = "list", description = "List running domains (with --all, also shut off ones).")
   static final class ListDomains implements Callable<Integer> {
@@ -76,7 +68,7 @@ final class QueryCommands {
       if (json) {
         ArrayNode a = JSON.createArrayNode();
         domains.forEach(d -> a.add(json(d)));
-        printJson(out, a);
+        PolicyJson.print(out, a);
         return 0;
       }
       int w = Math.max(4, domains.stream().mapToInt(d -> d.name().length()).max().orElse(4));
@@ -101,7 +93,7 @@ final class QueryCommands {
     int run(Driver d, PrintWriter out) throws CapvirtException {
       DomainInfo i = d.info(name);
       if (json) {
-        printJson(out, json(i));
+        PolicyJson.print(out, json(i));
         return 0;
       }
       String f = "%-15s %s%n";

@@ -1,8 +1,6 @@
 package org.capvirt.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,10 +79,7 @@ final class ValidateCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      out.println(
-          new ObjectMapper()
-              .enable(SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(results));
+      PolicyJson.print(out, results);
     }
     out.flush();
     err.flush();

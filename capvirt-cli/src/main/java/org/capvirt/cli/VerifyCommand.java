@@ -44,7 +44,7 @@ final class VerifyCommand implements Callable<Integer> {
     VerifyReport r = opts.driver().verify(name);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      QueryCommands.printJson(out, json(r));
+      PolicyJson.print(out, json(r));
     } else {
       text(out, r);
     }
