@@ -32,6 +32,20 @@ class ContainerEnforcementTest {
     return DomainXmlParser.parse(xml.getBytes(StandardCharsets.UTF_8), "test.xml");
   }
 
+  /** Asserts that the init {@code pid} holds the five sets {@code xml} resolves to here. */
+  private static ResolvedCaps assertInitHoldsTheResolvedSets(long pid, String xml)
+      throws Exception {
+    ResolvedCaps want = CapabilityResolver.resolve(parse(xml), HostProbe.system().read());
+    assertThat(LiveRoot.masks(pid))
+        .containsExactly(
+            want.inheritable(),
+            want.permitted(),
+            want.effective(),
+            want.bounding(),
+            want.ambient());
+    return want;
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -47,14 +61,7 @@ class ContainerEnforcementTest {
       String name = live.name("caps");
       String xml = LiveRoot.xml(name, SLEEP, caps, "");
       live.create(xml);
-      ResolvedCaps want = CapabilityResolver.resolve(parse(xml), HostProbe.system().read());
-      assertThat(LiveRoot.masks(live.pid(name)))
-          .containsExactly(
-              want.inheritable(),
-              want.permitted(),
-              want.effective(),
-              want.bounding(),
-              want.ambient());
+      ResolvedCaps want = assertInitHoldsTheResolvedSets(live.pid(name), xml);
     }
   }
 
@@ -67,14 +74,7 @@ class ContainerEnforcementTest {
               .replace("</os>", "<inituser>+4321</inituser><initgroup>+4321</initgroup></os>");
       live.create(xml);
       long pid = live.pid(name);
-      ResolvedCaps want = CapabilityResolver.resolve(parse(xml), HostProbe.system().read());
-      assertThat(LiveRoot.masks(pid))
-          .containsExactly(
-              want.inheritable(),
-              want.permitted(),
-              want.effective(),
-              want.bounding(),
-              want.ambient());
+      ResolvedCaps want = assertInitHoldsTheResolvedSets(pid, xml);
       assertThat(want.permitted()).isEqualTo(CapSet.EMPTY);
       assertThat(Files.readAllLines(Path.of("/proc/" + pid + "/status")))
           .anyMatch(l -> l.matches("Uid:\\s+4321\\s.*"))
@@ -159,14 +159,7 @@ class ContainerEnforcementTest {
       String xml = LiveRoot.xml(name, "cat /proc/self/uid_map; sleep 300", "", idmap);
       live.create(xml);
       long pid = live.pid(name);
-      ResolvedCaps want = CapabilityResolver.resolve(parse(xml), HostProbe.system().read());
-      assertThat(LiveRoot.masks(pid))
-          .containsExactly(
-              want.inheritable(),
-              want.permitted(),
-              want.effective(),
-              want.bounding(),
-              want.ambient());
+      ResolvedCaps want = assertInitHoldsTheResolvedSets(pid, xml);
       assertThat(Files.readString(Path.of("/proc/" + pid + "/uid_map")).trim().split("\\s+"))
           .containsExactly("0", "200000", "65536");
       assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/user")))

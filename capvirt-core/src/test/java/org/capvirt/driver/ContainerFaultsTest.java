@@ -52,8 +52,7 @@ class ContainerFaultsTest {
     Path fake = fakeRuntime("start", "echo 'fake: start refused' >&2; exit 3");
     try (LiveRoot live = new LiveRoot(Optional.of(fake.toString()))) {
       String name = live.name("fail");
-      byte[] xml = LiveRoot.xml(name, "sleep 300", "", "").getBytes(StandardCharsets.UTF_8);
-      live.driver.define(xml, "t.xml");
+      live.define(LiveRoot.xml(name, "sleep 300", "", ""));
       byte[] stored = Files.readAllBytes(live.layout.definition(name));
       assertThatThrownBy(() -> live.driver.start(name))
           .isInstanceOf(RuntimeFailureException.class)
@@ -110,7 +109,7 @@ class ContainerFaultsTest {
       String xml =
           LiveRoot.xml(name, "true", "", "")
               .replace("<devices>", "<devices><interface type='ethernet'/>");
-      live.driver.define(xml.getBytes(StandardCharsets.UTF_8), "t.xml");
+      live.define(xml);
       assertThatThrownBy(() -> live.driver.start(name))
           .isInstanceOf(InvalidDefinitionException.class)
           .hasMessageContaining("<interface type='ethernet'> is not supported yet");
@@ -122,8 +121,7 @@ class ContainerFaultsTest {
   void twoStartsInTwoProcessesGiveExactlyOneContainer() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("race");
-      live.driver.define(
-          LiveRoot.xml(name, "exec sleep 300", "", "").getBytes(StandardCharsets.UTF_8), "t.xml");
+      live.define(LiveRoot.xml(name, "exec sleep 300", "", ""));
       List<Process> ps = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
         ps.add(DriverMain.command(live.root.toString(), "-", "start", name).start());
@@ -149,8 +147,7 @@ class ContainerFaultsTest {
     Path fake = fakeRuntime("start", "kill -9 $PPID; exit 9");
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("killed");
-      live.driver.define(
-          LiveRoot.xml(name, "sleep 300", "", "").getBytes(StandardCharsets.UTF_8), "t.xml");
+      live.define(LiveRoot.xml(name, "sleep 300", "", ""));
       Process p = DriverMain.command(live.root.toString(), fake.toString(), "start", name).start();
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isEqualTo(137);
@@ -203,8 +200,7 @@ class ContainerFaultsTest {
       assertThat(live.cgroupDirs(transientName)).isEmpty();
 
       String persistent = live.name("exitp");
-      live.driver.define(
-          LiveRoot.xml(persistent, "true", "", "").getBytes(StandardCharsets.UTF_8), "t.xml");
+      live.define(LiveRoot.xml(persistent, "true", "", ""));
       live.driver.start(persistent);
       live.awaitExitAndLog(persistent, Duration.ofSeconds(30));
       assertThat(live.driver.info(persistent).state()).isEqualTo(DomainState.SHUTOFF);

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.capvirt.CapvirtException;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.DomainDef;
 
 /**
  * A temporary capvirt root on the real host for container tests: unique domain names, and on close
@@ -60,6 +61,10 @@ final class LiveRoot implements AutoCloseable {
         + "</features>\n"
         + extra
         + "  <devices>\n    <console type='pty'/>\n  </devices>\n</domain>\n";
+  }
+
+  DomainDef define(String xml) throws CapvirtException {
+    return driver.define(xml.getBytes(StandardCharsets.UTF_8), "test.xml");
   }
 
   Driver.Started create(String xml) throws CapvirtException {

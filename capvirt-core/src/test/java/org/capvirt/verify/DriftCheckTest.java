@@ -15,12 +15,16 @@ import org.junit.jupiter.api.Test;
 /** The comparison without containers: processes held against the init's expected sets. */
 class DriftCheckTest {
   static final CapSet BOUNDING = CapSet.parseHex("000001fdb4feffff");
-  static final CapMasks ROOT =
-      new CapMasks(CapSet.EMPTY, BOUNDING, BOUNDING, BOUNDING, CapSet.EMPTY);
+  static final CapMasks ROOT = rootHolding(BOUNDING);
   static final CapMasks NON_ROOT =
       new CapMasks(CapSet.EMPTY, CapSet.EMPTY, CapSet.EMPTY, BOUNDING, CapSet.EMPTY);
   static final String DIR = "/sys/fs/cgroup/devices/machine/web.capvirt";
   static final Expected ROOT_INIT = new Expected(ROOT, false, DeviceAcl.FIXED);
+
+  /** A root process's sets: {@code s} permitted, effective and bounding; none inheritable. */
+  static CapMasks rootHolding(CapSet s) {
+    return new CapMasks(CapSet.EMPTY, s, s, s, CapSet.EMPTY);
+  }
 
   static Capability cap(String name) {
     return Capability.byName(name).orElseThrow();
@@ -39,13 +43,21 @@ class DriftCheckTest {
         new LiveDevices.Listed(DIR, DeviceAcl.FIXED));
   }
 
+  /** Checks a root init (pid 10) holding what the definition grants, beside {@code others}. */
+  static VerifyReport besideRootInit(LiveProcess... others) {
+    List<LiveProcess> ps = new ArrayList<>();
+    ps.add(proc(10, 0, ROOT));
+    ps.addAll(List.of(others));
+    return DriftCheck.check("web", ROOT_INIT, live(ps.toArray(LiveProcess[]::new)));
+  }
+
   static List<Difference> of(VerifyReport r, Kind k) {
     return r.differences().stream().filter(d -> d.kind() == k).toList();
   }
 
   @Test
   void aContainerHoldingExactlyTheDefinitionMatches() {
-    VerifyReport r = DriftCheck.check("web", ROOT_INIT, live(proc(10, 0, ROOT), proc(11, 0, ROOT)));
+    VerifyReport r = besideRootInit(proc(11, 0, ROOT));
     assertThat(r.ok()).isTrue();
     assertThat(r.differences()).isEmpty();
     assertThat(r.init().pid()).isEqualTo(10);
@@ -53,8 +65,7 @@ class DriftCheckTest {
 
   @Test
   void aNonRootProcessHoldingLessIsNormalNotDrift() {
-    VerifyReport r =
-        DriftCheck.check("web", ROOT_INIT, live(proc(10, 0, ROOT), proc(12, 1000, NON_ROOT)));
+    VerifyReport r = besideRootInit(proc(12, 1000, NON_ROOT));
     assertThat(r.ok()).isTrue();
     List<Difference> fewer = of(r, Kind.FEWER_CAPABILITIES);
     assertThat(fewer)
@@ -73,13 +84,7 @@ class DriftCheckTest {
   @Test
   void aRootProcessThatDroppedCapabilitiesIsNormal() {
     CapSet less = BOUNDING.without(cap("net_raw"));
-    VerifyReport r =
-        DriftCheck.check(
-            "web",
-            ROOT_INIT,
-            live(
-                proc(10, 0, ROOT),
-                proc(13, 0, new CapMasks(CapSet.EMPTY, less, less, less, CapSet.EMPTY))));
+    VerifyReport r = besideRootInit(proc(13, 0, rootHolding(less)));
     assertThat(r.ok()).isTrue();
     assertThat(of(r, Kind.FEWER_CAPABILITIES))
         .hasSize(3)
@@ -118,12 +123,7 @@ class DriftCheckTest {
   void inheritableRaisedFromTheProcesssOwnPermittedSetSaysSo() {
     CapSet inh = CapSet.of(cap("chown"));
     VerifyReport r =
-        DriftCheck.check(
-            "web",
-            ROOT_INIT,
-            live(
-                proc(10, 0, ROOT),
-                proc(15, 0, new CapMasks(inh, BOUNDING, BOUNDING, BOUNDING, inh))));
+        besideRootInit(proc(15, 0, new CapMasks(inh, BOUNDING, BOUNDING, BOUNDING, inh)));
     assertThat(of(r, Kind.EXTRA_CAPABILITIES))
         .extracting(d -> d.set().orElseThrow())
         .containsExactly(CapSetKind.INHERITABLE, CapSetKind.AMBIENT);
@@ -133,13 +133,7 @@ class DriftCheckTest {
   @Test
   void beyondTheBoundingSetIsImpossibleAndLoud() {
     CapSet full = CapSet.upTo(40);
-    VerifyReport r =
-        DriftCheck.check(
-            "web",
-            ROOT_INIT,
-            live(
-                proc(10, 0, ROOT),
-                proc(16, 0, new CapMasks(CapSet.EMPTY, full, full, full, CapSet.EMPTY))));
+    VerifyReport r = besideRootInit(proc(16, 0, rootHolding(full)));
     assertThat(r.ok()).isFalse();
     List<Difference> beyond = of(r, Kind.BEYOND_BOUNDING);
     assertThat(beyond)
@@ -161,7 +155,7 @@ class DriftCheckTest {
     LiveProcess host =
         new LiveProcess(
             17, 17, "sleep", 0, 0, ROOT, false, List.of("mnt", "pid"), Optional.of(DIR));
-    VerifyReport r = DriftCheck.check("web", ROOT_INIT, live(proc(10, 0, ROOT), host));
+    VerifyReport r = besideRootInit(host);
     assertThat(r.ok()).isFalse();
     assertThat(of(r, Kind.FOREIGN_PROCESS))
         .singleElement()
@@ -178,7 +172,7 @@ class DriftCheckTest {
   void noNewPrivsSetByAProcessIsNormalMissingWhenConfiguredIsDrift() {
     LiveProcess nnp =
         new LiveProcess(18, 18, "sleep", 0, 0, ROOT, true, List.of(), Optional.of(DIR));
-    VerifyReport normal = DriftCheck.check("web", ROOT_INIT, live(proc(10, 0, ROOT), nnp));
+    VerifyReport normal = besideRootInit(nnp);
     assertThat(normal.ok()).isTrue();
     assertThat(of(normal, Kind.NO_NEW_PRIVS))
         .singleElement()
@@ -256,14 +250,7 @@ class DriftCheckTest {
   @Test
   void groupedMergesOneProcesssSameCapabilitiesAcrossSets() {
     CapSet full = CapSet.upTo(40);
-    VerifyReport r =
-        DriftCheck.check(
-            "web",
-            ROOT_INIT,
-            live(
-                proc(10, 0, ROOT),
-                proc(16, 0, new CapMasks(CapSet.EMPTY, full, full, full, CapSet.EMPTY)),
-                proc(17, 1000, NON_ROOT)));
+    VerifyReport r = besideRootInit(proc(16, 0, rootHolding(full)), proc(17, 1000, NON_ROOT));
     assertThat(r.differences()).hasSize(5);
     List<Difference> g = r.grouped();
     assertThat(g).hasSize(2);
@@ -289,15 +276,7 @@ class DriftCheckTest {
     CapSet full = CapSet.upTo(40);
     LiveProcess stub =
         new LiveProcess(
-            21,
-            20,
-            "runc:[2:INIT]",
-            0,
-            0,
-            new CapMasks(CapSet.EMPTY, full, full, full, CapSet.EMPTY),
-            false,
-            List.of(),
-            Optional.of(DIR));
+            21, 20, "runc:[2:INIT]", 0, 0, rootHolding(full), false, List.of(), Optional.of(DIR));
     VerifyReport r = DriftCheck.check("web", ROOT_INIT, live(proc(20, 0, ROOT), stub));
     assertThat(of(r, Kind.BEYOND_BOUNDING))
         .first()
