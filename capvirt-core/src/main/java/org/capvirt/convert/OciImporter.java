@@ -228,24 +228,17 @@ public final class OciImporter {
 
   private static void mounts(
       Tree.Obj top, DomainDraft d, List<Problem> problems, List<String> notes) {
-    for (Tree m :
-        top.get("mounts").flatMap(x -> K8sImporter.arr(x, "mounts", problems)).orElse(List.of())) {
+    for (Tree m : items(top.get("mounts"), "mounts", problems)) {
       Optional<Tree.Obj> o = K8sImporter.obj(m, "a mount", problems);
       if (o.isEmpty()) {
         continue;
       }
-      String dest =
-          o.get()
-              .get("destination")
-              .flatMap(x -> K8sImporter.str(x, "destination", problems))
-              .orElse("");
+      String dest = text(o, "destination", problems);
       if (STANDARD_MOUNTS.contains(dest)) {
         continue;
       }
-      String type =
-          o.get().get("type").flatMap(x -> K8sImporter.str(x, "type", problems)).orElse("");
-      String source =
-          o.get().get("source").flatMap(x -> K8sImporter.str(x, "source", problems)).orElse("");
+      String type = text(o, "type", problems);
+      String source = text(o, "source", problems);
       List<String> opts =
           o.get()
               .get("options")
@@ -267,17 +260,9 @@ public final class OciImporter {
       return;
     }
     boolean userns = false;
-    for (Tree n :
-        linux
-            .get()
-            .get("namespaces")
-            .flatMap(x -> K8sImporter.arr(x, "namespaces", problems))
-            .orElse(List.of())) {
+    for (Tree n : items(linux.get().get("namespaces"), "namespaces", problems)) {
       Optional<Tree.Obj> o = K8sImporter.obj(n, "a namespace", problems);
-      String type =
-          o.flatMap(x -> x.get("type"))
-              .flatMap(x -> K8sImporter.str(x, "type", problems))
-              .orElse("");
+      String type = text(o, "type", problems);
       boolean joins = o.flatMap(x -> x.get("path")).isPresent();
       if (type.equals("network")) {
         d.privnet = !joins;
@@ -294,21 +279,10 @@ public final class OciImporter {
       List<IdMap.Entry> gids = idmap(linux.get().get("gidMappings"), problems);
       d.idmap = Optional.of(new IdMap(uids, gids));
     }
-    for (Tree dev :
-        linux
-            .get()
-            .get("devices")
-            .flatMap(x -> K8sImporter.arr(x, "devices", problems))
-            .orElse(List.of())) {
+    for (Tree dev : items(linux.get().get("devices"), "devices", problems)) {
       Optional<Tree.Obj> o = K8sImporter.obj(dev, "a device", problems);
-      String path =
-          o.flatMap(x -> x.get("path"))
-              .flatMap(x -> K8sImporter.str(x, "path", problems))
-              .orElse("");
-      String type =
-          o.flatMap(x -> x.get("type"))
-              .flatMap(x -> K8sImporter.str(x, "type", problems))
-              .orElse("");
+      String path = text(o, "path", problems);
+      String type = text(o, "type", problems);
       switch (type) {
         case "b" -> d.hostdevs.add(new HostdevDef.Storage(path));
         case "c", "u" -> d.hostdevs.add(new HostdevDef.Misc(path));
@@ -322,7 +296,7 @@ public final class OciImporter {
             .get("resources")
             .filter(Tree.Obj.class::isInstance)
             .flatMap(r -> ((Tree.Obj) r).get("devices"));
-    for (Tree r : rules.flatMap(x -> K8sImporter.arr(x, "devices", problems)).orElse(List.of())) {
+    for (Tree r : items(rules, "devices", problems)) {
       Optional<Tree.Obj> o = K8sImporter.obj(r, "a device rule", problems);
       boolean allow =
           o.flatMap(x -> x.get("allow")).map(x -> K8sImporter.bool(x, problems)).orElse(false);
@@ -334,10 +308,19 @@ public final class OciImporter {
     }
   }
 
+  /** The members of an array, none when it is absent (any other value is a problem). */
+  private static List<Tree> items(Optional<Tree> array, String what, List<Problem> problems) {
+    return array.flatMap(x -> K8sImporter.arr(x, what, problems)).orElse(List.of());
+  }
+
+  /** The string {@code key} of {@code o}, "" when absent (any other value is a problem). */
+  private static String text(Optional<Tree.Obj> o, String key, List<Problem> problems) {
+    return o.flatMap(x -> x.get(key)).flatMap(x -> K8sImporter.str(x, key, problems)).orElse("");
+  }
+
   private static List<IdMap.Entry> idmap(Optional<Tree> list, List<Problem> problems) {
     List<IdMap.Entry> out = new ArrayList<>();
-    for (Tree t :
-        list.flatMap(x -> K8sImporter.arr(x, "id mappings", problems)).orElse(List.of())) {
+    for (Tree t : items(list, "id mappings", problems)) {
       K8sImporter.obj(t, "an id mapping", problems)
           .ifPresent(
               o ->
