@@ -1,7 +1,6 @@
 package org.capvirt.driver;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.HostFacts;
+import org.capvirt.runtime.CgroupMount;
 import org.capvirt.runtime.DeviceCgroup;
 
 /** The real cgroup filesystems under /sys/fs/cgroup, found through /proc/self/mountinfo. */
@@ -98,23 +98,8 @@ public final class HostCgroupFs implements HostCgroups {
   }
 
   private static List<Path> mounts() throws CapvirtIoException {
-    Path mi = Path.of("/proc/self/mountinfo");
-    List<Path> out = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(mi, StandardCharsets.UTF_8)) {
-        int dash = line.indexOf(" - ");
-        if (dash < 0) {
-          continue;
-        }
-        String[] pre = line.substring(0, dash).split(" ");
-        String fstype = line.substring(dash + 3).split(" ")[0];
-        if ((fstype.equals("cgroup") || fstype.equals("cgroup2")) && pre.length >= 5) {
-          out.add(Path.of(pre[4].replace("\\040", " ")));
-        }
-      }
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot read " + mi, e);
-    }
-    return out;
+    return CgroupMount.read(Path.of("/proc/self/mountinfo")).stream()
+        .map(CgroupMount::mountPoint)
+        .toList();
   }
 }

@@ -48,26 +48,10 @@ public final class DeviceCgroup {
 
   /** Where the v1 devices hierarchy is mounted, from mountinfo. */
   Optional<Path> devicesMount() throws CapvirtIoException {
-    Path mi = procRoot.resolve("self/mountinfo");
-    try {
-      for (String line : Files.readAllLines(mi, StandardCharsets.UTF_8)) {
-        int dash = line.indexOf(" - ");
-        if (dash < 0) {
-          continue;
-        }
-        String[] pre = line.substring(0, dash).split(" ");
-        String[] post = line.substring(dash + 3).split(" ");
-        if (post.length >= 3
-            && post[0].equals("cgroup")
-            && List.of(post[2].split(",")).contains("devices")
-            && pre.length >= 5) {
-          return Optional.of(Path.of(pre[4].replace("\\040", " ")));
-        }
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot read " + mi, e);
-    }
+    return CgroupMount.read(procRoot.resolve("self/mountinfo")).stream()
+        .filter(m -> m.fsType().equals("cgroup") && m.superOptions().contains("devices"))
+        .map(CgroupMount::mountPoint)
+        .findFirst();
   }
 
   /** The rules in {@code dir}'s devices.list. */
