@@ -11,6 +11,18 @@ import picocli.CommandLine.Command;
     description = "Run libvirt LXC domains on runc/crun under an explicit capability policy.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      LifecycleCommands.Define.class,
+      LifecycleCommands.Undefine.class,
+      LifecycleCommands.Create.class,
+      LifecycleCommands.Start.class,
+      LifecycleCommands.Shutdown.class,
+      LifecycleCommands.Destroy.class,
+      QueryCommands.ListDomains.class,
+      QueryCommands.Dominfo.class,
+      QueryCommands.Domstate.class,
+      QueryCommands.Dumpxml.class,
+      QueryCommands.Exec.class,
+      QueryCommands.Log.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
