@@ -1,6 +1,7 @@
 package org.capvirt.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.InvalidDefinitionException;
 import org.capvirt.driver.Driver;
+import org.capvirt.xml.BoundedInput;
+import org.capvirt.xml.ParseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,9 +24,10 @@ import picocli.CommandLine.Spec;
 final class LifecycleCommands {
   private LifecycleCommands() {}
 
-  static byte[] readFile(Path file) throws CapvirtIoException {
-    try {
-      return Files.readAllBytes(file);
+  /** The file's bytes, reading no more than the definition size limit plus one byte. */
+  static byte[] readFile(Path file) throws CapvirtIoException, InvalidDefinitionException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return BoundedInput.read(in, file.toString(), ParseOptions.DEFAULTS);
     } catch (IOException e) {
       throw new CapvirtIoException("cannot read " + file, e);
     }
