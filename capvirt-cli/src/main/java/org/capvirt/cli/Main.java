@@ -23,6 +23,10 @@ import picocli.CommandLine.Command;
       QueryCommands.Dumpxml.class,
       QueryCommands.Exec.class,
       QueryCommands.Log.class,
+      ValidateCommand.class,
+      FormatCommand.class,
+      CapsCommand.class,
+      DevicesCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -74,7 +74,7 @@ public final class CapabilityResolver {
       StringBuilder reason = new StringBuilder(rule.reason());
       boolean kept = rule.wanted() && base.contains(c);
       if (rule.wanted() && !kept) {
-        reason.append("; not granted: ").append(hostSet).append(" lacks it");
+        reason.append(", but ").append(hostSet).append(" lacks ").append(c.name());
         if (state.equals(Optional.of(FeatureState.ON))) {
           problems.add(
               new Problem(

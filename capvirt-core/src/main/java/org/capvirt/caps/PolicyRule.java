@@ -75,7 +75,7 @@ record PolicyRule(boolean wanted, String reason) {
               ? written
                   + " drops it; capvirt honours this, libvirt 9.0 keeps sys_boot here because "
                   + reboot
-              : written + " drops it");
+              : written + " drops it under policy 'default'");
     }
     if (fixedDrop) {
       return new PolicyRule(false, "policy 'default' drops " + c.name() + " unless marked on");

@@ -31,7 +31,7 @@ public record Capability(int number) implements Comparable<Capability> {
 
   /** The kernel's constant name, e.g. {@code CAP_MKNOD} (or {@code CAP_<N>} when unnamed). */
   public String constantName() {
-    return "CAP_" + name().toUpperCase(Locale.ROOT);
+    return "CAP_" + (isKnown() ? name().toUpperCase(Locale.ROOT) : Integer.toString(number));
   }
 
   /** Whether the catalog knows this capability. */

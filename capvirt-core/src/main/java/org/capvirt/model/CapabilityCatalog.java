@@ -1,5 +1,6 @@
 package org.capvirt.model;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -128,14 +129,60 @@ public final class CapabilityCatalog {
   }
 
   /**
-   * libvirt's 37 names in the order libvirt writes them (alphabetical, its enum order), which is
-   * the order capvirt formats {@code <capabilities>} children in; the four libvirt cannot name
-   * follow, alphabetically.
+   * libvirt 9.0's 37 names in the order libvirt writes them (its enum order: alphabetical except
+   * that setgid comes before setfcap, as {@code virsh dumpxml} shows).
+   */
+  private static final List<String> LIBVIRT_ORDER =
+      List.of(
+          "audit_control",
+          "audit_write",
+          "block_suspend",
+          "chown",
+          "dac_override",
+          "dac_read_search",
+          "fowner",
+          "fsetid",
+          "ipc_lock",
+          "ipc_owner",
+          "kill",
+          "lease",
+          "linux_immutable",
+          "mac_admin",
+          "mac_override",
+          "mknod",
+          "net_admin",
+          "net_bind_service",
+          "net_broadcast",
+          "net_raw",
+          "setgid",
+          "setfcap",
+          "setpcap",
+          "setuid",
+          "sys_admin",
+          "sys_boot",
+          "sys_chroot",
+          "sys_module",
+          "sys_nice",
+          "sys_pacct",
+          "sys_ptrace",
+          "sys_rawio",
+          "sys_resource",
+          "sys_time",
+          "sys_tty_config",
+          "syslog",
+          "wake_alarm");
+
+  /**
+   * The order capvirt formats {@code <capabilities>} children in: libvirt's 37 names in libvirt's
+   * order, then the four libvirt cannot name, alphabetically.
    */
   public static List<Capability> formatOrder() {
-    return ENTRIES.stream()
-        .sorted(Comparator.comparing((Entry x) -> !x.libvirtNameable()).thenComparing(Entry::name))
-        .map(Entry::capability)
-        .toList();
+    List<Capability> out = new ArrayList<>(ENTRIES.size());
+    LIBVIRT_ORDER.forEach(n -> out.add(BY_NAME.get(n).capability()));
+    ENTRIES.stream()
+        .filter(x -> !x.libvirtNameable())
+        .sorted(Comparator.comparing(Entry::name))
+        .forEach(x -> out.add(x.capability()));
+    return List.copyOf(out);
   }
 }

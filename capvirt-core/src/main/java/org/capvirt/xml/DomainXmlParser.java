@@ -38,6 +38,15 @@ public final class DomainXmlParser {
     return new ParsedDomain(def, new SourceMap(fileName, where));
   }
 
+  /**
+   * Refuses a file of {@code size} bytes when it exceeds the limit, with the same problem {@link
+   * #parse} reports; lets a reader stop before loading a huge file.
+   */
+  public static void checkSize(long size, String fileName, ParseOptions options)
+      throws InvalidDefinitionException {
+    XmlReader.checkSize(size, fileName, options);
+  }
+
   private static void index(XmlNode node, Map<String, Location> where) {
     where.put(node.path, node.location);
     for (XmlNode.Attr a : node.attrs.values()) {

@@ -52,15 +52,7 @@ final class XmlReader {
   static XmlNode read(byte[] xml, String file, ParseOptions options)
       throws InvalidDefinitionException {
     Location start = new Location(file, 1, 1);
-    if (xml.length > options.maxBytes()) {
-      throw fail(
-          start,
-          "file is "
-              + xml.length
-              + " bytes, more than the limit of "
-              + options.maxBytes()
-              + " bytes");
-    }
+    checkSize(xml.length, file, options);
     String text = decodeUtf8(xml, file);
     if (text.isBlank()) {
       throw fail(start, "file is empty; expected a <domain type='lxc'> definition");
@@ -71,12 +63,22 @@ final class XmlReader {
     return reader.parse();
   }
 
+  /** Refuses input larger than the limit, before anything of it is read. */
+  static void checkSize(long size, String file, ParseOptions options)
+      throws InvalidDefinitionException {
+    if (size > options.maxBytes()) {
+      throw fail(
+          new Location(file, 1, 1),
+          "file is " + size + " bytes, more than the limit of " + options.maxBytes() + " bytes");
+    }
+  }
+
   private static XMLInputFactory hardenedFactory() {
     XMLInputFactory f = XMLInputFactory.newDefaultFactory();
     f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
-    f.setProperty(XMLInputFactory.IS_COALESCING, true);
+    f.setProperty(XMLInputFactory.IS_COALESCING, false);
     f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
     f.setXMLResolver(
         (publicId, systemId, base, ns) -> {
@@ -152,7 +154,7 @@ final class XmlReader {
       }
       while (r.hasNext()) {
         int event = r.next();
-        int end = r.getLocation().getCharacterOffset();
+        int end = offset(r.getLocation());
         switch (event) {
           case XMLStreamConstants.DTD ->
               throw fail(
@@ -293,6 +295,18 @@ final class XmlReader {
     String m = e.getMessage() == null ? e.toString() : e.getMessage();
     int i = m.indexOf("Message: ");
     return (i >= 0 ? m.substring(i + "Message: ".length()) : m).strip();
+  }
+
+  /**
+   * The offset in {@link #text} of a parser location. The JDK parser's own character offsets drift
+   * after end tags; its line and column numbers do not.
+   */
+  private int offset(javax.xml.stream.Location l) {
+    int line = l.getLineNumber();
+    if (line < 1 || line > lineStarts.length) {
+      return text.length();
+    }
+    return Math.min(text.length(), lineStarts[line - 1] + Math.max(0, l.getColumnNumber() - 1));
   }
 
   Location location(int offset) {

@@ -69,9 +69,22 @@ class CapabilityResolverTest {
         .contains("(keepReboot)");
     assertThat(why(r, "sys_resource"))
         .isEqualTo(
-            "sys_resource: dropped — policy 'default' keeps capabilities not marked off; not"
-                + " granted: capvirt's bounding set on this host (CapBnd 000001fffeffffff) lacks"
-                + " it");
+            "sys_resource: dropped — policy 'default' keeps capabilities not marked off, but"
+                + " capvirt's bounding set on this host (CapBnd 000001fffeffffff) lacks"
+                + " sys_resource");
+  }
+
+  @Test
+  void anExplicitOffUnderDefaultSaysSo() throws Exception {
+    ResolvedCaps r = resolve(Domains.lxc().off("mknod", "net_raw").build(), HOST);
+    assertThat(why(r, "mknod"))
+        .isEqualTo(
+            "mknod: dropped — <mknod state='off'/> at lxc.xml:16:27"
+                + " drops it under policy 'default'");
+    assertThat(why(r, "net_raw"))
+        .isEqualTo(
+            "net_raw: dropped — <net_raw state='off'/> at lxc.xml"
+                + " drops it under policy 'default'");
   }
 
   @Test
@@ -88,7 +101,9 @@ class CapabilityResolverTest {
     ResolvedCaps r = resolve(Domains.lxc().off("sys_boot").build(), HOST);
     assertThat(r.bounding().contains(cap("sys_boot"))).isFalse();
     assertThat(why(r, "sys_boot"))
-        .startsWith("sys_boot: dropped — <sys_boot state='off'/> at lxc.xml:17:7 drops it;")
+        .startsWith(
+            "sys_boot: dropped — <sys_boot state='off'/> at lxc.xml:17:7 drops it; capvirt honours"
+                + " this, libvirt 9.0 keeps sys_boot here because kernel 6.18.44 confines reboot()")
         .contains("libvirt 9.0 keeps sys_boot here");
   }
 

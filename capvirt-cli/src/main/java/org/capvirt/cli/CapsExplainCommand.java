@@ -1,0 +1,71 @@
+package org.capvirt.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.InvalidDefinitionException;
+import org.capvirt.caps.ContainerPolicy;
+import org.capvirt.caps.Decision;
+import org.capvirt.model.Capability;
+import org.capvirt.model.CapabilityCatalog;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code capvirt caps explain FILE CAP}: the decision for one capability and its reason. */
+@Command(
+    name = "explain",
+    description =
+        "Say whether a domain's container keeps one capability, in which sets, and why (the"
+            + " policy rule, the XML line, the host fact).")
+final class CapsExplainCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin HostOptions hostOptions;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "A libvirt LXC domain XML file.")
+  Path file;
+
+  @Parameters(
+      index = "1",
+      paramLabel = "CAP",
+      description = "A capability: mknod, CAP_MKNOD, cap_mknod or 27.")
+  String cap;
+
+  @Option(names = "--json", description = "Print JSON: {capability, kept, sets, reason}.")
+  boolean json;
+
+  @Override
+  public Integer call() throws CapvirtIoException, InvalidDefinitionException {
+    Capability c =
+        CapabilityCatalog.lenient(cap)
+            .orElseThrow(
+                () ->
+                    new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "unknown capability '" + cap + "' (capvirt caps list shows every name)"));
+    ContainerPolicy p = PolicyInput.resolve(file, hostOptions.facts());
+    Decision d =
+        p.caps()
+            .decision(c)
+            .orElseThrow(
+                () ->
+                    new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "this kernel has no capability "
+                            + c.number()
+                            + " (cap_last_cap "
+                            + p.host().capLastCap()
+                            + ")"));
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      PolicyJson.print(out, PolicyJson.decision(d));
+    } else {
+      out.println(d);
+      out.flush();
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,71 @@
+package org.capvirt.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.InvalidDefinitionException;
+import org.capvirt.caps.ContainerPolicy;
+import org.capvirt.caps.ResolvedCaps;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.HostFacts;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code capvirt caps resolve FILE}: the five sets and the device rules a domain gets here. */
+@Command(
+    name = "resolve",
+    description =
+        "Resolve a domain's capability policy on this host (or the host described by the"
+            + " options): the five sets as /proc shows them, what is kept and dropped, and the"
+            + " device rules.")
+final class CapsResolveCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin HostOptions hostOptions;
+
+  @Parameters(paramLabel = "FILE", description = "A libvirt LXC domain XML file.")
+  Path file;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print JSON: policy, CapInh, CapPrm, CapEff, CapBnd, CapAmb, sets, decisions, devices.")
+  boolean json;
+
+  @Override
+  public Integer call() throws CapvirtIoException, InvalidDefinitionException {
+    ContainerPolicy p = PolicyInput.resolve(file, hostOptions.facts());
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      PolicyJson.print(out, PolicyJson.resolution(p));
+      return ExitCodes.OK;
+    }
+    ResolvedCaps c = p.caps();
+    HostFacts h = p.host();
+    out.printf(
+        "%s: domain '%s', policy '%s'%n", file, p.domain().def().name(), c.policy().xmlName());
+    out.printf(
+        "host: kernel %s, cap_last_cap %d, bounding set %s, keepReboot %s%n%n",
+        h.kernelRelease(), h.capLastCap(), h.bounding(), h.keepReboot() ? "yes" : "no");
+    row(out, "CapInh", c.inheritable());
+    row(out, "CapPrm", c.permitted());
+    row(out, "CapEff", c.effective());
+    row(out, "CapBnd", c.bounding());
+    row(out, "CapAmb", c.ambient());
+    CapSet dropped = h.kernelCaps().minus(c.bounding());
+    out.printf("%nkept (%d): %s%n", c.bounding().size(), String.join(" ", c.bounding().names()));
+    out.printf("dropped (%d): %s%n", dropped.size(), String.join(" ", dropped.names()));
+    out.printf("%ndevices (after deny-all):%n");
+    p.deviceLines().forEach(l -> out.println("  " + l));
+    out.printf("%n(capvirt caps explain %s CAP says why)%n", file);
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  private static void row(PrintWriter out, String key, CapSet s) {
+    out.printf("%s:\t%s  (%d)%n", key, s.hex(), s.size());
+  }
+}

@@ -1,0 +1,100 @@
+package org.capvirt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code capvirt format} as a user runs it. */
+class FormatCommandTest {
+  private static final String VALID =
+      """
+      <domain type='lxc'>
+          <name>ok</name>
+          <os>
+              <type>exe</type>
+              <init>/sbin/init</init>
+          </os>
+          <features>
+              <capabilities policy="deny"><mknod state="on"/></capabilities>
+          </features>
+      </domain>
+      """;
+
+  private static final String INVALID =
+      """
+      <domain type='lxc'>
+        <name>bad</name>
+        <os>
+          <type>exe</type>
+          <init>/sbin/init</init>
+        </os>
+        <features>
+          <capabilites policy='deny'/>
+          <capabilities>
+            <CAP_MKNOD state='on'/>
+            <sys_admin/>
+          </capabilities>
+        </features>
+      </domain>
+      """;
+
+  @TempDir Path dir;
+
+  private String write(String name, String content) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content);
+    return p.toString();
+  }
+
+  @Test
+  void formatPrintsTheCanonicalForm() throws Exception {
+    CliRun r = CliRun.of("format", write("a.xml", VALID));
+    assertThat(r.exit()).isZero();
+    assertThat(r.out())
+        .isEqualTo(
+            """
+            <domain type='lxc'>
+              <name>ok</name>
+              <vcpu placement='static'>1</vcpu>
+              <os>
+                <type>exe</type>
+                <init>/sbin/init</init>
+              </os>
+              <features>
+                <capabilities policy='deny'>
+                  <mknod state='on'/>
+                </capabilities>
+              </features>
+              <clock offset='utc'/>
+              <on_poweroff>destroy</on_poweroff>
+              <on_reboot>restart</on_reboot>
+              <on_crash>destroy</on_crash>
+            </domain>
+            """);
+  }
+
+  @Test
+  void formatOfItsOwnOutputIsUnchanged() throws Exception {
+    String once = CliRun.of("format", write("a.xml", VALID)).out();
+    assertThat(CliRun.of("format", write("b.xml", once)).out()).isEqualTo(once);
+  }
+
+  @Test
+  void formatOfAnInvalidFilePrintsProblemsAndExits65() throws Exception {
+    String bad = write("bad.xml", INVALID);
+    CliRun r = CliRun.of("format", bad);
+    assertThat(r.exit()).isEqualTo(65);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).startsWith(bad + ":8:5: unknown element <capabilites>").hasLineCount(3);
+  }
+
+  @Test
+  void formatOfAMissingFileExits74() {
+    CliRun r = CliRun.of("format", dir.resolve("none.xml").toString());
+    assertThat(r.exit()).isEqualTo(74);
+    assertThat(r.err()).contains("no such file");
+  }
+}

@@ -1,0 +1,135 @@
+package org.capvirt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code capvirt validate} as a user runs it. */
+class ValidateCommandTest {
+  private static final String VALID =
+      """
+      <domain type='lxc'>
+          <name>ok</name>
+          <os>
+              <type>exe</type>
+              <init>/sbin/init</init>
+          </os>
+          <features>
+              <capabilities policy="deny"><mknod state="on"/></capabilities>
+          </features>
+      </domain>
+      """;
+
+  private static final String INVALID =
+      """
+      <domain type='lxc'>
+        <name>bad</name>
+        <os>
+          <type>exe</type>
+          <init>/sbin/init</init>
+        </os>
+        <features>
+          <capabilites policy='deny'/>
+          <capabilities>
+            <CAP_MKNOD state='on'/>
+            <sys_admin/>
+          </capabilities>
+        </features>
+      </domain>
+      """;
+
+  @TempDir Path dir;
+
+  private String write(String name, String content) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, content);
+    return p.toString();
+  }
+
+  @Test
+  void validFilesExitZero() throws Exception {
+    String a = write("a.xml", VALID);
+    String b = write("b.xml", VALID.replace(">ok<", ">ok2<"));
+    CliRun r = CliRun.of("validate", a, b);
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(a + ": valid\n" + b + ": valid\n");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void everyProblemOfEveryFileIsPrintedAndExitIs65() throws Exception {
+    String ok = write("ok.xml", VALID);
+    String bad = write("bad.xml", INVALID);
+    CliRun r = CliRun.of("validate", bad, ok);
+    assertThat(r.exit()).isEqualTo(65);
+    assertThat(r.err())
+        .isEqualTo(
+            bad
+                + ":8:5: unknown element <capabilites> in <features>; did you mean"
+                + " <capabilities>?\n"
+                + bad
+                + ":10:7: unknown capability <CAP_MKNOD>: capability elements are lowercase,"
+                + " without the cap_ prefix; did you mean 'mknod'?\n"
+                + bad
+                + ":11:7: missing required attribute 'state' on <sys_admin> (expected on|off)\n");
+    assertThat(r.out()).isEqualTo(ok + ": valid\n");
+  }
+
+  @Test
+  void unreadableFileExits74() throws Exception {
+    String ok = write("ok.xml", VALID);
+    String missing = dir.resolve("missing.xml").toString();
+    CliRun r = CliRun.of("validate", ok, missing, write("bad.xml", INVALID));
+    assertThat(r.exit()).isEqualTo(74);
+    assertThat(r.err()).contains("capvirt: cannot read " + missing + ": no such file\n");
+    assertThat(r.err()).contains("bad.xml:8:5: unknown element <capabilites>");
+  }
+
+  @Test
+  void directoryIsAnIoError() {
+    CliRun r = CliRun.of("validate", dir.toString());
+    assertThat(r.exit()).isEqualTo(74);
+    assertThat(r.err()).isEqualTo("capvirt: cannot read " + dir + ": it is a directory\n");
+  }
+
+  @Test
+  void hugeFileIsRefusedBySize() throws Exception {
+    String big =
+        write(
+            "big.xml", VALID.replace("<name>", "<title>" + "x".repeat(1 << 20) + "</title><name>"));
+    CliRun r = CliRun.of("validate", big);
+    assertThat(r.exit()).isEqualTo(65);
+    assertThat(r.err())
+        .isEqualTo(
+            big
+                + ":1:1: file is "
+                + Files.size(Path.of(big))
+                + " bytes, more than the limit of 1048576 bytes\n");
+  }
+
+  @Test
+  void jsonListsProblemsPerFile() throws Exception {
+    String bad = write("bad.xml", INVALID);
+    CliRun r = CliRun.of("validate", "--json", bad);
+    assertThat(r.exit()).isEqualTo(65);
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    assertThat(json).hasSize(1);
+    assertThat(json.get(0).get("valid").asBoolean()).isFalse();
+    assertThat(json.get(0).get("problems")).hasSize(3);
+    assertThat(json.get(0).get("problems").get(1).get("line").asInt()).isEqualTo(10);
+    assertThat(json.get(0).get("problems").get(1).get("column").asInt()).isEqualTo(7);
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void validateNeedsAFile() {
+    CliRun r = CliRun.of("validate");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("Missing required parameter");
+  }
+}
