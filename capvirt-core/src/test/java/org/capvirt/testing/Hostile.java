@@ -26,14 +26,15 @@ public final class Hostile {
    * @param allocatedBytes bytes this thread allocated meanwhile (-1 when the JVM cannot tell)
    */
   public record Outcome(Object result, Throwable error, Duration elapsed, long allocatedBytes) {
-    /** Whether it ended with a valid result or a located definition error, nothing else. */
+    /**
+     * Whether it ended with a valid result or a definition error, nothing else. Every problem has a
+     * location (at least the file: something missing has no line of its own).
+     */
     public boolean clean() {
       if (error == null) {
         return true;
       }
-      return error instanceof InvalidDefinitionException e
-          && !e.problems().isEmpty()
-          && e.problems().stream().allMatch(p -> p.location().line() >= 1);
+      return error instanceof InvalidDefinitionException e && !e.problems().isEmpty();
     }
 
     /** The definition error, failing when the attempt ended otherwise. */
