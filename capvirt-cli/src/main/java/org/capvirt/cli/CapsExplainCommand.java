@@ -1,7 +1,6 @@
 package org.capvirt.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
@@ -25,8 +24,11 @@ final class CapsExplainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin HostOptions hostOptions;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "A libvirt LXC domain XML file.")
-  Path file;
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "A libvirt LXC domain XML file (- for standard input).")
+  String file;
 
   @Parameters(
       index = "1",

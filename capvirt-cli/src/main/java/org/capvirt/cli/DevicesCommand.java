@@ -1,7 +1,6 @@
 package org.capvirt.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
@@ -22,8 +21,10 @@ final class DevicesCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin HostOptions hostOptions;
 
-  @Parameters(paramLabel = "FILE", description = "A libvirt LXC domain XML file.")
-  Path file;
+  @Parameters(
+      paramLabel = "FILE",
+      description = "A libvirt LXC domain XML file (- for standard input).")
+  String file;
 
   @Option(names = "--json", description = "Print JSON: {\"devices\": [...]}.")
   boolean json;

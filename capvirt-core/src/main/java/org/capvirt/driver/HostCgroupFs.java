@@ -2,7 +2,6 @@ package org.capvirt.driver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,15 +40,57 @@ public final class HostCgroupFs implements HostCgroups {
     for (Path dir : existing(cgroupsPath)) {
       try (var walk = Files.walk(dir)) {
         for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
+          removeWhenEmpty(p);
         }
-      } catch (DirectoryNotEmptyException e) {
-        throw new CapvirtIoException(
-            "cgroup " + dir + " still has processes or children; left in place");
       } catch (IOException e) {
         throw new CapvirtIoException("cannot remove cgroup " + dir, e);
       }
     }
+  }
+
+  /**
+   * Removes one cgroup directory once its processes are gone. After the runtime's SIGKILL the
+   * kernel tears down a PID namespace asynchronously, so the container's last processes may still
+   * be listed for a few milliseconds; any that remain are killed, and the wait is bounded.
+   */
+  private static void removeWhenEmpty(Path dir) throws IOException, CapvirtIoException {
+    long deadline = System.nanoTime() + REMOVE_TIMEOUT_NANOS;
+    while (true) {
+      try {
+        Files.deleteIfExists(dir);
+        return;
+      } catch (java.nio.file.FileSystemException e) {
+        if (System.nanoTime() > deadline) {
+          throw new CapvirtIoException(
+              "cgroup " + dir + " still has processes " + pids(dir) + " after 5 s; left in place");
+        }
+        for (long pid : pids(dir)) {
+          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new CapvirtIoException("interrupted while removing cgroup " + dir);
+        }
+      }
+    }
+  }
+
+  private static final long REMOVE_TIMEOUT_NANOS = 5_000_000_000L;
+
+  private static List<Long> pids(Path dir) {
+    List<Long> out = new ArrayList<>();
+    try {
+      for (String l : Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.UTF_8)) {
+        if (!l.isBlank()) {
+          out.add(Long.parseLong(l.strip()));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // the directory is going away: nothing to kill
+    }
+    return out;
   }
 
   @Override

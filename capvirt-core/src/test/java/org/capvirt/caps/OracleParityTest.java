@@ -40,15 +40,27 @@ class OracleParityTest {
 
   /** Which cases differ, and how. Every other case must match libvirt exactly. */
   static final Map<String, Set<Difference>> DIFFERENCES =
+      Map.ofEntries(
+          Map.entry("default-sys-boot-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED)),
+          Map.entry("default-all-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED)),
+          Map.entry("allow-empty", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("allow-many", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("allow-sys-boot-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry(
+              "idmap-allow-net-raw-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("inituser-allow", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("idmap-inituser-allow", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("default-sys-resource-on", EnumSet.of(Difference.UNGRANTABLE_ON_REFUSED)));
+
+  /**
+   * Cases capvirt refuses, with what its message says: those libvirt fails to start, and those
+   * under {@link Difference#UNGRANTABLE_ON_REFUSED}.
+   */
+  static final Map<String, String> REFUSED =
       Map.of(
-          "default-sys-boot-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED),
-          "default-all-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED),
-          "allow-empty", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "allow-many", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "allow-sys-boot-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "idmap-allow-net-raw-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "inituser-allow", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING),
-          "default-sys-resource-on", EnumSet.of(Difference.UNGRANTABLE_ON_REFUSED));
+          "deny-sys-resource-on", "sys_resource is marked on",
+          "default-sys-resource-on", "sys_resource is marked on",
+          "timer-rtc", "needs the host's /dev/rtc0");
 
   private static final Capability SYS_BOOT = Capability.byName("sys_boot").orElseThrow();
   private static final Capability MKNOD = Capability.byName("mknod").orElseThrow();
@@ -85,9 +97,14 @@ class OracleParityTest {
   void sameMasksAndDevicesAsLibvirt(Oracle.Case c) throws Exception {
     Oracle.Result lv = c.libvirt();
     Set<Difference> diff = DIFFERENCES.getOrDefault(c.name(), Set.of());
-    if (lv.error().isPresent() || diff.contains(Difference.UNGRANTABLE_ON_REFUSED)) {
-      // libvirt failed to start (or, for UNGRANTABLE_ON_REFUSED, silently dropped): capvirt refuses
-      assertThatThrownBy(() -> resolve(c)).isInstanceOf(InvalidDefinitionException.class);
+    assertThat(REFUSED.containsKey(c.name()))
+        .as("libvirt failed to start %s: %s", c.name(), lv.error())
+        .isEqualTo(lv.error().isPresent() || diff.contains(Difference.UNGRANTABLE_ON_REFUSED));
+    if (REFUSED.containsKey(c.name())) {
+      assertThatThrownBy(() -> resolve(c))
+          .isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageStartingWith(c.name() + ".xml:")
+          .hasMessageContaining(REFUSED.get(c.name()));
       return;
     }
     Ours ours = resolve(c);

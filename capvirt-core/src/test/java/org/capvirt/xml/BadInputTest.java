@@ -210,6 +210,7 @@ class BadInputTest {
               "initenv name",
               List.of(
                   "6:14: invalid environment variable name '1X' (expected letters, digits and _, not starting with a digit)")),
+          Map.entry("empty initenv", List.of("6:5: <initenv name='X'> needs a value")),
           Map.entry("relative initdir", List.of("6:14: <initdir> 'tmp' must be an absolute path")),
           Map.entry(
               "filesystem type",
@@ -231,6 +232,29 @@ class BadInputTest {
               "lxc:sharepid",
               List.of(
                   "8:5: unknown element <lxc:sharepid> in <lxc:namespace>; did you mean <lxc:shareipc>?")),
+          Map.entry(
+              "arch typo", List.of("4:11: unknown architecture 'x86-64'; did you mean 'x86_64'?")),
+          Map.entry(
+              "name with a slash",
+              List.of("2:9: domain name 'a/b' must not contain '/' or a line break")),
+          Map.entry("empty name", List.of("2:3: missing <name>: a domain needs a name")),
+          Map.entry(
+              "relative filesystem target",
+              List.of("10:15: filesystem target 'srv' must be an absolute path in the container")),
+          Map.entry(
+              "mount without a source dir",
+              List.of("9:7: a type='mount' <filesystem> needs <source dir=..>")),
+          Map.entry(
+              "bad MAC address",
+              List.of(
+                  "9:12: invalid MAC address '00:16:3e:0f:ef' (expected six hex pairs such as 52:54:00:12:34:56)")),
+          Map.entry(
+              "ip prefix out of range",
+              List.of(
+                  "9:30: invalid number '33x' for attribute 'prefix' of <ip> (expected an integer 0..128)")),
+          Map.entry(
+              "usb vendor id",
+              List.of("10:17: invalid USB id '0xzz' (expected a hex number 0x0000..0xffff)")),
           Map.entry(
               "every problem at once",
               List.of(
