@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
       FormatCommand.class,
       CapsCommand.class,
       DevicesCommand.class,
+      ConvertCommands.Export.class,
+      ConvertCommands.Import.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -132,6 +132,27 @@ class CapsCommandTest {
   }
 
   @Test
+  void aLowerCapLastCapNarrowsTheHost() throws Exception {
+    Path allow = domain("a", "    <capabilities policy='allow'/>\n");
+    JsonNode j =
+        run(
+                "caps",
+                "resolve",
+                allow.toString(),
+                "--json",
+                "--cap-last-cap",
+                "36",
+                "--keep-reboot",
+                "false")
+            .json();
+    assertThat(j.get("decisions")).hasSize(37);
+    assertThat(j.get("host").get("capLastCap").asInt()).isEqualTo(36);
+    assertThat(j.get("host").get("keepReboot").asBoolean()).isFalse();
+    assertThat(strings(j.get("sets").get("bounding"))).doesNotContain("audit_read", "bpf");
+    assertThat(j.get("CapBnd").asText()).startsWith("0000001f");
+  }
+
+  @Test
   void resolveForHumansShowsMasksAndNames() throws Exception {
     Path f =
         domain(

@@ -16,19 +16,15 @@ final class DeviceRules {
    * What runc always appends (libcontainer/specconv AllowedDevices): the mknod wildcards, null,
    * zero, full, random, urandom, tty, ptmx, pts, and tun (runc 1.0-1.1 and ≥ 1.2.4).
    */
-  static final List<DeviceRule> RUNC =
-      List.of(
-          new DeviceRule('c', DeviceRule.ANY, DeviceRule.ANY, "m"),
-          new DeviceRule('b', DeviceRule.ANY, DeviceRule.ANY, "m"),
-          DeviceRule.chr(1, 3, "rwm"),
-          DeviceRule.chr(1, 5, "rwm"),
-          DeviceRule.chr(1, 7, "rwm"),
-          DeviceRule.chr(1, 8, "rwm"),
-          DeviceRule.chr(1, 9, "rwm"),
-          DeviceRule.chr(5, 0, "rwm"),
-          DeviceRule.chr(5, 2, "rwm"),
-          DeviceRule.chr(136, DeviceRule.ANY, "rwm"),
-          DeviceRule.chr(10, 200, "rwm"));
+  static final List<DeviceRule> RUNC = runc();
+
+  private static List<DeviceRule> runc() {
+    List<DeviceRule> out = new ArrayList<>(DeviceAcl.MKNOD_ONLY);
+    DeviceAcl.FIXED.stream().filter(r -> !(r.major() == 10 && r.minor() == 229)).forEach(out::add);
+    out.add(DeviceAcl.PTS);
+    out.add(DeviceRule.chr(10, 200, "rwm"));
+    return List.copyOf(out);
+  }
 
   /** Docker: runc's rules plus /dev/console (c 5:1); fuse (c 10:229) is denied. */
   static final List<DeviceRule> DOCKER = with(RUNC, DeviceRule.chr(5, 1, "rwm"));

@@ -63,8 +63,8 @@ public final class DockerExporter {
       notes.add(
           "older engines reject "
               + String.join(", ", NameStyle.OCI.write(named.members()))
-              + " as unknown (moby#41562, moby#42601): they need Docker 20.10+/Podman 2.1+ and runc"
-              + " 1.0+");
+              + " as unknown (moby#41562, moby#42601, cri-o#4658): the engine, its capability"
+              + " library and runc must all know these names");
     }
     if (!gives.minus(ctx.host().bounding()).isEmpty()) {
       notes.add(
@@ -82,7 +82,16 @@ public final class DockerExporter {
     }
     user(ctx, args, notes);
     devices(ctx, docker, args, notes);
-    return new Exported(engine, String.join(" ", args), args, b, gives, notes);
+    return new Exported(engine, shellLine(args), args, b, gives, notes);
+  }
+
+  /** The arguments as one shell line, single-quoting those with blanks or shell characters. */
+  static String shellLine(List<String> args) {
+    return String.join(
+        " ",
+        args.stream()
+            .map(a -> a.matches("[A-Za-z0-9_=:,./+@%-]+") ? a : "'" + a.replace("'", "'\\''") + "'")
+            .toList());
   }
 
   /** {@code --user} for a non-root init: capabilities end in no set but bounding then. */

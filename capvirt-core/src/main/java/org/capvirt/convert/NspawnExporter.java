@@ -73,7 +73,7 @@ public final class NspawnExporter {
       file.append("\n[Network]\nPrivate=yes\n");
     }
     String text =
-        String.join(" ", args)
+        DockerExporter.shellLine(args)
             + "\n\n# or in /etc/systemd/nspawn/"
             + def.name()
             + ".nspawn (Capability= is honoured only from /etc and /run, the trusted places):\n"

@@ -146,6 +146,10 @@ final class XmlReader {
     XmlNode root = null;
     int offset = 0;
     try {
+      if ("1.1".equals(r.getVersion())) {
+        throw fail(
+            new Location(file, 1, 1), "XML 1.1 is not supported; write <?xml version='1.0'?>");
+      }
       String encoding = r.getCharacterEncodingScheme();
       if (encoding != null && !encoding.equalsIgnoreCase("UTF-8")) {
         throw fail(

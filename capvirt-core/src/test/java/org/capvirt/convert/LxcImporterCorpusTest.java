@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.DomainDef;
 import org.capvirt.testing.Corpus;
+import org.capvirt.xml.DomainXmlFormatter;
 import org.capvirt.xml.DomainXmlParser;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -64,6 +65,15 @@ class LxcImporterCorpusTest {
   void convertsLikeLibvirt(String name, String variant) throws Exception {
     Imported got = convert("lxcconf2xml-" + name + variant + ".config");
     assertThat(got.def()).isEqualTo(expected(name));
+  }
+
+  @ParameterizedTest(name = "{0}{1} formats byte-equal")
+  @MethodSource("pairs")
+  void formatsByteEqualToLibvirtsXml(String name, String variant) throws Exception {
+    Imported got = convert("lxcconf2xml-" + name + variant + ".config");
+    String want =
+        Files.readString(dir().resolve("lxcconf2xml-" + name + ".xml"), StandardCharsets.UTF_8);
+    assertThat(DomainXmlFormatter.format(got.def())).isEqualTo(want);
   }
 
   @ParameterizedTest(name = "fstab{0}")
@@ -124,5 +134,7 @@ class LxcImporterCorpusTest {
             LxcConfig.parse(text, "idmap.config"),
             new ImportOptions(Optional.empty(), Optional.of(UUID)));
     assertThat(got.def()).isEqualTo(expected("idmap"));
+    assertThat(DomainXmlFormatter.format(got.def()))
+        .isEqualTo(Files.readString(dir().resolve("lxcconf2xml-idmap.xml")));
   }
 }

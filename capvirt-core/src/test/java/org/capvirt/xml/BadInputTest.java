@@ -89,6 +89,12 @@ class BadInputTest {
           Map.entry(
               "non-UTF-8 encoding",
               List.of("1:1: encoding 'ISO-8859-1' is not supported; definitions must be UTF-8")),
+          Map.entry(
+              "XML 1.1", List.of("1:1: XML 1.1 is not supported; write <?xml version='1.0'?>")),
+          Map.entry(
+              "character reference to NUL",
+              List.of(
+                  "7:14: not well-formed XML: Character reference \"&#0\" is an invalid XML character.")),
           Map.entry("deep nesting", List.of("7:103: elements are nested deeper than 32 levels")),
           Map.entry(
               "type kvm",

@@ -105,6 +105,8 @@ final class BadInputs {
     add(
         "non-UTF-8 encoding",
         "<?xml version='1.0' encoding='ISO-8859-1'?>\n<domain type='lxc'/>\n");
+    add("XML 1.1", "<?xml version='1.1'?>\n<domain type='lxc'><name>&#1;</name></domain>\n");
+    add("character reference to NUL", domain("  <title>&#0;</title>\n"));
     add(
         "deep nesting",
         domain("  <metadata>" + "<a>".repeat(40) + "</a>".repeat(40) + "</metadata>\n"));
