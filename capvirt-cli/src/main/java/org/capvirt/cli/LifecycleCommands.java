@@ -1,9 +1,6 @@
 package org.capvirt.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +9,6 @@ import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.driver.Driver;
-import org.capvirt.xml.BoundedInput;
 import org.capvirt.xml.ParseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,11 +23,7 @@ final class LifecycleCommands {
 
   /** The file's bytes, reading no more than the definition size limit plus one byte. */
   static byte[] readFile(Path file) throws CapvirtIoException, InvalidDefinitionException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return BoundedInput.read(in, file.toString(), ParseOptions.DEFAULTS);
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot read " + file, e);
-    }
+    return DomainFiles.bytes(file.toString(), file.toString(), ParseOptions.DEFAULTS);
   }
 
   static void warn(CommandSpec spec, List<String> warnings) {

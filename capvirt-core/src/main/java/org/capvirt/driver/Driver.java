@@ -121,7 +121,8 @@ public final class Driver {
     }
     DomainDef def = Uuids.assign(p.def(), Optional.empty());
     byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
-    return startParsed(DomainXmlParser.parse(formatted, fileName), formatted);
+    // what start finds wrong must point into the user's file, not into the canonical text
+    return startParsed(new ParsedDomain(def, p.where()), formatted);
   }
 
   /** Starts the persistent domain {@code name}. */
