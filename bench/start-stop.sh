@@ -33,6 +33,10 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 ./capvirt --version >/dev/null  # build and warm the class-data archive
 ./capvirt define --root "$root" "$root/bench.xml" >/dev/null
+versions=()
+for i in $(seq "$n"); do
+  t=$(date +%s%N); ./capvirt --version >/dev/null; versions+=("$(ms "$t")")
+done
 starts=() destroys=() creates=() destroys2=() rawruns=() rawdels=()
 for i in $(seq "$n"); do
   t=$(date +%s%N); ./capvirt start --root "$root" "$name" >/dev/null; starts+=("$(ms "$t")")
@@ -54,9 +58,11 @@ for i in $(seq "$n"); do
   t=$(date +%s%N); runc --root "$root/runc" delete -f "$raw"; rawdels+=("$(ms "$t")")
 done
 printf '%-34s %s ms\n' \
+  "capvirt --version (JVM baseline)" "$(printf '%s\n' "${versions[@]}" | median)" \
   "capvirt start (median of $n)" "$(printf '%s\n' "${starts[@]}" | median)" \
   "capvirt destroy after start" "$(printf '%s\n' "${destroys[@]}" | median)" \
   "capvirt create (transient)" "$(printf '%s\n' "${creates[@]}" | median)" \
   "capvirt destroy after create" "$(printf '%s\n' "${destroys2[@]}" | median)" \
   "runc run -d (same bundle)" "$(printf '%s\n' "${rawruns[@]}" | median)" \
   "runc delete -f" "$(printf '%s\n' "${rawdels[@]}" | median)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"

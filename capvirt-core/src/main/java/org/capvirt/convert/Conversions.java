@@ -31,7 +31,8 @@ public final class Conversions {
     return switch (source) {
       case DOCKER, PODMAN ->
           DockerImporter.read(
-              EngineFlags.parse(Token.ofText(new String(bytes, StandardCharsets.UTF_8), file)),
+              EngineFlags.parse(
+                  Token.ofText(new String(bytes, StandardCharsets.UTF_8), file), source),
               source,
               options);
       case K8S -> K8sImporter.read(bytes, file, options, all);
@@ -48,6 +49,6 @@ public final class Conversions {
     if (source != ImportSource.DOCKER && source != ImportSource.PODMAN) {
       throw new IllegalArgumentException("only docker and podman read flags from arguments");
     }
-    return DockerImporter.read(EngineFlags.parse(Token.ofArgs(args)), source, options);
+    return DockerImporter.read(EngineFlags.parse(Token.ofArgs(args), source), source, options);
   }
 }

@@ -163,8 +163,13 @@ public record EngineFlags(
           java.util.Map.entry('v', "volume"),
           java.util.Map.entry('w', "workdir"));
 
-  /** Parses the words after {@code docker run} (a leading {@code docker run} is skipped). */
-  public static EngineFlags parse(List<Token> words) throws InvalidDefinitionException {
+  /**
+   * Parses the words after {@code docker run} (a leading {@code docker run} is skipped). Podman's
+   * {@code --cap-add} is a string slice that splits on commas; Docker's takes one name per flag
+   * (docker/cli ListOpts), so a comma there is an unknown name, as Docker says.
+   */
+  public static EngineFlags parse(List<Token> words, ImportSource engine)
+      throws InvalidDefinitionException {
     List<Problem> problems = new ArrayList<>();
     int i = 0;
     if (i < words.size() && List.of("docker", "podman").contains(words.get(i).text())) {
@@ -262,13 +267,28 @@ public record EngineFlags(
           case "cap-add", "cap-drop" -> {
             boolean isAdd = f.equals("cap-add");
             capFlags.add(value);
-            for (String word : value.text().split(",", -1)) {
+            String[] names =
+                engine == ImportSource.PODMAN
+                    ? value.text().split(",", -1)
+                    : new String[] {value.text()};
+            for (String word : names) {
               if (word.toUpperCase(Locale.ROOT).equals("ALL")) {
                 if (isAdd) {
                   addAll = true;
                 } else {
                   dropAll = true;
                 }
+                continue;
+              }
+              if (engine != ImportSource.PODMAN && word.contains(",")) {
+                problems.add(
+                    new Problem(
+                        value.at(),
+                        "Docker takes one capability per --"
+                            + f
+                            + " and rejects '"
+                            + word
+                            + "': repeat the flag"));
                 continue;
               }
               Optional<Capability> c = NameStyle.DOCKER.read(word, value.at(), problems);

@@ -51,6 +51,12 @@ public final class K8sExporter {
     boolean numericUser = uid.matches("\\d+");
     List<String> notes = new ArrayList<>();
     Pss pss = pss(request, hostNetwork, numericUser && !root);
+    notes.add(
+        "Pod Security Standards baseline: "
+            + (pss.baseline() ? "passes" : "fails: " + String.join("; ", pss.baselineFails())));
+    notes.add(
+        "Pod Security Standards restricted: "
+            + (pss.restricted() ? "passes" : "fails: " + String.join("; ", pss.restrictedFails())));
 
     StringBuilder y = new StringBuilder();
     y.append("# capvirt export --to k8s: capabilities as capvirt resolves them on this host\n");

@@ -59,6 +59,23 @@ public final class OciImporter {
           "user");
   static final Set<String> SETS =
       Set.of("bounding", "effective", "inheritable", "permitted", "ambient");
+
+  /**
+   * The variables capvirt (as libvirt) gives every init itself ({@code OciConfig.environment}),
+   * with their fixed value ("" when it depends on the domain).
+   */
+  static final java.util.Map<String, String> BUILT_IN_ENV =
+      java.util.Map.of(
+          "PATH", "/bin:/sbin",
+          "TERM", "linux",
+          "container", "lxc-libvirt",
+          "HOME", "/",
+          "container_uuid", "",
+          "LIBVIRT_LXC_UUID", "",
+          "LIBVIRT_LXC_NAME", "",
+          "LIBVIRT_LXC_CMDLINE", "",
+          "container_ttys", "");
+
   static final Set<String> STANDARD_MOUNTS =
       Set.of("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup");
 
@@ -101,9 +118,22 @@ public final class OciImporter {
       for (String e :
           p.get("env").map(a -> K8sImporter.strings(a, "env", problems)).orElse(List.of())) {
         int eq = e.indexOf('=');
-        if (eq > 0) {
-          d.env.add(new OsDef.InitEnv(e.substring(0, eq), e.substring(eq + 1)));
+        if (eq <= 0) {
+          continue;
         }
+        String n = e.substring(0, eq);
+        String v = e.substring(eq + 1);
+        if (BUILT_IN_ENV.containsKey(n)) {
+          if (n.equals("container_uuid") && options.uuid().isEmpty()) {
+            d.uuid = Optional.of(v);
+          }
+          String want = BUILT_IN_ENV.get(n);
+          if (!want.isEmpty() && !want.equals(v)) {
+            notes.add(n + "=" + v + " is not imported: capvirt sets " + n + "=" + want + " itself");
+          }
+          continue;
+        }
+        d.env.add(new OsDef.InitEnv(n, v));
       }
       p.get("cwd")
           .flatMap(c -> K8sImporter.str(c, "cwd", problems))

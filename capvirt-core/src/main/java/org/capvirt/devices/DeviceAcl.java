@@ -24,7 +24,8 @@ import org.capvirt.model.SourceMap;
 public final class DeviceAcl {
   private DeviceAcl() {}
 
-  static final Capability MKNOD = Capability.byName("mknod").orElseThrow();
+  /** CAP_MKNOD, whose presence in the bounding set brings the mknod-only wildcards. */
+  public static final Capability MKNOD = Capability.byName("mknod").orElseThrow();
 
   /** libvirt LXC's fixed list: null, zero, full, random, urandom, tty, ptmx, fuse. */
   public static final List<DeviceRule> FIXED =

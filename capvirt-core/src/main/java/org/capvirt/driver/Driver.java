@@ -21,6 +21,7 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.Location;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.runtime.HostCommandRunner;
+import org.capvirt.verify.VerifyReport;
 import org.capvirt.xml.DomainXmlFormatter;
 import org.capvirt.xml.DomainXmlParser;
 
@@ -64,7 +65,8 @@ public final class Driver {
   public static Driver onHost(StateLayout layout, Optional<String> runtimeChoice) {
     return new Driver(
         layout,
-        RuntimeProvider.host(runtimeChoice, new HostCommandRunner()),
+        RuntimeProvider.host(
+            runtimeChoice, new HostCommandRunner(), layout.runtime().resolve(".cache")),
         new HostCgroupFs(),
         () -> HostProbe.system().read(),
         HostDeviceLookup.system());
@@ -216,6 +218,19 @@ public final class Driver {
     } catch (IOException e) {
       throw new CapvirtIoException("cannot read " + status, e);
     }
+  }
+
+  /**
+   * Compares the running domain (every process in its cgroup, its device cgroup) with what the
+   * definition it was started from resolves to on this host.
+   */
+  public VerifyReport verify(String name) throws CapvirtException {
+    Optional<Reconciler.Live> c = live.current(validName(name));
+    if (c.isEmpty()) {
+      info(name);
+      throw notRunning(name);
+    }
+    return Verification.verify(name, c.get(), facts.read(), nodes, cgroups);
   }
 
   /** The file holding the init's stdout and stderr of the current or last run. */

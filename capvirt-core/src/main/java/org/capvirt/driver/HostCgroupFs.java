@@ -2,8 +2,10 @@ package org.capvirt.driver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,60 +39,46 @@ public final class HostCgroupFs implements HostCgroups {
 
   @Override
   public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
+    // The init was just killed: the kernel may still be tearing down its processes, so a cgroup
+    // directory can be busy for a moment; wait (bounded) for it to empty.
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     for (Path dir : existing(cgroupsPath)) {
-      try (var walk = Files.walk(dir)) {
-        for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-          removeWhenEmpty(p);
-        }
-      } catch (IOException e) {
-        throw new CapvirtIoException("cannot remove cgroup " + dir, e);
-      }
-    }
-  }
-
-  /**
-   * Removes one cgroup directory once its processes are gone. After the runtime's SIGKILL the
-   * kernel tears down a PID namespace asynchronously, so the container's last processes may still
-   * be listed for a few milliseconds; any that remain are killed, and the wait is bounded.
-   */
-  private static void removeWhenEmpty(Path dir) throws IOException, CapvirtIoException {
-    long deadline = System.nanoTime() + REMOVE_TIMEOUT_NANOS;
-    while (true) {
-      try {
-        Files.deleteIfExists(dir);
-        return;
-      } catch (java.nio.file.FileSystemException e) {
-        if (System.nanoTime() > deadline) {
-          throw new CapvirtIoException(
-              "cgroup " + dir + " still has processes " + pids(dir) + " after 5 s; left in place");
-        }
-        for (long pid : pids(dir)) {
-          ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        }
+      while (true) {
         try {
-          Thread.sleep(5);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new CapvirtIoException("interrupted while removing cgroup " + dir);
+          removeTree(dir);
+          break;
+        } catch (FileSystemException e) {
+          if (System.nanoTime() > deadline) {
+            throw new CapvirtIoException(
+                "cgroup " + dir + " still has processes or children after 20s; left in place", e);
+          }
+          pause();
+        } catch (IOException e) {
+          throw new CapvirtIoException("cannot remove cgroup " + dir, e);
         }
       }
     }
   }
 
-  private static final long REMOVE_TIMEOUT_NANOS = 5_000_000_000L;
-
-  private static List<Long> pids(Path dir) {
-    List<Long> out = new ArrayList<>();
-    try {
-      for (String l : Files.readAllLines(dir.resolve("cgroup.procs"), StandardCharsets.UTF_8)) {
-        if (!l.isBlank()) {
-          out.add(Long.parseLong(l.strip()));
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // the directory is going away: nothing to kill
+  private static void removeTree(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
     }
-    return out;
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static void pause() throws CapvirtIoException {
+    try {
+      // cgroupfs offers no portable way to wait for a cgroup to empty (v1 has no events file)
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CapvirtIoException("interrupted while removing cgroups");
+    }
   }
 
   @Override

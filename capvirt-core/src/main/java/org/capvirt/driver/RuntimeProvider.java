@@ -18,12 +18,15 @@ public interface RuntimeProvider {
   /** {@code binary} working on state under {@code root}, logging to {@code log}. */
   Runtime open(RuntimeBinary binary, Path root, Path log);
 
-  /** runc/crun on this host: {@code choice} is --runtime (runc, crun or a path), if given. */
-  static RuntimeProvider host(Optional<String> choice, CommandRunner runner) {
+  /**
+   * runc/crun on this host: {@code choice} is --runtime (runc, crun or a path), if given; what the
+   * runtime says about itself is remembered in {@code cacheDir}.
+   */
+  static RuntimeProvider host(Optional<String> choice, CommandRunner runner, Path cacheDir) {
     return new RuntimeProvider() {
       @Override
       public RuntimeBinary choose() throws RuntimeFailureException, CapvirtIoException {
-        return RuntimeFinder.onHost(runner).find(choice);
+        return RuntimeFinder.onHost(runner).cachingIn(cacheDir).find(choice);
       }
 
       @Override

@@ -57,7 +57,7 @@ final class DomainReader {
     return new DomainDef(
         name.orElse("?"),
         d.child("uuid").flatMap(this::uuid),
-        d.child("title").map(n -> n.text.toString()),
+        d.child("title").flatMap(this::title),
         d.child("description").map(n -> n.text.toString()),
         d.child("metadata")
             .map(m -> m.verbatim == null ? "" : m.verbatim)
@@ -83,6 +83,15 @@ final class DomainReader {
         new DevicesReader(values).read(d.child("devices")),
         d.all("seclabel").stream().map(this::seclabel).flatMap(Optional::stream).toList(),
         d.child("lxc:namespace").map(this::namespace));
+  }
+
+  private Optional<String> title(XmlNode n) {
+    String t = n.text.toString();
+    if (t.contains("\n")) {
+      values.problem(Values.textAt(n), "<title> must be a single line (use <description>)");
+      return Optional.empty();
+    }
+    return Optional.of(t);
   }
 
   private Optional<MemorySize> memory(XmlNode n) {

@@ -71,7 +71,7 @@ class OracleParityTest {
   }
 
   /** What capvirt gives for a case: masks and devices. */
-  record Ours(ResolvedCaps caps, Set<String> devices) {}
+  record Ours(ResolvedCaps caps, Set<String> devices, List<String> differences) {}
 
   static Ours resolve(Oracle.Case c) throws Exception {
     ParsedDomain d = DomainXmlParser.parse(Files.readAllBytes(c.xml()), c.name() + ".xml");
@@ -81,7 +81,7 @@ class OracleParityTest {
         DeviceAcl.resolve(d.def(), d.where(), caps.bounding(), Oracle.devices());
     Set<String> devices = new HashSet<>();
     rules.forEach(r -> devices.add(r.toString()));
-    return new Ours(caps, devices);
+    return new Ours(caps, devices, new ContainerPolicy(d, host, caps, rules).libvirtDifferences());
   }
 
   @Test
@@ -120,6 +120,8 @@ class OracleParityTest {
       expected.addAll(WILDCARDS);
     }
     assertThat(ours.devices()).isEqualTo(expected);
+    // capvirt says where it departs from libvirt, exactly for the listed cases
+    assertThat(ours.differences()).hasSize(diff.size());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -26,14 +26,14 @@ class DockerConvertTest {
 
   static Imported docker(String flags) throws InvalidDefinitionException {
     return DockerImporter.read(
-        EngineFlags.parse(Token.ofArgs(Arrays.asList(flags.split(" ")))),
+        EngineFlags.parse(Token.ofArgs(Arrays.asList(flags.split(" "))), ImportSource.DOCKER),
         ImportSource.DOCKER,
         ImportOptions.NONE);
   }
 
   static Imported podman(String flags) throws InvalidDefinitionException {
     return DockerImporter.read(
-        EngineFlags.parse(Token.ofArgs(Arrays.asList(flags.split(" ")))),
+        EngineFlags.parse(Token.ofArgs(Arrays.asList(flags.split(" "))), ImportSource.PODMAN),
         ImportSource.PODMAN,
         ImportOptions.NONE);
   }
@@ -57,7 +57,7 @@ class DockerConvertTest {
     // same cap added and dropped: Docker adds it (TweakCapabilities default branch)
     "--cap-drop=CHOWN --cap-add=chown, 00000000a80425fb",
     // 14 + sys_admin(21) + perfmon(38)
-    "'--cap-add SYS_ADMIN,PERFMON', 00000040a82425fb",
+    "--cap-add SYS_ADMIN --cap-add PERFMON, 00000040a82425fb",
     // add ALL: every capability this host holds, minus the drops (sys_module 16)
     "--cap-add=ALL --cap-drop=SYS_MODULE, 000001fffefeffff",
   })
@@ -76,6 +76,8 @@ class DockerConvertTest {
     "--rm, 00000000800405fb",
     "--cap-add=NET_RAW, 00000000800425fb",
     "--cap-drop=all --cap-add=KILL, 0000000000000020",
+    // podman splits a comma list: 11 + sys_admin (21) + net_raw (13)
+    "'--cap-add=SYS_ADMIN,NET_RAW', 00000000802425fb",
   })
   void podmanImportResolvesToPodmansSet(String flags, String mask) throws Exception {
     assertThat(bounding(podman(flags)).hex()).isEqualTo(mask);
@@ -93,6 +95,8 @@ class DockerConvertTest {
             + " disables confinement; list the capabilities with --cap-add and the devices with"
             + " --device instead",
         "docker|--cap-add|argument 1: flag '--cap-add' needs a value",
+        "docker|--cap-add=CHOWN,KILL|argument 1: Docker takes one capability per --cap-add and"
+            + " rejects 'CHOWN,KILL': repeat the flag",
         "podman|--cap-add=CHOWN --cap-drop=CHOWN|argument 1: podman refuses a capability both added"
             + " and dropped: CHOWN",
         "podman|--cap-add=ALL --cap-drop=ALL|argument 1: podman refuses --cap-add ALL together with"
@@ -115,7 +119,7 @@ class DockerConvertTest {
   @Test
   void flagsInAFileAreLocatedByLineAndColumn() throws Exception {
     List<Token> words = Token.ofText("docker run \\\n  --cap-add 'NET_ADMN' alpine sh\n", "run.sh");
-    assertThatThrownBy(() -> EngineFlags.parse(words))
+    assertThatThrownBy(() -> EngineFlags.parse(words, ImportSource.DOCKER))
         .hasMessage("run.sh:2:13: unknown capability 'NET_ADMN' (did you mean 'NET_ADMIN'?)");
   }
 

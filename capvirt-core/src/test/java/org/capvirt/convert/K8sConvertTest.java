@@ -133,6 +133,10 @@ class K8sConvertTest {
                     - NET_BIND_SERVICE
             """);
     assertThat(e.exact()).isTrue();
+    assertThat(e.notes())
+        .startsWith(
+            "Pod Security Standards baseline: fails: hostNetwork: true (the domain shares the"
+                + " host's network)");
   }
 
   @Test

@@ -135,4 +135,40 @@ class LxcImporterTest {
     assertThat(got.def().os().initenv()).hasSize(1);
     assertThat(got.def().features().privnet()).isTrue();
   }
+
+  /**
+   * Checked against real libvirt 9.0 on this machine ({@code virsh -c lxc:/// domxml-from-native
+   * lxc-tools}): for {@code lxc.cap.keep = chown} plus {@code lxc.idmap = u 0 100000 65536} (and g)
+   * libvirt wrote {@code <capabilities policy='allow'/>} (keep ignored: every capability kept) and
+   * {@code <uid start='100000' target='0' count='65536'/>} (ids swapped: the container's root
+   * unmapped). capvirt keeps only chown and maps container 0 to host 100000.
+   */
+  @Test
+  void keepAndIdmapWhereLibvirtIsWrong() throws Exception {
+    Imported got =
+        imp("lxc.cap.keep = chown\nlxc.idmap = u 0 100000 65536\nlxc.idmap = g 0 100000 65536\n");
+    assertThat(got.def().capabilities())
+        .isEqualTo(new CapabilitiesFeature(CapsPolicy.DENY, Map.of(cap("chown"), FeatureState.ON)));
+    assertThat(got.def().idmap().orElseThrow().uids())
+        .containsExactly(new org.capvirt.model.IdMap.Entry(0, 100000, 65536));
+  }
+
+  /**
+   * Real libvirt 9.0 for {@code lxc.cap.drop = sys_module mac_admn CAP_SYS_TIME}, a second line
+   * {@code lxc.cap.drop = mknod} and {@code lxc.net.0.type = empty} wrote only {@code <sys_module
+   * state='off'/>} (typo and prefix ignored, second line ignored) and no {@code <privnet/>} (the
+   * host's network). capvirt refuses the two bad words, each at its column.
+   */
+  @Test
+  void typosLibvirtIgnoresAreAllReported() {
+    assertThatThrownBy(
+            () ->
+                imp(
+                    "lxc.cap.drop = sys_module mac_admn CAP_SYS_TIME\nlxc.cap.drop = mknod\n"
+                        + "lxc.net.0.type = empty\n"))
+        .hasMessage(
+            "c1.conf:3:27: unknown capability 'mac_admn' (did you mean 'mac_admin'?)\n"
+                + "c1.conf:3:36: capability 'CAP_SYS_TIME' is written wrongly for LXC and libvirt:"
+                + " write 'sys_time'");
+  }
 }

@@ -78,4 +78,27 @@ class OciConvertTest {
     assertThat(caps.path("ambient").size()).isZero();
     assertThat(e.exact()).isTrue();
   }
+
+  @Test
+  void exportThenImportKeepsTheProcessButNotCapvirtsOwnEnvironment() throws Exception {
+    String xml =
+        "<domain type='lxc'><name>e</name><uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>"
+            + "<os><type>exe</type><init>/bin/sh</init><initarg>-c</initarg><initarg>x y</initarg>"
+            + "<initenv name='FOO'>bar</initenv><initdir>/work</initdir></os>"
+            + "<features><privnet/><capabilities policy='deny'><kill state='on'/></capabilities>"
+            + "</features><devices><console type='pty'/></devices></domain>";
+    org.capvirt.model.ParsedDomain d =
+        org.capvirt.xml.DomainXmlParser.parse(xml.getBytes(StandardCharsets.UTF_8), "e.xml");
+    Exported e = OciExporter.export(Fixtures.ctx(d, Fixtures.HOST));
+    Imported back =
+        OciImporter.read(
+            e.text().getBytes(StandardCharsets.UTF_8), "config.json", ImportOptions.NONE);
+    assertThat(back.def().os().init()).contains("/bin/sh");
+    assertThat(back.def().os().initargs()).containsExactly("-c", "x y");
+    assertThat(back.def().os().initenv()).isEqualTo(d.def().os().initenv());
+    assertThat(back.def().os().initdir()).contains("/work");
+    assertThat(back.def().uuid()).isEqualTo(d.def().uuid());
+    assertThat(back.def().features().privnet()).isTrue();
+    assertThat(back.def().capabilities()).isEqualTo(d.def().capabilities());
+  }
 }

@@ -61,6 +61,8 @@ class RuntimeTest {
         .isInstanceOf(RuntimeFailureException.class)
         .hasMessageContaining("no usable OCI runtime")
         .hasMessageContaining("crun 1.1.5: refuses the hybrid cgroup layout");
+    assertThatThrownBy(() -> f.find(Optional.of("crun")))
+        .hasMessageContaining("OCI runtime crun 1.1.5 cannot run containers here");
     Files.writeString(controllers, "");
     RuntimeBinary b = f.find(Optional.empty());
     assertThat(b.kind()).isEqualTo("crun");
@@ -150,5 +152,21 @@ class RuntimeTest {
         proc.resolve("77/cgroup"), "5:devices:/machine/web.capvirt\n0::/machine/web.capvirt\n");
     assertThat(new DeviceCgroup(proc).directoryOf(77))
         .contains(Path.of("/sys/fs/cgroup/devices/machine/web.capvirt"));
+  }
+
+  @Test
+  void descriptionsAreCachedUntilTheBinaryChanges() throws Exception {
+    Path runc = executable("runc");
+    RecordingRunner r = new RecordingRunner(RuntimeTest::versions);
+    RuntimeFinder f =
+        new RuntimeFinder(r, List.of(dir.resolve("bin")), dir.resolve("none"))
+            .cachingIn(dir.resolve("cache"));
+    RuntimeBinary first = f.find(Optional.empty());
+    int asked = r.commands.size();
+    assertThat(f.find(Optional.empty())).isEqualTo(first);
+    assertThat(r.commands).hasSize(asked);
+    Files.writeString(runc, "#!/bin/true\n# changed\n");
+    f.find(Optional.empty());
+    assertThat(r.commands).hasSize(2 * asked);
   }
 }

@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Problem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,6 +179,9 @@ class BadInputTest {
           Map.entry("os type hvm", List.of("4:11: unknown os type 'hvm' (expected exe)")),
           Map.entry("name missing", List.of("1:1: missing <name>: a domain needs a name")),
           Map.entry(
+              "title with a line break",
+              List.of("7:10: <title> must be a single line (use <description>)")),
+          Map.entry(
               "name twice", List.of("7:3: <name> is written twice in <domain> (first at line 2)")),
           Map.entry(
               "idmap with only uid",
@@ -268,6 +274,20 @@ class BadInputTest {
                   "10:18: unknown <sys_admin> state 'maybe' (expected on|off)",
                   "11:7: missing required attribute 'state' on <net_raw> (expected on|off)",
                   "13:7: duplicate capability <net_raw>: also written at line 11 column 7")));
+
+  private static Locale saved;
+
+  /** The JDK parser words its syntax errors in the default locale; the table is in English. */
+  @BeforeAll
+  static void english() {
+    saved = Locale.getDefault();
+    Locale.setDefault(Locale.ENGLISH);
+  }
+
+  @AfterAll
+  static void restore() {
+    Locale.setDefault(saved);
+  }
 
   @ParameterizedTest
   @FieldSource("CASES")

@@ -145,6 +145,7 @@ final class BadInputs {
     add("os missing", "<domain type='lxc'>\n  <name>t</name>\n</domain>\n");
     add("os type hvm", domain("").replace(">exe<", ">hvm<"));
     add("name missing", domain("").replace("  <name>t</name>\n", ""));
+    add("title with a line break", domain("  <title>one\ntwo</title>\n"));
     add("name twice", domain("  <name>u</name>\n"));
     add(
         "idmap with only uid",

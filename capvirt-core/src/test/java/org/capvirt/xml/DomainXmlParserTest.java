@@ -200,4 +200,18 @@ class DomainXmlParserTest {
                 .replaceAll("\\s*<(alias|source path)[^>]*/>", ""));
     assertThat(d.def()).isEqualTo(inactive.def());
   }
+
+  @Test
+  void attributeLocationsAreNotFooledByValues() throws Exception {
+    ParsedDomain d =
+        parse(
+            BadInputs.domain(
+                "  <devices>\n    <interface type='direct'>\n"
+                    + "      <source dev=\" mode='x'\"\n        mode='vepa'/>\n"
+                    + "    </interface>\n  </devices>\n"));
+    assertThat(d.where().at("/domain/devices/interface/source/@dev"))
+        .contains(new Location("d.xml", 9, 15));
+    assertThat(d.where().at("/domain/devices/interface/source/@mode"))
+        .contains(new Location("d.xml", 10, 9));
+  }
 }

@@ -29,7 +29,7 @@ import org.capvirt.model.OsDef;
 import org.capvirt.model.VcpuDef;
 
 /** For generated definitions, {@code parse(format(d))} gives {@code d} back. */
-class RoundTripProperties {
+class RoundTripPropertiesTest {
 
   @Property(tries = 300)
   void formatThenParseIsIdentity(@ForAll("domains") DomainDef d) throws Exception {
@@ -80,7 +80,7 @@ class RoundTripProperties {
                       Optional.empty(),
                       Optional.of("/sbin/init"),
                       args,
-                      List.of(new OsDef.InitEnv("V", args.isEmpty() ? "" : args.get(0))),
+                      List.of(new OsDef.InitEnv("V", "v" + (args.isEmpty() ? "" : args.get(0)))),
                       Optional.empty(),
                       Optional.empty(),
                       Optional.empty(),
