@@ -106,7 +106,7 @@ public final class Driver {
 
   /** Removes a persistent definition; a running domain goes on running, as a transient one. */
   public void undefine(String name) throws CapvirtException {
-    try (DomainLock l = lock(validName(name))) {
+    try (DomainLock l = lock(name)) {
       if (!AtomicFiles.delete(layout.definition(name))) {
         throw notFound(name);
       }
@@ -121,9 +121,9 @@ public final class Driver {
     if (p.def().uuid().isPresent()) {
       return startParsed(p, xml);
     }
+    // Errors keep pointing into the user's file; the running definition gains the uuid.
     DomainDef def = Uuids.assign(p.def(), Optional.empty());
     byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
-    // what start finds wrong must point into the user's file, not into the canonical text
     return startParsed(new ParsedDomain(def, p.where()), formatted);
   }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.capvirt.model.CharDeviceDef;
 import org.capvirt.model.Devices;
 import org.capvirt.model.DiskDef;
@@ -18,6 +19,9 @@ import org.capvirt.model.RouteDef;
 
 /** Reads {@code <devices>}, applying libvirt's post-parse defaults that it always writes back. */
 final class DevicesReader {
+  private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
+  private static final Pattern USB_ID = Pattern.compile("[0-9a-fA-F]{1,4}");
+
   private static final List<String> FS_TYPES = names(FsType.values());
   private static final List<String> ACCESS_MODES = names(AccessMode.values());
   private static final List<String> NET_TYPES = List.of("ethernet", "bridge", "network", "direct");
@@ -222,7 +226,7 @@ final class DevicesReader {
 
   private Optional<String> mac(XmlNode m) {
     Optional<String> a = values.required(m, "address", "a MAC address such as 52:54:00:12:34:56");
-    if (a.isPresent() && !a.get().matches("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}")) {
+    if (a.isPresent() && !MAC.matcher(a.get()).matches()) {
       values.problem(
           m.at("address"),
           "invalid MAC address '"
@@ -332,7 +336,7 @@ final class DevicesReader {
     }
     String t = id.get().strip();
     String digits = t.startsWith("0x") || t.startsWith("0X") ? t.substring(2) : t;
-    if (!digits.matches("[0-9a-fA-F]{1,4}")) {
+    if (!USB_ID.matcher(digits).matches()) {
       values.problem(
           v.at("id"), "invalid USB id '" + t + "' (expected a hex number 0x0000..0xffff)");
       return Optional.empty();

@@ -3,6 +3,7 @@ package org.capvirt.xml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.capvirt.model.BlkioTune;
 import org.capvirt.model.ClockDef;
 import org.capvirt.model.CpuTune;
@@ -16,6 +17,8 @@ import org.capvirt.model.VcpuDef;
 
 /** Reads the {@code <domain>} tree into a {@link DomainDef}, reporting every bad value. */
 final class DomainReader {
+  private static final Pattern UUID_HEX = Pattern.compile("[0-9a-fA-F]{32}");
+
   private static final List<String> LIFECYCLE =
       List.of("destroy", "restart", "preserve", "rename-restart");
   private static final List<String> CRASH =
@@ -101,7 +104,7 @@ final class DomainReader {
   private Optional<String> uuid(XmlNode n) {
     String raw = n.trimmedText();
     String hex = raw.replace("-", "");
-    if (!hex.matches("[0-9a-fA-F]{32}")) {
+    if (!UUID_HEX.matcher(hex).matches()) {
       values.problem(
           Values.textAt(n),
           "invalid uuid '"
@@ -155,7 +158,14 @@ final class DomainReader {
     int count = values.textNumber(n, 1, 65535).map(Long::intValue).orElse(1);
     String placement =
         values.oneOf(n, "placement", "vcpu placement", List.of("static", "auto")).orElse("static");
-    return new VcpuDef(count, placement, n.value("cpuset"), values.integer(n, "current", 1, 65535));
+    Optional<Integer> current = values.integer(n, "current", 1, 65535);
+    if (current.isPresent() && current.get() > count) {
+      values.problem(
+          n.at("current"),
+          "vcpu current " + current.get() + " is more than the " + count + " vcpus defined");
+    }
+    // libvirt writes current only when it differs from the count
+    return new VcpuDef(count, placement, n.value("cpuset"), current.filter(c -> c < count));
   }
 
   private CpuTune cputune(XmlNode n) {

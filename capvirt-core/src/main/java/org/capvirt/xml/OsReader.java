@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.capvirt.model.IdMap;
 import org.capvirt.model.OsDef;
 
 /** Reads {@code <os>} (what init runs, as whom) and {@code <idmap>} (the user namespace). */
 final class OsReader {
+  private static final Pattern ENV_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
   private static final long UINT_MAX = 4294967295L;
 
   /** libvirt's architecture names ({@code virArch}). */
@@ -88,7 +91,7 @@ final class OsReader {
     List<OsDef.InitEnv> env = new ArrayList<>();
     for (XmlNode e : o.all("initenv")) {
       Optional<String> name = values.required(e, "name", "a variable name");
-      if (name.isPresent() && !name.get().matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+      if (name.isPresent() && !ENV_NAME.matcher(name.get()).matches()) {
         values.problem(
             e.at("name"),
             "invalid environment variable name '"

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.capvirt.model.Location;
 import org.capvirt.model.MemorySize;
 
@@ -12,6 +13,8 @@ import org.capvirt.model.MemorySize;
  * expected) and returning empty so that reading can go on.
  */
 final class Values {
+  private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
+
   private final ProblemList problems;
 
   Values(ProblemList problems) {
@@ -120,7 +123,7 @@ final class Values {
 
   Optional<Long> number(String text, Location at, String what, long min, long max) {
     String t = text.strip();
-    boolean ok = t.matches("-?[0-9]{1,19}");
+    boolean ok = INTEGER.matcher(t).matches();
     long v = 0;
     if (ok) {
       try {

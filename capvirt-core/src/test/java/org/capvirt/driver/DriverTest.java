@@ -171,4 +171,16 @@ class DriverTest {
       assertThat(s.filter(Files::isRegularFile).toList()).isEmpty();
     }
   }
+
+  @Test
+  void refusalsOfACreatedDomainPointIntoTheUsersFile() throws Exception {
+    Driver d = new FakeHost().driver(StateLayout.under(root));
+    byte[] xml =
+        ("<domain type='lxc'><name>x</name><os><type>exe</type><init>/bin/true</init></os>"
+                + "<devices><interface type='ethernet'/></devices></domain>")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> d.create(xml, "mine.xml"))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageStartingWith("mine.xml:1:");
+  }
 }
