@@ -245,7 +245,8 @@ class FaultMatrixTest {
   static Driver driver(LiveRoot live, HostCgroups cgroups, Optional<String> runtime) {
     return new Driver(
         live.layout,
-        RuntimeProvider.host(runtime, new HostCommandRunner()),
+        RuntimeProvider.host(
+            runtime, new HostCommandRunner(), live.layout.runtime().resolve(".cache")),
         cgroups,
         () -> HostProbe.system().read(),
         HostDeviceLookup.system());
