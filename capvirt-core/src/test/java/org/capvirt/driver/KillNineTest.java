@@ -139,6 +139,45 @@ class KillNineTest {
     }
   }
 
+  /**
+   * The runtime a killed capvirt started goes on running (kill -9 reaches only capvirt): the next
+   * command must wait for it rather than clean up under it, or what it creates afterwards leaks.
+   */
+  @Test
+  void aRuntimeOutlivingAKilledStartIsWaitedFor() throws Exception {
+    Path began = tmp.resolve("create-began");
+    Path script = tmp.resolve("runc-slow-create");
+    Files.writeString(
+        script,
+        "#!/bin/bash\nfor a in \"$@\"; do if [ \"$a\" = create ]; then touch '"
+            + began
+            + "'; sleep 2; break; fi; done\nexec runc \"$@\"\n");
+    Files.setPosixFilePermissions(
+        script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("k9orphan");
+      live.driver.define(
+          LiveRoot.xml(name, "exec sleep 300", "", "").getBytes(StandardCharsets.UTF_8), "t.xml");
+      Process p =
+          DriverMain.command(live.root.toString(), script.toString(), "start", name).start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!Files.exists(began)) {
+        assertThat(System.nanoTime()).as("create never began").isLessThan(deadline);
+        Thread.sleep(10); // polling a file the script creates
+      }
+      p.destroyForcibly();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      // the next command, while the orphaned runtime is still sleeping before its create
+      DomainState state = live.driver.info(name).state();
+      while (!Leftovers.processesWithArgument(script.toString()).isEmpty()) {
+        assertThat(System.nanoTime()).as("orphan still runs").isLessThan(deadline);
+        Thread.sleep(50); // waiting for a process we do not own to exit
+      }
+      assertThat(state).isEqualTo(DomainState.SHUTOFF);
+      assertThat(Leftovers.of(live, name)).as("left once the orphan finished").isEmpty();
+    }
+  }
+
   static String withDescription(String xml, String text) {
     return xml.replaceFirst("</name>", "</name>\n  <description>" + text + "</description>");
   }

@@ -61,6 +61,28 @@ final class Leftovers {
     return out;
   }
 
+  /** Host pids one of whose command-line arguments is {@code arg}. */
+  static List<Long> processesWithArgument(String arg) throws IOException {
+    List<Long> out = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.toList()) {
+        String pid = p.getFileName().toString();
+        if (!pid.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmd = Files.readString(p.resolve("cmdline"), StandardCharsets.UTF_8);
+          if (List.of(cmd.split("\0")).contains(arg)) {
+            out.add(Long.parseLong(pid));
+          }
+        } catch (IOException e) {
+          // exited meanwhile
+        }
+      }
+    }
+    return out;
+  }
+
   /** Mount points at or below {@code dir}, from this process's mountinfo. */
   static List<String> mountsUnder(Path dir) throws IOException {
     String prefix = dir.toAbsolutePath().normalize().toString();
