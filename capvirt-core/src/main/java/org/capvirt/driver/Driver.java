@@ -106,7 +106,7 @@ public final class Driver {
 
   /** Removes a persistent definition; a running domain goes on running, as a transient one. */
   public void undefine(String name) throws CapvirtException {
-    try (DomainLock l = lock(name)) {
+    try (DomainLock l = lock(validName(name))) {
       if (!AtomicFiles.delete(layout.definition(name))) {
         throw notFound(name);
       }
