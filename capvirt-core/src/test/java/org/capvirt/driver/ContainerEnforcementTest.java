@@ -61,7 +61,7 @@ class ContainerEnforcementTest {
       String name = live.name("caps");
       String xml = LiveRoot.xml(name, SLEEP, caps, "");
       live.create(xml);
-      ResolvedCaps want = assertInitHoldsTheResolvedSets(live.pid(name), xml);
+      assertInitHoldsTheResolvedSets(live.pid(name), xml);
     }
   }
 
@@ -159,7 +159,7 @@ class ContainerEnforcementTest {
       String xml = LiveRoot.xml(name, "cat /proc/self/uid_map; sleep 300", "", idmap);
       live.create(xml);
       long pid = live.pid(name);
-      ResolvedCaps want = assertInitHoldsTheResolvedSets(pid, xml);
+      assertInitHoldsTheResolvedSets(pid, xml);
       assertThat(Files.readString(Path.of("/proc/" + pid + "/uid_map")).trim().split("\\s+"))
           .containsExactly("0", "200000", "65536");
       assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/user")))
