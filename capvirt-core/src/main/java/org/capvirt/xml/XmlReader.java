@@ -26,9 +26,30 @@ final class XmlReader {
   /** Deeper nesting than this is refused; a libvirt domain needs 5 levels, metadata a few more. */
   static final int MAX_DEPTH = 32;
 
+  /**
+   * A thread starts a fresh factory after this much input. The factory reuses its last, closed
+   * stream reader (creating one costs more than reading a small domain), and a reused reader keeps
+   * every name it has read in its symbol table: renewing bounds that table.
+   */
+  static final long FRESH_FACTORY_AFTER_CHARS = 4L << 20;
+
   /** One configured factory per thread: the JDK does not promise that a factory is thread-safe. */
-  private static final ThreadLocal<XMLInputFactory> FACTORY =
-      ThreadLocal.withInitial(XmlReader::hardenedFactory);
+  private static final ThreadLocal<Factory> FACTORY = ThreadLocal.withInitial(Factory::new);
+
+  /** A thread's factory and how much input its reader has seen. */
+  private static final class Factory {
+    private XMLInputFactory factory = hardenedFactory();
+    private long chars;
+
+    XMLStreamReader reader(String text) throws XMLStreamException {
+      chars += text.length();
+      if (chars > FRESH_FACTORY_AFTER_CHARS) {
+        factory = hardenedFactory();
+        chars = text.length();
+      }
+      return factory.createXMLStreamReader(new StringReader(text));
+    }
+  }
 
   private final String file;
   private final String text;
@@ -61,6 +82,8 @@ final class XmlReader {
     f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
     f.setProperty(XMLInputFactory.IS_COALESCING, false);
     f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    // the JDK's own reader (newDefaultFactory) resets a closed reader for the next document
+    f.setProperty("reuse-instance", true);
     f.setXMLResolver(
         (publicId, systemId, base, ns) -> {
           throw new XMLStreamException("external entities are not allowed: " + systemId);
@@ -71,7 +94,7 @@ final class XmlReader {
   private XmlNode parse() throws InvalidDefinitionException {
     XMLStreamReader r;
     try {
-      r = FACTORY.get().createXMLStreamReader(new StringReader(text));
+      r = FACTORY.get().reader(text);
     } catch (XMLStreamException e) {
       throw fail(new Location(file, 1, 1), "not well-formed XML: " + message(e));
     }
