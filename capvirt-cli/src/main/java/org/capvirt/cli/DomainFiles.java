@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.xml.BoundedInput;
 import org.capvirt.xml.DomainXmlParser;
 import org.capvirt.xml.ParseOptions;
 
@@ -33,14 +34,12 @@ public final class DomainFiles {
     return DomainXmlParser.parse(bytes(file, name, options), name, options);
   }
 
-  private static byte[] bytes(String file, String name, ParseOptions options)
+  /** The bytes of {@code file} ({@code -}: standard input), at most the size limit. */
+  static byte[] bytes(String file, String name, ParseOptions options)
       throws CapvirtIoException, InvalidDefinitionException {
-    int limit = options.maxBytes();
     try {
       if (file.equals("-")) {
-        byte[] in = System.in.readNBytes(limit + 1);
-        DomainXmlParser.checkSize(in.length, name, options);
-        return in;
+        return BoundedInput.read(System.in, name, options);
       }
       Path p = Path.of(file);
       if (Files.isDirectory(p)) {
@@ -50,9 +49,7 @@ public final class DomainFiles {
         DomainXmlParser.checkSize(Files.size(p), name, options);
       }
       try (InputStream in = Files.newInputStream(p)) {
-        byte[] head = in.readNBytes(limit + 1);
-        DomainXmlParser.checkSize(head.length, name, options);
-        return head;
+        return BoundedInput.read(in, name, options);
       }
     } catch (NoSuchFileException e) {
       throw new CapvirtIoException("cannot read " + file + ": no such file");

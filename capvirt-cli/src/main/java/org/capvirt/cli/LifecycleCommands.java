@@ -1,15 +1,15 @@
 package org.capvirt.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.InvalidDefinitionException;
 import org.capvirt.driver.Driver;
+import org.capvirt.xml.ParseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,12 +21,9 @@ import picocli.CommandLine.Spec;
 final class LifecycleCommands {
   private LifecycleCommands() {}
 
-  static byte[] readFile(Path file) throws CapvirtIoException {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot read " + file, e);
-    }
+  /** The file's bytes, reading no more than the definition size limit plus one byte. */
+  static byte[] readFile(Path file) throws CapvirtIoException, InvalidDefinitionException {
+    return DomainFiles.bytes(file.toString(), file.toString(), ParseOptions.DEFAULTS);
   }
 
   static void warn(CommandSpec spec, List<String> warnings) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostdevDef;
+import org.capvirt.model.Location;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
 
@@ -68,6 +69,13 @@ public final class DockerImporter {
     }
     flags.name().ifPresent(n -> d.name = n.text());
     options.name().ifPresent(n -> d.name = n);
+    if (d.name.isBlank()) {
+      problems.add(
+          new Problem(
+              flags.name().map(Token::at).orElse(Location.of("--name")),
+              "the container name is empty"));
+      throw new InvalidDefinitionException(problems);
+    }
     d.uuid = options.uuid();
     for (Token dev : flags.devices()) {
       String[] p = dev.text().split(":", -1);

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
+import org.capvirt.model.Location;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
 
@@ -135,6 +136,12 @@ public final class K8sImporter {
       container.get("name").flatMap(n -> str(n, "name", problems)).ifPresent(n -> d.name = n);
     }
     options.name().ifPresent(n -> d.name = n);
+    if (d.name.isBlank()) {
+      problems.add(
+          new Problem(
+              Location.of(file), "the domain name is empty: give one in metadata.name or --name"));
+      throw new InvalidDefinitionException(problems);
+    }
     d.uuid = options.uuid();
     EngineSemantics.Request request = EngineSemantics.Request.NONE;
     Optional<Tree.Obj> sc =

@@ -67,7 +67,12 @@ final class LxcTuning {
     if (i == 0 || i > 19) {
       return Optional.empty();
     }
-    long n = Long.parseLong(text.substring(0, i));
+    long n;
+    try {
+      n = Long.parseLong(text.substring(0, i));
+    } catch (NumberFormatException e) {
+      return Optional.empty(); // 19 digits above Long.MAX_VALUE
+    }
     String unit = text.substring(i);
     long scale;
     if (unit.isEmpty() || unit.equals("b") || unit.equals("byte") || unit.equals("bytes")) {

@@ -9,6 +9,7 @@ import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
 import org.capvirt.model.HostdevDef;
 import org.capvirt.model.IdMap;
+import org.capvirt.model.Location;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
 
@@ -94,6 +95,13 @@ public final class OciImporter {
         .flatMap(h -> K8sImporter.str(h, "hostname", problems))
         .ifPresent(h -> d.name = h);
     options.name().ifPresent(n -> d.name = n);
+    if (d.name.isBlank()) {
+      problems.add(
+          new Problem(
+              top.get("hostname").map(Tree::at).orElse(Location.of(file)),
+              "the domain name is empty: give a hostname or --name"));
+      throw new InvalidDefinitionException(problems);
+    }
     d.uuid = options.uuid();
     Optional<Tree.Obj> process =
         top.get("process").flatMap(p -> K8sImporter.obj(p, "process", problems));

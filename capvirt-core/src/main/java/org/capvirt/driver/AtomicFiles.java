@@ -22,7 +22,15 @@ final class AtomicFiles {
   static void write(Path target, byte[] content) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = dir.resolve("." + target.getFileName() + TEMP_INFIX + UUID.randomUUID());
+    String stale = "." + target.getFileName() + TEMP_INFIX;
+    // Callers hold the lock for target: any temporary file of it was left by a killed writer.
+    try (var old =
+        Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(stale))) {
+      for (Path p : old) {
+        Files.deleteIfExists(p);
+      }
+    }
+    Path tmp = dir.resolve(stale + UUID.randomUUID());
     try {
       try (FileChannel ch =
           FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

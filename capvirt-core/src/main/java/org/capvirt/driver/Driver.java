@@ -106,7 +106,7 @@ public final class Driver {
 
   /** Removes a persistent definition; a running domain goes on running, as a transient one. */
   public void undefine(String name) throws CapvirtException {
-    try (DomainLock l = lock(name)) {
+    try (DomainLock l = lock(validName(name))) {
       if (!AtomicFiles.delete(layout.definition(name))) {
         throw notFound(name);
       }
@@ -121,9 +121,10 @@ public final class Driver {
     if (p.def().uuid().isPresent()) {
       return startParsed(p, xml);
     }
+    // Errors keep pointing into the user's file; the running definition gains the uuid.
     DomainDef def = Uuids.assign(p.def(), Optional.empty());
     byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
-    return startParsed(DomainXmlParser.parse(formatted, fileName), formatted);
+    return startParsed(new ParsedDomain(def, p.where()), formatted);
   }
 
   /** Starts the persistent domain {@code name}. */

@@ -74,6 +74,18 @@ final class Reconciler {
     return Optional.empty();
   }
 
+  /**
+   * Reconciles, but when removing leftovers fails only looks: a query must still tell what runs,
+   * and the next command that takes the lock retries the clean-up.
+   */
+  private Optional<Live> reconcileOrLook(String name) throws CapvirtException {
+    try {
+      return reconcileLocked(name);
+    } catch (CapvirtIoException e) {
+      return current(name);
+    }
+  }
+
   /** Deletes the container (killing it if needed), its cgroups and its run-time directory. */
   void remove(String name, RunDir run, Runtime rt, String cgroupsPath) throws CapvirtException {
     rt.delete(name, true);
@@ -100,7 +112,7 @@ final class Reconciler {
   Optional<DomainInfo> info(String name, Path definition) throws CapvirtException {
     Optional<Live> c;
     try (DomainLock l = DomainLock.tryAcquire(layout.lock(name))) {
-      c = l != null ? reconcileLocked(name) : current(name);
+      c = l != null ? reconcileOrLook(name) : current(name);
     }
     boolean persistent = Files.exists(definition);
     if (c.isEmpty() && !persistent) {

@@ -127,7 +127,7 @@ public final class Unsupported {
                   && (def.features().privnet() || !def.devices().interfaces().isEmpty())) {
                 out.add(
                     new Problem(
-                        where.atOrFile("/domain/namespace/sharenet"),
+                        where.atOrFile("/domain/lxc:namespace/lxc:sharenet"),
                         "the definition asks to inherit a network namespace as well as for a"
                             + " private network (<privnet/> or <interface>)"));
               }
@@ -151,7 +151,7 @@ public final class Unsupported {
     if (s.isPresent() && NamespaceShares.path(s.get(), ns).isEmpty()) {
       out.add(
           new Problem(
-              where.atOrFile("/domain/namespace/" + elem),
+              where.atOrFile("/domain/lxc:namespace/lxc:" + elem),
               "<lxc:"
                   + elem
                   + " type='"

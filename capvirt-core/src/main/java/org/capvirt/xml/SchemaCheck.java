@@ -36,7 +36,7 @@ final class SchemaCheck {
                 + a.name()
                 + "' on "
                 + node.tag()
-                + suggest(a.name(), spec.attributes(), "'", "'"));
+                + (problems.full() ? "" : suggest(a.name(), spec.attributes(), "'", "'")));
       }
     }
     if (!spec.text() && node.textLocation != null) {
@@ -58,7 +58,7 @@ final class SchemaCheck {
                 + child.tag()
                 + " in "
                 + node.tag()
-                + suggest(child.name, spec.children().keySet(), "<", ">"));
+                + (problems.full() ? "" : suggest(child.name, spec.children().keySet(), "<", ">")));
         continue;
       }
       Location first = seen.putIfAbsent(child.name, child.location);

@@ -17,6 +17,9 @@ final class Spelling {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {
+      if (Math.abs(c.length() - w.length()) > 2) {
+        continue; // at least that many edits apart: never near enough
+      }
       int d = distance(w, c.toLowerCase(Locale.ROOT));
       if (d < bestDistance) {
         best = c;

@@ -171,4 +171,40 @@ class DriverTest {
       assertThat(s.filter(Files::isRegularFile).toList()).isEmpty();
     }
   }
+
+  @Test
+  void refusalsOfACreatedDomainPointIntoTheUsersFile() throws Exception {
+    Driver d = new FakeHost().driver(StateLayout.under(root));
+    byte[] xml =
+        ("<domain type='lxc'><name>x</name><os><type>exe</type><init>/bin/true</init></os>"
+                + "<devices><interface type='ethernet'/></devices></domain>")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> d.create(xml, "mine.xml"))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageStartingWith("mine.xml:1:");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kill", "delete"})
+  void aFailedStopLeavesTheTruthAndCanBeRetried(String step) throws Exception {
+    FakeHost host = new FakeHost();
+    Driver d = host.driver(StateLayout.under(root));
+    d.create(xml("web"), "web.xml");
+    host.runtime.failAt = step;
+    assertThatThrownBy(
+            () -> {
+              if (step.equals("kill")) {
+                d.shutdown("web", java.time.Duration.ofSeconds(1));
+              } else {
+                d.destroy("web");
+              }
+            })
+        .isInstanceOf(RuntimeFailureException.class)
+        .hasMessageContaining("fake " + step + " failure");
+    assertThat(d.info("web").state()).isEqualTo(DomainState.RUNNING);
+    host.runtime.failAt = null;
+    d.destroy("web");
+    assertThat(d.list(true)).isEmpty();
+    assertThat(host.runtime.containers).isEmpty();
+  }
 }

@@ -1,0 +1,260 @@
+package org.capvirt.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+import org.capvirt.devices.DeviceRule;
+import org.capvirt.host.HostDeviceLookup;
+import org.capvirt.host.HostProbe;
+import org.capvirt.model.HostFacts;
+import org.capvirt.runtime.HostCommandRunner;
+import org.capvirt.testing.ContainerTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Each step of start, shutdown, destroy and undefine made to fail on real runc (a wrapper placed in
+ * front of it that fails the verbs named by control files, a cgroup layer that refuses, or an
+ * immutable directory): the error is reported, nothing is left behind ({@link Leftovers}), {@code
+ * list} tells the truth, and once the fault is gone the next command finishes the job.
+ */
+@ContainerTest
+class FaultMatrixTest {
+  @TempDir Path tmp;
+
+  /** runc, except that verb V fails (exit 7) while the file {@code tmp/fail-V} exists. */
+  Path switchableRunc() throws IOException {
+    Path script = tmp.resolve("runc-faulty");
+    Files.writeString(
+        script,
+        "#!/bin/bash\n"
+            + "for a in \"$@\"; do case \"$a\" in create|start|state|kill|delete)"
+            + " if [ -e '"
+            + tmp
+            + "/fail-'\"$a\" ]; then echo \"fake: $a refused\" >&2; exit 7; fi; break;; esac;"
+            + " done\nexec runc \"$@\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return script;
+  }
+
+  void failing(String verb, boolean on) throws IOException {
+    Path f = tmp.resolve("fail-" + verb);
+    if (on) {
+      Files.writeString(f, "");
+    } else {
+      Files.deleteIfExists(f);
+    }
+  }
+
+  static byte[] sleeper(String name) {
+    return LiveRoot.xml(name, "exec sleep 300", "", "").getBytes(StandardCharsets.UTF_8);
+  }
+
+  static void assertClean(LiveRoot live, String name) throws Exception {
+    assertThat(Leftovers.of(live, name)).as("left behind by " + name).isEmpty();
+    assertThat(live.driver.list(true))
+        .filteredOn(d -> d.name().equals(name))
+        .allMatch(d -> d.state() == DomainState.SHUTOFF);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"create", "state", "start"})
+  void runtimeFailingAtAStepOfStart(String verb) throws Exception {
+    try (LiveRoot live = new LiveRoot(Optional.of(switchableRunc().toString()))) {
+      String name = live.name("f" + verb);
+      live.driver.define(sleeper(name), "t.xml");
+      byte[] stored = Files.readAllBytes(live.layout.definition(name));
+      failing(verb, true);
+      Throwable e = catchThrowable(() -> live.driver.start(name));
+      failing(verb, false);
+      assertThat(e).isInstanceOf(RuntimeFailureException.class).hasMessageContaining(verb);
+      assertClean(live, name);
+      assertThat(Files.readAllBytes(live.layout.definition(name))).isEqualTo(stored);
+      live.driver.start(name);
+      assertThat(live.driver.info(name).state()).isEqualTo(DomainState.RUNNING);
+    }
+  }
+
+  /** The run-time directory cannot be created (immutable parent): an I/O error, nothing left. */
+  @Test
+  void bundleWriteFails() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("fbundle");
+      live.driver.define(sleeper(name), "t.xml");
+      Files.createDirectories(live.layout.lock(name).getParent());
+      Files.createDirectories(live.layout.consoleLog(name).getParent());
+      Throwable e;
+      chattr("+i", live.layout.runtime());
+      try {
+        e = catchThrowable(() -> live.driver.start(name));
+      } finally {
+        chattr("-i", live.layout.runtime());
+      }
+      assertThat(e).isInstanceOf(CapvirtIoException.class).hasMessageContaining("bundle");
+      assertClean(live, name);
+      live.driver.start(name);
+      assertThat(live.driver.info(name).state()).isEqualTo(DomainState.RUNNING);
+    }
+  }
+
+  /** The host refuses the device rules between create and start: the created container goes. */
+  @Test
+  void deviceTighteningFails() throws Exception {
+    HostCgroupFs real = new HostCgroupFs();
+    HostCgroups refusing =
+        new HostCgroups() {
+          @Override
+          public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
+              throws RuntimeFailureException {
+            throw new RuntimeFailureException("injected: devices.deny refused for pid " + pid);
+          }
+
+          @Override
+          public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
+            real.removeLeftovers(cgroupsPath);
+          }
+
+          @Override
+          public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
+            return real.existing(cgroupsPath);
+          }
+        };
+    try (LiveRoot live = new LiveRoot()) {
+      Driver faulty = driver(live, refusing, Optional.empty());
+      String name = live.name("ftighten");
+      Throwable e = catchThrowable(() -> faulty.create(sleeper(name), "t.xml"));
+      assertThat(e).hasMessageContaining("injected: devices.deny refused");
+      assertClean(live, name);
+    }
+  }
+
+  @Test
+  void shutdownFailsThenSucceeds() throws Exception {
+    try (LiveRoot live = new LiveRoot(Optional.of(switchableRunc().toString()))) {
+      String name = live.name("fshut");
+      live.create(new String(sleeper(name), StandardCharsets.UTF_8));
+      long pid = live.pid(name);
+      failing("kill", true);
+      Throwable e = catchThrowable(() -> live.driver.shutdown(name, Duration.ofSeconds(1)));
+      failing("kill", false);
+      assertThat(e).isInstanceOf(RuntimeFailureException.class).hasMessageContaining("kill");
+      assertThat(live.driver.info(name).state())
+          .as("still running, and list says so")
+          .isEqualTo(DomainState.RUNNING);
+      assertThat(live.pid(name)).isEqualTo(pid);
+      live.driver.shutdown(name, Duration.ofSeconds(1));
+      assertClean(live, name);
+    }
+  }
+
+  @Test
+  void destroyFailsThenSucceeds() throws Exception {
+    try (LiveRoot live = new LiveRoot(Optional.of(switchableRunc().toString()))) {
+      String name = live.name("fdestroy");
+      live.create(new String(sleeper(name), StandardCharsets.UTF_8));
+      failing("delete", true);
+      Throwable e = catchThrowable(() -> live.driver.destroy(name));
+      failing("delete", false);
+      assertThat(e).isInstanceOf(RuntimeFailureException.class).hasMessageContaining("delete");
+      assertThat(live.driver.list(false)).extracting(DomainInfo::name).containsExactly(name);
+      live.driver.destroy(name);
+      assertClean(live, name);
+    }
+  }
+
+  /** The cgroup clean-up after a successful runtime delete fails: the next command finishes it. */
+  @Test
+  void destroyCleanupFailsAndTheNextCommandReconciles() throws Exception {
+    HostCgroupFs real = new HostCgroupFs();
+    boolean[] refuse = {true};
+    HostCgroups flaky =
+        new HostCgroups() {
+          @Override
+          public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
+              throws RuntimeFailureException, CapvirtIoException {
+            return real.tightenDevices(pid, rules, host);
+          }
+
+          @Override
+          public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
+            if (refuse[0]) {
+              throw new CapvirtIoException("injected: cannot remove " + cgroupsPath);
+            }
+            real.removeLeftovers(cgroupsPath);
+          }
+
+          @Override
+          public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
+            return real.existing(cgroupsPath);
+          }
+        };
+    try (LiveRoot live = new LiveRoot()) {
+      Driver faulty = driver(live, flaky, Optional.empty());
+      String name = live.name("fclean");
+      faulty.create(sleeper(name), "t.xml");
+      Throwable e = catchThrowable(() -> faulty.destroy(name));
+      assertThat(e).hasMessageContaining("injected");
+      assertThat(faulty.list(true)).as("the container is gone, so nothing is listed").isEmpty();
+      refuse[0] = false;
+      faulty.list(true);
+      assertClean(live, name);
+    }
+  }
+
+  /** The definitions directory is immutable: undefine (and define) fail, nothing is half-done. */
+  @Test
+  void undefineAndDefineFailOnAnImmutableDirectory() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("fundef");
+      live.driver.define(sleeper(name), "t.xml");
+      byte[] stored = Files.readAllBytes(live.layout.definition(name));
+      Throwable undefine;
+      Throwable redefine;
+      chattr("+i", live.layout.definitions());
+      try {
+        undefine = catchThrowable(() -> live.driver.undefine(name));
+        redefine = catchThrowable(() -> live.driver.define(sleeper(name), "t.xml"));
+      } finally {
+        chattr("-i", live.layout.definitions());
+      }
+      assertThat(undefine).isInstanceOf(CapvirtIoException.class);
+      assertThat(redefine).isInstanceOf(CapvirtIoException.class);
+      try (var files = Files.list(live.layout.definitions())) {
+        assertThat(files.map(p -> p.getFileName().toString())).containsExactly(name + ".xml");
+      }
+      assertThat(Files.readAllBytes(live.layout.definition(name))).isEqualTo(stored);
+      assertThat(live.driver.list(true)).extracting(DomainInfo::name).containsExactly(name);
+      live.driver.undefine(name);
+      assertThat(live.driver.list(true)).isEmpty();
+    }
+  }
+
+  static Driver driver(LiveRoot live, HostCgroups cgroups, Optional<String> runtime) {
+    return new Driver(
+        live.layout,
+        RuntimeProvider.host(
+            runtime, new HostCommandRunner(), live.layout.runtime().resolve(".cache")),
+        cgroups,
+        () -> HostProbe.system().read(),
+        HostDeviceLookup.system());
+  }
+
+  static void chattr(String flag, Path dir) throws Exception {
+    Process p = new ProcessBuilder("chattr", flag, dir.toString()).inheritIO().start();
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("chattr " + flag + " " + dir).isZero();
+  }
+}
