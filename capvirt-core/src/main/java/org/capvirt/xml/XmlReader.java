@@ -85,8 +85,12 @@ final class XmlReader {
     f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
     f.setProperty(XMLInputFactory.IS_COALESCING, false);
     f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-    // the JDK's own reader (newDefaultFactory) resets a closed reader for the next document
-    f.setProperty("reuse-instance", true);
+    try {
+      // the JDK's own reader (newDefaultFactory) resets a closed reader for the next document
+      f.setProperty("reuse-instance", true);
+    } catch (IllegalArgumentException e) {
+      // a JDK without the property makes a new reader per document: slower, the same result
+    }
     f.setXMLResolver(
         (publicId, systemId, base, ns) -> {
           throw new XMLStreamException("external entities are not allowed: " + systemId);
