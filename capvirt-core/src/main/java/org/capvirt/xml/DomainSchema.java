@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,6 +22,20 @@ final class DomainSchema {
    * @param open whether its content is checked elsewhere (metadata, capabilities)
    */
   record Spec(Set<String> attributes, Map<String, Boolean> children, boolean text, boolean open) {}
+
+  /**
+   * A spec with the specs of its allowed children, so that a walk of the tree looks each child up
+   * by its name alone.
+   */
+  record Node(Spec spec, Map<String, Node> children) {
+    /** An element with no definition of its own: no attributes, no children, no text. */
+    static final Node NONE = new Node(new Spec(Set.of(), Map.of(), false, false), Map.of());
+
+    /** The node of an allowed child, or {@link #NONE} when it has no definition of its own. */
+    Node child(String name) {
+      return children.getOrDefault(name, NONE);
+    }
+  }
 
   private static final Map<String, Spec> SPECS = new HashMap<>();
 
@@ -147,8 +160,22 @@ final class DomainSchema {
     SPECS.put(key, new Spec(attrs, children, text, open));
   }
 
-  /** The spec of the element at a context key such as {@code domain/devices/filesystem}. */
-  static Optional<Spec> spec(String key) {
-    return Optional.ofNullable(SPECS.get(key));
+  private static final Node ROOT = node("domain");
+
+  private static Node node(String key) {
+    Spec spec = SPECS.get(key);
+    Map<String, Node> children = new HashMap<>();
+    for (String child : spec.children().keySet()) {
+      String childKey = key + "/" + child;
+      if (SPECS.containsKey(childKey)) {
+        children.put(child, node(childKey));
+      }
+    }
+    return new Node(spec, Map.copyOf(children));
+  }
+
+  /** The root element's node: {@code <domain>} and, through it, every element below. */
+  static Node root() {
+    return ROOT;
   }
 }

@@ -1,6 +1,7 @@
 package org.capvirt.xml;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Location;
@@ -33,9 +34,12 @@ public final class DomainXmlParser {
     Values values = new Values(problems);
     var def = new DomainReader(values).read(root);
     problems.throwIfAny();
-    Map<String, Location> where = new HashMap<>();
+    List<Map.Entry<String, Location>> where = new ArrayList<>();
     index(root, where);
-    return new ParsedDomain(def, new SourceMap(fileName, where));
+    // paths are unique (same-named siblings are numbered), and an immutable map is not copied again
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, Location>[] entries = where.toArray(new Map.Entry[0]);
+    return new ParsedDomain(def, new SourceMap(fileName, Map.ofEntries(entries)));
   }
 
   /**
@@ -47,10 +51,10 @@ public final class DomainXmlParser {
     SourceText.checkSize(size, fileName, options);
   }
 
-  private static void index(XmlNode node, Map<String, Location> where) {
-    where.put(node.path, node.location);
+  private static void index(XmlNode node, List<Map.Entry<String, Location>> where) {
+    where.add(Map.entry(node.path, node.location));
     for (XmlNode.Attr a : node.attrs.values()) {
-      where.put(node.path + "/@" + a.name(), a.location());
+      where.add(Map.entry(node.path + "/@" + a.name(), a.location()));
     }
     for (XmlNode c : node.children) {
       index(c, where);

@@ -17,10 +17,11 @@ final class SchemaCheck {
   }
 
   void check(XmlNode root) {
-    check(root, "domain", DomainSchema.spec("domain").orElseThrow());
+    check(root, DomainSchema.root());
   }
 
-  private void check(XmlNode node, String key, DomainSchema.Spec spec) {
+  private void check(XmlNode node, DomainSchema.Node schema) {
+    DomainSchema.Spec spec = schema.spec();
     if (spec.open()) {
       return;
     }
@@ -47,7 +48,7 @@ final class SchemaCheck {
               + "' in "
               + node.tag());
     }
-    Map<String, Location> seen = new HashMap<>();
+    Map<String, Location> seen = node.children.isEmpty() ? Map.of() : new HashMap<>();
     for (XmlNode child : node.children) {
       Boolean repeatable = spec.children().get(child.name);
       if (repeatable == null) {
@@ -71,12 +72,7 @@ final class SchemaCheck {
                 + first.line()
                 + ")");
       }
-      String childKey = key + "/" + child.name;
-      Optional<DomainSchema.Spec> childSpec = DomainSchema.spec(childKey);
-      check(
-          child,
-          childKey,
-          childSpec.orElse(new DomainSchema.Spec(java.util.Set.of(), Map.of(), false, false)));
+      check(child, schema.child(child.name));
     }
   }
 

@@ -51,6 +51,10 @@ record SourceText(String file, String text, int[] lineStarts) {
                 && (xml[2] & 0xff) == 0xbf
             ? 3
             : 0;
+    if (isAscii(xml, skip)) {
+      // ASCII is valid UTF-8 as it is; the JDK keeps it one byte per char without a decoder
+      return new String(xml, skip, xml.length - skip, StandardCharsets.US_ASCII);
+    }
     CharsetDecoder dec =
         StandardCharsets.UTF_8
             .newDecoder()
@@ -75,6 +79,15 @@ record SourceText(String file, String text, int[] lineStarts) {
     }
     out.flip();
     return out.toString();
+  }
+
+  private static boolean isAscii(byte[] xml, int from) {
+    for (int i = from; i < xml.length; i++) {
+      if (xml[i] < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void checkCharacters() throws InvalidDefinitionException {

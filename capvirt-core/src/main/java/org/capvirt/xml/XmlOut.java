@@ -7,7 +7,7 @@ import java.util.Optional;
  * self-closed. Children are written into a {@link #nested()} writer and then wrapped.
  */
 final class XmlOut {
-  private final StringBuilder out = new StringBuilder();
+  private final StringBuilder out;
   private final int depth;
 
   XmlOut() {
@@ -16,6 +16,8 @@ final class XmlOut {
 
   private XmlOut(int depth) {
     this.depth = depth;
+    // the outer levels collect whole sections; deeper ones hold an element or two
+    this.out = new StringBuilder(depth <= 1 ? 1024 : 128);
   }
 
   /** A writer for the children of an element written at this depth. */
@@ -29,7 +31,7 @@ final class XmlOut {
 
   /** {@code <name attrs/>}, or {@code <name attrs>children</name>} when there are children. */
   XmlOut element(String name, Attrs attrs, XmlOut children) {
-    indent().append('<').append(name).append(attrs.text());
+    indent().append('<').append(name).append(attrs.text);
     if (children.isEmpty()) {
       out.append("/>\n");
     } else {
@@ -41,7 +43,8 @@ final class XmlOut {
 
   /** {@code <name attrs/>}. */
   XmlOut empty(String name, Attrs attrs) {
-    return element(name, attrs, new XmlOut(depth + 1));
+    indent().append('<').append(name).append(attrs.text).append("/>\n");
+    return this;
   }
 
   /** {@code <name attrs>text</name>}. */
@@ -49,7 +52,7 @@ final class XmlOut {
     indent()
         .append('<')
         .append(name)
-        .append(attrs.text())
+        .append(attrs.text)
         .append('>')
         .append(XmlEscape.text(text))
         .append("</")
@@ -72,7 +75,9 @@ final class XmlOut {
   }
 
   private StringBuilder indent() {
-    out.append("  ".repeat(depth));
+    for (int i = 0; i < depth; i++) {
+      out.append("  ");
+    }
     return out;
   }
 

@@ -2,8 +2,11 @@ package org.capvirt.xml;
 
 import java.io.StringReader;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
@@ -26,9 +29,30 @@ final class XmlReader {
   /** Deeper nesting than this is refused; a libvirt domain needs 5 levels, metadata a few more. */
   static final int MAX_DEPTH = 32;
 
+  /**
+   * A thread starts a fresh factory after this much input. The factory reuses its last, closed
+   * stream reader (creating one costs more than reading a small domain), and a reused reader keeps
+   * every name it has read in its symbol table: renewing bounds that table.
+   */
+  static final long FRESH_FACTORY_AFTER_CHARS = 4L << 20;
+
   /** One configured factory per thread: the JDK does not promise that a factory is thread-safe. */
-  private static final ThreadLocal<XMLInputFactory> FACTORY =
-      ThreadLocal.withInitial(XmlReader::hardenedFactory);
+  private static final ThreadLocal<Factory> FACTORY = ThreadLocal.withInitial(Factory::new);
+
+  /** A thread's factory and how much input its reader has seen. */
+  private static final class Factory {
+    private XMLInputFactory factory = hardenedFactory();
+    private long chars;
+
+    XMLStreamReader reader(String text) throws XMLStreamException {
+      chars += text.length();
+      if (chars > FRESH_FACTORY_AFTER_CHARS) {
+        factory = hardenedFactory();
+        chars = text.length();
+      }
+      return factory.createXMLStreamReader(new StringReader(text));
+    }
+  }
 
   private final String file;
   private final String text;
@@ -61,6 +85,12 @@ final class XmlReader {
     f.setProperty(XMLInputFactory.IS_NAMESPACE_AWARE, true);
     f.setProperty(XMLInputFactory.IS_COALESCING, false);
     f.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+    try {
+      // the JDK's own reader (newDefaultFactory) resets a closed reader for the next document
+      f.setProperty("reuse-instance", true);
+    } catch (IllegalArgumentException e) {
+      // a JDK without the property makes a new reader per document: slower, the same result
+    }
     f.setXMLResolver(
         (publicId, systemId, base, ns) -> {
           throw new XMLStreamException("external entities are not allowed: " + systemId);
@@ -71,12 +101,13 @@ final class XmlReader {
   private XmlNode parse() throws InvalidDefinitionException {
     XMLStreamReader r;
     try {
-      r = FACTORY.get().createXMLStreamReader(new StringReader(text));
+      r = FACTORY.get().reader(text);
     } catch (XMLStreamException e) {
       throw fail(new Location(file, 1, 1), "not well-formed XML: " + message(e));
     }
     Deque<XmlNode> open = new ArrayDeque<>();
-    Deque<Map<String, Integer>> counts = new ArrayDeque<>();
+    // same-named siblings seen so far, per open element; made when its first child comes
+    List<Map<String, Integer>> counts = new ArrayList<>();
     MetadataWriter metadata = null;
     XmlNode root = null;
     int offset = 0;
@@ -135,7 +166,12 @@ final class XmlReader {
             if (open.isEmpty()) {
               path = "/" + name;
             } else {
-              int n = counts.peek().merge(name, 1, Integer::sum);
+              Map<String, Integer> siblings = counts.getLast();
+              if (siblings == null) {
+                siblings = new HashMap<>();
+                counts.set(counts.size() - 1, siblings);
+              }
+              int n = siblings.merge(name, 1, Integer::sum);
               path = open.peek().path + "/" + name + (n > 1 ? "[" + n + "]" : "");
             }
             XmlNode node = new XmlNode(name, ns(r), path, location(tagStart));
@@ -146,7 +182,7 @@ final class XmlReader {
               open.peek().children.add(node);
             }
             open.push(node);
-            counts.push(new HashMap<>());
+            counts.add(null);
             if (open.size() == 2 && name.equals("metadata")) {
               metadata = new MetadataWriter();
             }
@@ -158,9 +194,9 @@ final class XmlReader {
             } else if (metadata != null) {
               closing.verbatim = metadata.result();
               metadata = null;
-              counts.pop();
+              counts.removeLast();
             } else {
-              counts.pop();
+              counts.removeLast();
             }
           }
           case XMLStreamConstants.CHARACTERS,
@@ -208,25 +244,50 @@ final class XmlReader {
   }
 
   private void readAttributes(XMLStreamReader r, XmlNode node, int tagStart, int tagEnd) {
-    Map<String, Integer> where = attributeOffsets(tagStart, Math.min(text.length(), tagEnd));
-    for (int i = 0; i < r.getAttributeCount(); i++) {
+    int count = r.getAttributeCount();
+    if (count == 0) {
+      return;
+    }
+    int[] names = attributeNames(tagStart, Math.min(text.length(), tagEnd));
+    int next = 0;
+    for (int i = 0; i < count; i++) {
       String prefix = r.getAttributePrefix(i);
       String qname =
           (prefix == null || prefix.isEmpty() ? "" : prefix + ":") + r.getAttributeLocalName(i);
-      Integer at = where.get(qname);
+      // the parser reports attributes in document order, so the search goes on from the last one
+      int at = find(names, next, qname);
+      if (at < 0) {
+        at = find(names, 0, qname);
+      }
+      if (at >= 0) {
+        next = at + 2;
+      }
       node.attrs.put(
           qname,
           new XmlNode.Attr(
-              qname, r.getAttributeValue(i), at == null ? node.location : location(at)));
+              qname, r.getAttributeValue(i), at < 0 ? node.location : location(names[at])));
     }
   }
 
+  /** The index in {@code names} (start, end pairs) of the name {@code qname}, or -1. */
+  private int find(int[] names, int from, String qname) {
+    for (int k = from; k + 1 < names.length && names[k + 1] > 0; k += 2) {
+      int length = names[k + 1] - names[k];
+      if (length == qname.length() && text.startsWith(qname, names[k])) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
   /**
-   * Where each attribute name of a well-formed start tag begins: walks name, {@code =}, quoted
-   * value in turn, so that a value never passes for a name.
+   * Where each attribute name of a well-formed start tag begins and ends, as pairs (a zero end
+   * closes the list): walks name, {@code =}, quoted value in turn, so that a value never passes for
+   * a name.
    */
-  private Map<String, Integer> attributeOffsets(int tagStart, int tagEnd) {
-    Map<String, Integer> out = new HashMap<>();
+  private int[] attributeNames(int tagStart, int tagEnd) {
+    int[] out = new int[8];
+    int n = 0;
     int i = tagStart + 1;
     while (i < tagEnd
         && !isSpace(text.charAt(i))
@@ -245,7 +306,7 @@ final class XmlReader {
       if (i >= tagEnd || nameStart == i) {
         break;
       }
-      String name = text.substring(nameStart, i);
+      int nameEnd = i;
       while (i < tagEnd && text.charAt(i) != '\'' && text.charAt(i) != '"') {
         i++;
       }
@@ -256,7 +317,11 @@ final class XmlReader {
       if (close < 0 || close >= tagEnd) {
         break;
       }
-      out.put(name, nameStart);
+      if (n + 2 >= out.length) {
+        out = Arrays.copyOf(out, out.length * 2);
+      }
+      out[n++] = nameStart;
+      out[n++] = nameEnd;
       i = close + 1;
     }
     return out;
