@@ -21,6 +21,7 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.Location;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.runtime.HostCommandRunner;
+import org.capvirt.xml.DomainXmlFormatter;
 import org.capvirt.xml.DomainXmlParser;
 
 /**
@@ -77,11 +78,28 @@ public final class Driver {
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
     String name = checkedName(p);
     try (DomainLock l = lock(name)) {
-      AtomicFiles.write(layout.definition(name), xml);
+      // As libvirt: a definition without a uuid keeps the stored one's, else gets a new one.
+      Optional<String> stored =
+          p.def().uuid().isPresent()
+              ? Optional.empty()
+              : read(layout.definition(name))
+                  .flatMap(b -> parseQuietly(b, layout.definition(name)))
+                  .flatMap(DomainDef::uuid);
+      DomainDef def = Uuids.assign(p.def(), stored);
+      AtomicFiles.write(
+          layout.definition(name), DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8));
+      return def;
     } catch (IOException e) {
       throw new CapvirtIoException("cannot store the definition of " + name, e);
     }
-    return p.def();
+  }
+
+  private static Optional<DomainDef> parseQuietly(byte[] xml, Path file) {
+    try {
+      return Optional.of(DomainXmlParser.parse(xml, file.toString()).def());
+    } catch (InvalidDefinitionException e) {
+      return Optional.empty();
+    }
   }
 
   /** Removes a persistent definition; a running domain goes on running, as a transient one. */
@@ -98,7 +116,12 @@ public final class Driver {
   /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
   public Started create(byte[] xml, String fileName) throws CapvirtException {
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
-    return startParsed(p, xml);
+    if (p.def().uuid().isPresent()) {
+      return startParsed(p, xml);
+    }
+    DomainDef def = Uuids.assign(p.def(), Optional.empty());
+    byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
+    return startParsed(DomainXmlParser.parse(formatted, fileName), formatted);
   }
 
   /** Starts the persistent domain {@code name}. */
