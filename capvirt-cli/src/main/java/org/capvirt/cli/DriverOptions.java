@@ -1,0 +1,29 @@
+package org.capvirt.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.capvirt.driver.Driver;
+import org.capvirt.driver.StateLayout;
+import picocli.CommandLine.Option;
+
+/** {@code --root} and {@code --runtime}, shared by every lifecycle verb. */
+final class DriverOptions {
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description =
+          "Keep definitions in DIR/etc/lxc and run-time state in DIR/run/lxc (default: $CAPVIRT_ROOT,"
+              + " else /etc/capvirt/lxc and /run/capvirt/lxc).")
+  Path root;
+
+  @Option(
+      names = "--runtime",
+      paramLabel = "RUNTIME",
+      description = "OCI runtime: runc, crun or a path (default: the first usable of runc, crun).")
+  String runtime;
+
+  Driver driver() {
+    return Driver.onHost(
+        StateLayout.choose(Optional.ofNullable(root)), Optional.ofNullable(runtime));
+  }
+}

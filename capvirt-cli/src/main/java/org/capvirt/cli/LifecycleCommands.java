@@ -1,0 +1,158 @@
+package org.capvirt.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.driver.Driver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The virsh lifecycle verbs that change a domain: define, undefine, create, start, stop. */
+final class LifecycleCommands {
+  private LifecycleCommands() {}
+
+  static byte[] readFile(Path file) throws CapvirtIoException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + file, e);
+    }
+  }
+
+  static void warn(CommandSpec spec, List<String> warnings) {
+    PrintWriter err = spec.commandLine().getErr();
+    warnings.forEach(w -> err.println("capvirt: warning: " + w));
+    err.flush();
+  }
+
+  /** {@code define FILE}. */
+  @Command(name = "define", description = "Define (store) a domain from an XML file.")
+  static final class Define implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "FILE", description = "Domain XML.")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+      String name = opts.driver().define(readFile(file), file.toString()).name();
+      spec.commandLine().getOut().println("Domain '" + name + "' defined from " + file);
+      return 0;
+    }
+  }
+
+  /** {@code undefine NAME}. */
+  @Command(name = "undefine", description = "Remove a domain's stored definition.")
+  static final class Undefine implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      opts.driver().undefine(name);
+      spec.commandLine().getOut().println("Domain '" + name + "' has been undefined");
+      return 0;
+    }
+  }
+
+  /** {@code create FILE}. */
+  @Command(name = "create", description = "Start a transient domain from an XML file.")
+  static final class Create implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "FILE", description = "Domain XML.")
+    Path file;
+
+    @Option(
+        names = "--show-caps",
+        description = "Then print the Cap* lines of the running init's /proc/PID/status.")
+    boolean showCaps;
+
+    @Override
+    public Integer call() throws Exception {
+      Driver d = opts.driver();
+      Driver.Started s = d.create(readFile(file), file.toString());
+      warn(spec, s.warnings());
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("Domain '" + s.def().name() + "' created from " + file);
+      if (showCaps) {
+        d.initCapabilityLines(s.def().name()).forEach(out::println);
+      }
+      return 0;
+    }
+  }
+
+  /** {@code start NAME}. */
+  @Command(name = "start", description = "Start a defined domain.")
+  static final class Start implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      warn(spec, opts.driver().start(name).warnings());
+      spec.commandLine().getOut().println("Domain '" + name + "' started");
+      return 0;
+    }
+  }
+
+  /** {@code shutdown NAME [--timeout S]}. */
+  @Command(
+      name = "shutdown",
+      description = "Stop a domain: SIGTERM to its init, SIGKILL after the timeout.")
+  static final class Shutdown implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(
+        names = "--timeout",
+        paramLabel = "S",
+        defaultValue = "30",
+        description = "Seconds to wait after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
+    long timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      opts.driver().shutdown(name, Duration.ofSeconds(Math.max(0, timeout)));
+      spec.commandLine().getOut().println("Domain '" + name + "' is being shutdown");
+      return 0;
+    }
+  }
+
+  /** {@code destroy NAME}. */
+  @Command(name = "destroy", description = "Stop a domain immediately (SIGKILL).")
+  static final class Destroy implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      opts.driver().destroy(name);
+      spec.commandLine().getOut().println("Domain '" + name + "' destroyed");
+      return 0;
+    }
+  }
+}

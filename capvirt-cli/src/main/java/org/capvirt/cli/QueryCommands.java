@@ -1,0 +1,198 @@
+package org.capvirt.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.driver.DomainInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The virsh verbs that look at domains: list, dominfo, domstate, dumpxml, plus exec and log. */
+final class QueryCommands {
+  private QueryCommands() {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static ObjectNode json(DomainInfo i) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("name", i.name());
+    if (i.uuid().isPresent()) {
+      n.put("uuid", i.uuid().get());
+    } else {
+      n.putNull("uuid");
+    }
+    n.put("state", i.state().word());
+    if (i.pid().isPresent()) {
+      n.put("pid", i.pid().get());
+    } else {
+      n.putNull("pid");
+    }
+    if (i.runtime().isPresent()) {
+      n.put("runtime", i.runtime().get());
+    } else {
+      n.putNull("runtime");
+    }
+    n.put("persistent", i.persistent());
+    return n;
+  }
+
+  static void printJson(PrintWriter out, Object node) throws IOException {
+    out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+  }
+
+  /** {@code list [--all] [--json]}. */
+  @Command(name = "list", description = "List running domains (with --all, also shut off ones).")
+  static final class ListDomains implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Option(names = "--all", description = "Include domains that are shut off.")
+    boolean all;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      List<DomainInfo> domains = opts.driver().list(all);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ArrayNode a = JSON.createArrayNode();
+        domains.forEach(d -> a.add(json(d)));
+        printJson(out, a);
+        return 0;
+      }
+      int w = Math.max(4, domains.stream().mapToInt(d -> d.name().length()).max().orElse(4));
+      String fmt = " %-8s %-" + w + "s   %s%n";
+      out.printf(fmt, "Id", "Name", "State");
+      out.println("-".repeat(w + 24));
+      for (DomainInfo d : domains) {
+        out.printf(fmt, d.pid().map(String::valueOf).orElse("-"), d.name(), d.state().word());
+      }
+      out.println();
+      return 0;
+    }
+  }
+
+  /** {@code dominfo NAME [--json]}. */
+  @Command(name = "dominfo", description = "Show a domain's name, uuid, state, pid and runtime.")
+  static final class Dominfo implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      DomainInfo i = opts.driver().info(name);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        printJson(out, json(i));
+        return 0;
+      }
+      String f = "%-15s %s%n";
+      out.printf(f, "Id:", i.pid().map(String::valueOf).orElse("-"));
+      out.printf(f, "Name:", i.name());
+      out.printf(f, "UUID:", i.uuid().orElse(""));
+      out.printf(f, "OS Type:", "exe");
+      out.printf(f, "State:", i.state().word());
+      out.printf(f, "Persistent:", i.persistent() ? "yes" : "no");
+      out.printf(f, "Runtime:", i.runtime().orElse("-"));
+      out.println();
+      return 0;
+    }
+  }
+
+  /** {@code domstate NAME}. */
+  @Command(name = "domstate", description = "Print a domain's state.")
+  static final class Domstate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      spec.commandLine().getOut().println(opts.driver().info(name).state().word());
+      return 0;
+    }
+  }
+
+  /** {@code dumpxml NAME}. */
+  @Command(name = "dumpxml", description = "Print a domain's XML (the running one while it runs).")
+  static final class Dumpxml implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      String xml = opts.driver().dumpxml(name);
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(xml.endsWith("\n") ? xml : xml + "\n");
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code exec NAME -- CMD...}. */
+  @Command(
+      name = "exec",
+      description = "Run a command inside a running domain with its capability sets and cgroup.")
+  static final class Exec implements Callable<Integer> {
+    @Mixin DriverOptions opts;
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "Command.")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+      return opts.driver().exec(name, command);
+    }
+  }
+
+  /** {@code log NAME}. */
+  @Command(name = "log", description = "Print the init's stdout and stderr (current or last run).")
+  static final class Log implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DriverOptions opts;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      var file = opts.driver().log(name);
+      PrintWriter out = spec.commandLine().getOut();
+      out.flush();
+      try (InputStream in = Files.newInputStream(file)) {
+        in.transferTo(System.out);
+        System.out.flush();
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot read " + file, e);
+      }
+      return 0;
+    }
+  }
+}

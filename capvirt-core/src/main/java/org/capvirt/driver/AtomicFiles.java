@@ -1,0 +1,56 @@
+package org.capvirt.driver;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * Writes a file so that a crash at any point leaves either the old content or the new, never a
+ * truncated file: a temporary file beside it, fsync, rename over, fsync of the directory.
+ */
+final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** Temporary files carry this infix so a listing can skip (and a later write remove) them. */
+  static final String TEMP_INFIX = ".tmp-";
+
+  static void write(Path target, byte[] content) throws IOException {
+    Path dir = target.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve("." + target.getFileName() + TEMP_INFIX + UUID.randomUUID());
+    try {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(content);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    syncDirectory(dir);
+  }
+
+  /** Deletes {@code target} and makes the deletion durable. */
+  static boolean delete(Path target) throws IOException {
+    boolean deleted = Files.deleteIfExists(target);
+    if (deleted) {
+      syncDirectory(target.toAbsolutePath().getParent());
+    }
+    return deleted;
+  }
+
+  static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+}

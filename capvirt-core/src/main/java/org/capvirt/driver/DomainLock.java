@@ -1,0 +1,119 @@
+package org.capvirt.driver;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+
+/**
+ * An exclusive lock on one domain, held across processes (a lock on a file that is never deleted,
+ * released by the kernel if capvirt dies) and across threads of this process.
+ */
+final class DomainLock implements AutoCloseable {
+  private static final ConcurrentHashMap<Path, Semaphore> IN_PROCESS = new ConcurrentHashMap<>();
+
+  private final Semaphore local;
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private DomainLock(Semaphore local, FileChannel channel, FileLock lock) {
+    this.local = local;
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /** Waits up to {@code timeout} for the lock on {@code file}. */
+  static DomainLock acquire(Path file, String name, Duration timeout)
+      throws CapvirtIoException, RuntimeFailureException {
+    return take(file, name, timeout, true);
+  }
+
+  /** The lock if nobody holds it, else null. */
+  static DomainLock tryAcquire(Path file) throws CapvirtIoException, RuntimeFailureException {
+    return take(file, "", Duration.ZERO, false);
+  }
+
+  private static DomainLock take(Path file, String name, Duration timeout, boolean mustGet)
+      throws CapvirtIoException, RuntimeFailureException {
+    Path key = file.toAbsolutePath().normalize();
+    Semaphore local = IN_PROCESS.computeIfAbsent(key, k -> new Semaphore(1));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      if (!local.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return busy(name, mustGet, timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeFailureException("interrupted while waiting for domain '" + name + "'", e);
+    }
+    FileChannel ch = null;
+    try {
+      Files.createDirectories(key.getParent());
+      ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      while (true) {
+        FileLock l = ch.tryLock();
+        if (l != null) {
+          return new DomainLock(local, ch, l);
+        }
+        if (System.nanoTime() >= deadline) {
+          ch.close();
+          local.release();
+          return busy(name, mustGet, timeout);
+        }
+        // Another capvirt process holds it; the kernel offers no timed wait on a file lock.
+        Thread.sleep(10);
+      }
+    } catch (IOException e) {
+      closeQuietly(ch);
+      local.release();
+      throw new CapvirtIoException("cannot lock " + key, e);
+    } catch (InterruptedException e) {
+      closeQuietly(ch);
+      local.release();
+      Thread.currentThread().interrupt();
+      throw new RuntimeFailureException("interrupted while waiting for domain '" + name + "'", e);
+    }
+  }
+
+  private static DomainLock busy(String name, boolean mustGet, Duration timeout)
+      throws RuntimeFailureException {
+    if (!mustGet) {
+      return null;
+    }
+    throw new RuntimeFailureException(
+        "domain '"
+            + name
+            + "' is busy: another capvirt operation on it did not finish within "
+            + timeout.toSeconds()
+            + "s");
+  }
+
+  private static void closeQuietly(FileChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // closing releases the lock; nothing more to do
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+    } catch (IOException e) {
+      // the channel close below releases it as well
+    }
+    closeQuietly(channel);
+    local.release();
+  }
+}

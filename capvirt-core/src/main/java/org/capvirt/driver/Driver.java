@@ -1,0 +1,274 @@
+package org.capvirt.driver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.capvirt.CapvirtException;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.InvalidDefinitionException;
+import org.capvirt.RuntimeFailureException;
+import org.capvirt.devices.DeviceLookup;
+import org.capvirt.host.HostDeviceLookup;
+import org.capvirt.host.HostProbe;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.HostFacts;
+import org.capvirt.model.Location;
+import org.capvirt.model.ParsedDomain;
+import org.capvirt.runtime.HostCommandRunner;
+import org.capvirt.xml.DomainXmlFormatter;
+import org.capvirt.xml.DomainXmlParser;
+
+/**
+ * The virsh-like lifecycle: define, undefine, create, start, shutdown, destroy, list, dominfo,
+ * dumpxml, exec, log. Every change to a domain holds its lock; what runs is always asked of the
+ * runtime, and leftovers of a container that exited or of a capvirt that was killed are cleaned up
+ * by the next command that takes the lock.
+ */
+public final class Driver {
+  static final Duration LOCK_WAIT = Duration.ofSeconds(120);
+
+  /** Reads the host facts (once per start). */
+  @FunctionalInterface
+  public interface Facts {
+    HostFacts read() throws CapvirtIoException;
+  }
+
+  private final StateLayout layout;
+  private final RuntimeProvider runtimes;
+  private final HostCgroups cgroups;
+  private final Facts facts;
+  private final DeviceLookup nodes;
+  private final Reconciler live;
+
+  public Driver(
+      StateLayout layout,
+      RuntimeProvider runtimes,
+      HostCgroups cgroups,
+      Facts facts,
+      DeviceLookup nodes) {
+    this.layout = layout;
+    this.runtimes = runtimes;
+    this.cgroups = cgroups;
+    this.facts = facts;
+    this.nodes = nodes;
+    this.live = new Reconciler(layout, runtimes, cgroups);
+  }
+
+  /** The driver for this host: real runtimes, cgroups, /proc and /dev. */
+  public static Driver onHost(StateLayout layout, Optional<String> runtimeChoice) {
+    return new Driver(
+        layout,
+        RuntimeProvider.host(runtimeChoice, new HostCommandRunner()),
+        new HostCgroupFs(),
+        () -> HostProbe.system().read(),
+        HostDeviceLookup.system());
+  }
+
+  /** A started domain and what the user should be warned about. */
+  public record Started(DomainDef def, List<String> warnings) {}
+
+  /** Parses and stores a persistent definition (replacing one of the same name). */
+  public DomainDef define(byte[] xml, String fileName) throws CapvirtException {
+    ParsedDomain p = DomainXmlParser.parse(xml, fileName);
+    String name = checkedName(p);
+    try (DomainLock l = lock(name)) {
+      // As libvirt: a definition without a uuid keeps the stored one's, else gets a new one.
+      Optional<String> stored =
+          p.def().uuid().isPresent()
+              ? Optional.empty()
+              : read(layout.definition(name))
+                  .flatMap(b -> parseQuietly(b, layout.definition(name)))
+                  .flatMap(DomainDef::uuid);
+      DomainDef def = Uuids.assign(p.def(), stored);
+      AtomicFiles.write(
+          layout.definition(name), DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8));
+      return def;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot store the definition of " + name, e);
+    }
+  }
+
+  private static Optional<DomainDef> parseQuietly(byte[] xml, Path file) {
+    try {
+      return Optional.of(DomainXmlParser.parse(xml, file.toString()).def());
+    } catch (InvalidDefinitionException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Removes a persistent definition; a running domain goes on running, as a transient one. */
+  public void undefine(String name) throws CapvirtException {
+    try (DomainLock l = lock(name)) {
+      if (!AtomicFiles.delete(layout.definition(name))) {
+        throw notFound(name);
+      }
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot remove the definition of " + name, e);
+    }
+  }
+
+  /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
+  public Started create(byte[] xml, String fileName) throws CapvirtException {
+    ParsedDomain p = DomainXmlParser.parse(xml, fileName);
+    if (p.def().uuid().isPresent()) {
+      return startParsed(p, xml);
+    }
+    DomainDef def = Uuids.assign(p.def(), Optional.empty());
+    byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
+    return startParsed(DomainXmlParser.parse(formatted, fileName), formatted);
+  }
+
+  /** Starts the persistent domain {@code name}. */
+  public Started start(String name) throws CapvirtException {
+    Path file = layout.definition(validName(name));
+    byte[] xml = read(file).orElseThrow(() -> notFound(name));
+    return startParsed(DomainXmlParser.parse(xml, file.toString()), xml);
+  }
+
+  private Started startParsed(ParsedDomain p, byte[] xml) throws CapvirtException {
+    String name = checkedName(p);
+    try (DomainLock l = lock(name)) {
+      if (live.reconcileLocked(name).isPresent()) {
+        throw new RuntimeFailureException("Domain '" + name + "' is already active");
+      }
+      Launch launch = new Launch(layout, runtimes, cgroups, facts.read(), nodes);
+      return new Started(p.def(), launch.start(p, xml));
+    }
+  }
+
+  /** SIGTERM to init, SIGKILL after {@code timeout}, then the container is removed. */
+  public void shutdown(String name, Duration timeout) throws CapvirtException {
+    try (DomainLock l = lock(validName(name))) {
+      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      c.runtime().kill(name, "TERM");
+      if (!Reconciler.awaitExit(c.pid(), timeout)) {
+        c.runtime().kill(name, "KILL");
+        if (!Reconciler.awaitExit(c.pid(), Duration.ofSeconds(30))) {
+          throw new RuntimeFailureException(
+              "init (pid " + c.pid() + ") of '" + name + "' survived SIGKILL for 30s");
+        }
+      }
+      live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+    }
+  }
+
+  /** Kills the domain at once and removes the container. */
+  public void destroy(String name) throws CapvirtException {
+    try (DomainLock l = lock(validName(name))) {
+      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+    }
+  }
+
+  /** The domains: running ones, and with {@code all} the defined ones that are shut off. */
+  public List<DomainInfo> list(boolean all) throws CapvirtException {
+    TreeSet<String> names = new TreeSet<>(live.runningNames());
+    names.addAll(definedNames());
+    List<DomainInfo> out = new java.util.ArrayList<>();
+    for (String n : names) {
+      Optional<DomainInfo> i = live.info(n, layout.definition(n));
+      if (i.isPresent() && (all || i.get().state() != DomainState.SHUTOFF)) {
+        out.add(i.get());
+      }
+    }
+    return out;
+  }
+
+  /** One domain's information. */
+  public DomainInfo info(String name) throws CapvirtException {
+    return live.info(validName(name), layout.definition(name)).orElseThrow(() -> notFound(name));
+  }
+
+  /** The definition: the running one while it runs, else the stored one. */
+  public String dumpxml(String name) throws CapvirtException {
+    RunDir run = new RunDir(layout.domainDir(validName(name)));
+    if (info(name).state() != DomainState.SHUTOFF) {
+      Optional<byte[]> x = read(run.liveXml());
+      if (x.isPresent()) {
+        return new String(x.get(), StandardCharsets.UTF_8);
+      }
+    }
+    byte[] xml = read(layout.definition(name)).orElseThrow(() -> notFound(name));
+    return new String(xml, StandardCharsets.UTF_8);
+  }
+
+  /** Runs {@code argv} in the running domain with its capability sets and cgroup. */
+  public int exec(String name, List<String> argv) throws CapvirtException {
+    Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
+    return c.runtime().exec(name, argv);
+  }
+
+  /** The {@code Cap*} lines of the running init's /proc/PID/status, as the kernel reports them. */
+  public List<String> initCapabilityLines(String name) throws CapvirtException {
+    Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
+    Path status = Path.of("/proc", Long.toString(c.pid()), "status");
+    try {
+      return Files.readAllLines(status, StandardCharsets.UTF_8).stream()
+          .filter(l -> l.startsWith("Cap"))
+          .toList();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + status, e);
+    }
+  }
+
+  /** The file holding the init's stdout and stderr of the current or last run. */
+  public Path log(String name) throws CapvirtException {
+    Path p = layout.consoleLog(validName(name));
+    if (!Files.exists(p)) {
+      throw new RuntimeFailureException("no log for domain '" + name + "': it never started");
+    }
+    return p;
+  }
+
+  private List<String> definedNames() throws CapvirtIoException {
+    if (!Files.isDirectory(layout.definitions())) {
+      return List.of();
+    }
+    try (var s = Files.list(layout.definitions())) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(f -> f.endsWith(".xml") && !f.contains(AtomicFiles.TEMP_INFIX))
+          .map(f -> f.substring(0, f.length() - 4))
+          .filter(DomainNames::valid)
+          .toList();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot list " + layout.definitions(), e);
+    }
+  }
+
+  private DomainLock lock(String name) throws CapvirtIoException, RuntimeFailureException {
+    return DomainLock.acquire(layout.lock(name), name, LOCK_WAIT);
+  }
+
+  private static String checkedName(ParsedDomain p) throws InvalidDefinitionException {
+    return DomainNames.require(p.def().name(), p.where().atOrFile("/domain/name"));
+  }
+
+  private static String validName(String name) throws InvalidDefinitionException {
+    return DomainNames.require(name, Location.of("domain name"));
+  }
+
+  static Optional<byte[]> read(Path file) throws CapvirtIoException {
+    try {
+      return Optional.of(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + file, e);
+    }
+  }
+
+  private static RuntimeFailureException notFound(String name) {
+    return new RuntimeFailureException("failed to get domain '" + name + "'");
+  }
+
+  private static RuntimeFailureException notRunning(String name) {
+    return new RuntimeFailureException(
+        "Requested operation is not valid: domain '" + name + "' is not running");
+  }
+}

@@ -1,0 +1,91 @@
+package org.capvirt.driver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.HostFacts;
+import org.capvirt.runtime.DeviceCgroup;
+
+/** The real cgroup filesystems under /sys/fs/cgroup, found through /proc/self/mountinfo. */
+public final class HostCgroupFs implements HostCgroups {
+  private final DeviceCgroup devices = new DeviceCgroup(Path.of("/proc"));
+
+  @Override
+  public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
+      throws RuntimeFailureException, CapvirtIoException {
+    var dir = devices.directoryOf(pid);
+    if (dir.isEmpty()) {
+      if (host.cgroupLayout() == HostFacts.CgroupLayout.V2) {
+        return List.of(
+            "this host has cgroup v2 only: the device rules are an eBPF program the runtime"
+                + " writes, which capvirt cannot rewrite, so the runtime's own rules (e.g. 'c *:*"
+                + " m', 'b *:* m', 'c 10:200 rwm') stay in force besides capvirt's");
+      }
+      throw new RuntimeFailureException(
+          "cannot find the devices cgroup of the container's init (pid " + pid + ")");
+    }
+    DeviceCgroup.tighten(dir.get(), rules);
+    return List.of();
+  }
+
+  @Override
+  public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
+    for (Path dir : existing(cgroupsPath)) {
+      try (var walk = Files.walk(dir)) {
+        for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (DirectoryNotEmptyException e) {
+        throw new CapvirtIoException(
+            "cgroup " + dir + " still has processes or children; left in place");
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot remove cgroup " + dir, e);
+      }
+    }
+  }
+
+  @Override
+  public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
+    List<Path> out = new ArrayList<>();
+    String rel = cgroupsPath.replaceFirst("^/+", "");
+    if (rel.isEmpty()) {
+      return out;
+    }
+    for (Path mount : mounts()) {
+      Path d = mount.resolve(rel);
+      if (Files.isDirectory(d)) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  private static List<Path> mounts() throws CapvirtIoException {
+    Path mi = Path.of("/proc/self/mountinfo");
+    List<Path> out = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(mi, StandardCharsets.UTF_8)) {
+        int dash = line.indexOf(" - ");
+        if (dash < 0) {
+          continue;
+        }
+        String[] pre = line.substring(0, dash).split(" ");
+        String fstype = line.substring(dash + 3).split(" ")[0];
+        if ((fstype.equals("cgroup") || fstype.equals("cgroup2")) && pre.length >= 5) {
+          out.add(Path.of(pre[4].replace("\\040", " ")));
+        }
+      }
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + mi, e);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,23 @@
+package org.capvirt.driver;
+
+import java.util.List;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.HostFacts;
+
+/** The host's cgroup trees as the driver uses them; tests substitute a recording fake. */
+public interface HostCgroups {
+  /**
+   * Makes the created (not yet started) container with init {@code pid} allow exactly {@code
+   * rules}; returns warnings when the host's layout cannot guarantee that.
+   */
+  List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
+      throws RuntimeFailureException, CapvirtIoException;
+
+  /** Removes the (empty) directories of {@code cgroupsPath} the runtime left behind. */
+  void removeLeftovers(String cgroupsPath) throws CapvirtIoException;
+
+  /** The directories of {@code cgroupsPath} that exist now, in every hierarchy. */
+  List<java.nio.file.Path> existing(String cgroupsPath) throws CapvirtIoException;
+}

@@ -1,0 +1,143 @@
+package org.capvirt.driver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.capvirt.CapvirtException;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+import org.capvirt.caps.CapabilityResolver;
+import org.capvirt.caps.ResolvedCaps;
+import org.capvirt.devices.DeviceAcl;
+import org.capvirt.devices.DeviceLookup;
+import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.FilesystemDef;
+import org.capvirt.model.HostFacts;
+import org.capvirt.model.ParsedDomain;
+import org.capvirt.oci.BundleInputs;
+import org.capvirt.oci.OciConfig;
+import org.capvirt.runtime.ContainerState;
+import org.capvirt.runtime.Runtime;
+import org.capvirt.runtime.RuntimeBinary;
+
+/**
+ * Starts one domain, the caller holding its lock: resolve the policy, write the bundle, create,
+ * tighten the device cgroup while init is still blocked in the runtime, start. Any failure undoes
+ * every step before it is reported.
+ */
+final class Launch {
+  private final StateLayout layout;
+  private final RuntimeProvider runtimes;
+  private final HostCgroups cgroups;
+  private final HostFacts host;
+  private final DeviceLookup nodes;
+
+  Launch(
+      StateLayout layout,
+      RuntimeProvider runtimes,
+      HostCgroups cgroups,
+      HostFacts host,
+      DeviceLookup nodes) {
+    this.layout = layout;
+    this.runtimes = runtimes;
+    this.cgroups = cgroups;
+    this.host = host;
+    this.nodes = nodes;
+  }
+
+  /** Starts {@code parsed} (its source bytes {@code xml} are kept as the live definition). */
+  List<String> start(ParsedDomain parsed, byte[] xml) throws CapvirtException {
+    DomainDef def = parsed.def();
+    String name = def.name();
+    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host);
+    List<DeviceRule> rules = DeviceAcl.resolve(def, parsed.where(), caps.bounding(), nodes);
+    RuntimeBinary binary = runtimes.choose();
+    RunDir run = new RunDir(layout.domainDir(name));
+    Path rootfs =
+        def.devices()
+            .rootFilesystem()
+            .map(f -> Path.of(((FilesystemDef.DirSource) f.source()).dir()))
+            .orElse(Path.of("/"));
+    List<String> warnings = new ArrayList<>();
+    Runtime runtime = null;
+    boolean created = false;
+    String cgroupsPath = OciConfig.cgroupsPath(def);
+    try {
+      Files.createDirectories(run.hostRoot());
+      // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
+      for (Path p = run.hostRoot(); !p.equals(layout.runtime().getParent()); p = p.getParent()) {
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
+      }
+      Files.createDirectories(run.runtimeRoot());
+      Files.createDirectories(layout.consoleLog(name).getParent());
+      long[] ids = InitUser.resolve(def.os(), rootfs);
+      OciConfig.Rendered config =
+          OciConfig.render(
+              new BundleInputs(
+                  def,
+                  parsed.where(),
+                  caps,
+                  rules,
+                  nodes,
+                  ids[0],
+                  ids[1],
+                  run.hostRoot().toString(),
+                  binary.description(),
+                  binary.capabilities()));
+      warnings.addAll(config.warnings());
+      if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
+        throw new RuntimeFailureException(
+            "root filesystem source " + rootfs + " is not a directory on this host");
+      }
+      AtomicFiles.write(run.bundle().resolve("config.json"), config.json());
+      AtomicFiles.write(run.liveXml(), xml);
+      Files.write(layout.consoleLog(name), new byte[0]);
+      run.writeRecord(binary, cgroupsPath);
+      runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
+      created = true;
+      runtime.create(name, run.bundle(), layout.consoleLog(name));
+      ContainerState st =
+          runtime
+              .state(name)
+              .orElseThrow(
+                  () ->
+                      new RuntimeFailureException(
+                          "the runtime created '" + name + "' but does not know it"));
+      warnings.addAll(cgroups.tightenDevices(st.pid(), rules, host));
+      runtime.start(name);
+      return warnings;
+    } catch (CapvirtException | RuntimeException e) {
+      undo(run, runtime, created, name, cgroupsPath, e);
+      throw e;
+    } catch (IOException e) {
+      CapvirtIoException io = new CapvirtIoException("cannot write the bundle of " + name, e);
+      undo(run, runtime, created, name, cgroupsPath, io);
+      throw io;
+    }
+  }
+
+  private void undo(
+      RunDir run, Runtime runtime, boolean created, String name, String cgroupsPath, Exception e) {
+    try {
+      if (runtime != null && created) {
+        runtime.delete(name, true);
+      }
+    } catch (CapvirtException | RuntimeException x) {
+      e.addSuppressed(x);
+    }
+    try {
+      cgroups.removeLeftovers(cgroupsPath);
+    } catch (CapvirtException | RuntimeException x) {
+      e.addSuppressed(x);
+    }
+    try {
+      run.removeAll();
+    } catch (CapvirtException | RuntimeException x) {
+      e.addSuppressed(x);
+    }
+  }
+}

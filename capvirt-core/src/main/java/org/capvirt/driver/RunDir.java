@@ -1,0 +1,106 @@
+package org.capvirt.driver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.Set;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.runtime.RuntimeBinary;
+
+/**
+ * One domain's run-time directory: the bundle (config.json and the empty directory the host root is
+ * bound on), the runtime's state root and log, the definition it runs, and which runtime it was
+ * started with (written before the runtime is first called, so a later command can always ask that
+ * runtime what happened).
+ */
+record RunDir(Path dir) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  Path bundle() {
+    return dir.resolve("bundle");
+  }
+
+  Path hostRoot() {
+    return bundle().resolve("rootfs");
+  }
+
+  Path runtimeRoot() {
+    return dir.resolve("runtime");
+  }
+
+  Path runtimeLog() {
+    return dir.resolve("runtime.log");
+  }
+
+  Path liveXml() {
+    return dir.resolve("domain.xml");
+  }
+
+  Path record() {
+    return dir.resolve("runtime.json");
+  }
+
+  boolean exists() {
+    return Files.isDirectory(dir);
+  }
+
+  void writeRecord(RuntimeBinary b, String cgroupsPath) throws IOException {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("path", b.path().toString());
+    n.put("kind", b.kind());
+    n.put("version", b.version());
+    n.put("cgroupsPath", cgroupsPath);
+    AtomicFiles.write(record(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+  }
+
+  /** The runtime and cgroup recorded at start, or empty if start never got that far. */
+  Optional<Recorded> readRecord() throws CapvirtIoException {
+    try {
+      JsonNode n = JSON.readTree(Files.readAllBytes(record()));
+      return Optional.of(
+          new Recorded(
+              new RuntimeBinary(
+                  Path.of(n.path("path").asText()),
+                  n.path("kind").asText(),
+                  n.path("version").asText(),
+                  Set.of()),
+              n.path("cgroupsPath").asText()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + record(), e);
+    }
+  }
+
+  /** Which runtime a domain was started with and its cgroup. */
+  record Recorded(RuntimeBinary binary, String cgroupsPath) {}
+
+  void removeAll() throws CapvirtIoException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try {
+      if (Files.isDirectory(hostRoot())
+          && !Files.getAttribute(hostRoot(), "unix:dev")
+              .equals(Files.getAttribute(bundle(), "unix:dev"))) {
+        throw new CapvirtIoException(
+            "refusing to remove " + dir + ": something is mounted on " + hostRoot());
+      }
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot inspect " + hostRoot(), e);
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot remove " + dir, e);
+    }
+  }
+}

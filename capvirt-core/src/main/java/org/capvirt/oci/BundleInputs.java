@@ -1,0 +1,48 @@
+package org.capvirt.oci;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.capvirt.caps.ResolvedCaps;
+import org.capvirt.devices.DeviceLookup;
+import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.SourceMap;
+
+/**
+ * Everything {@link OciConfig} needs besides the domain: the resolved policy and the host and
+ * runtime facts the driver looked up.
+ *
+ * @param def the domain
+ * @param where locations of the domain's parts, for error messages
+ * @param caps the resolved capability sets
+ * @param deviceRules the device cgroup allow list (after an implicit deny-all)
+ * @param nodes finds host device nodes (for hostdevs and /dev/fuse)
+ * @param uid init's uid, resolved from {@code <inituser>} by the driver
+ * @param gid init's gid, resolved from {@code <initgroup>} by the driver
+ * @param hostRootDir for a domain without a root filesystem: the empty bundle directory the host
+ *     root is bind-mounted on (runc cannot pivot into {@code /} itself)
+ * @param runtime the runtime's name and version, for messages
+ * @param runtimeCapabilities the {@code CAP_*} names the runtime knows
+ */
+public record BundleInputs(
+    DomainDef def,
+    SourceMap where,
+    ResolvedCaps caps,
+    List<DeviceRule> deviceRules,
+    DeviceLookup nodes,
+    long uid,
+    long gid,
+    String hostRootDir,
+    String runtime,
+    Set<String> runtimeCapabilities) {
+  public BundleInputs {
+    deviceRules = List.copyOf(deviceRules);
+    runtimeCapabilities = Set.copyOf(runtimeCapabilities);
+  }
+
+  /** The uuid the driver assigned (libvirt assigns one at define), or empty. */
+  Optional<String> uuid() {
+    return def.uuid();
+  }
+}

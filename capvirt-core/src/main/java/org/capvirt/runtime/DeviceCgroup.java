@@ -1,0 +1,126 @@
+package org.capvirt.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+import org.capvirt.devices.DeviceRule;
+
+/**
+ * The cgroup v1 device controller of a created container. The runtime adds rules of its own (runc:
+ * {@code b *:* m}, {@code c *:* m}, {@code c 10:200 rwm}); between create and start, while the init
+ * is still blocked inside the runtime, capvirt resets the list to deny-all, allows exactly its own
+ * rules, and reads the list back.
+ */
+public final class DeviceCgroup {
+  private final Path procRoot;
+
+  /** Reads {@code /proc} at {@code procRoot} (normally {@code /proc}). */
+  public DeviceCgroup(Path procRoot) {
+    this.procRoot = procRoot;
+  }
+
+  /** The devices cgroup directory of process {@code pid}, or empty when there is no v1 one. */
+  public Optional<Path> directoryOf(long pid) throws CapvirtIoException {
+    Optional<Path> mount = devicesMount();
+    if (mount.isEmpty()) {
+      return Optional.empty();
+    }
+    Path file = procRoot.resolve(Long.toString(pid)).resolve("cgroup");
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String[] f = line.split(":", 3);
+        if (f.length == 3 && List.of(f[1].split(",")).contains("devices")) {
+          return Optional.of(mount.get().resolve(f[2].replaceFirst("^/+", "")));
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + file, e);
+    }
+  }
+
+  /** Where the v1 devices hierarchy is mounted, from mountinfo. */
+  Optional<Path> devicesMount() throws CapvirtIoException {
+    Path mi = procRoot.resolve("self/mountinfo");
+    try {
+      for (String line : Files.readAllLines(mi, StandardCharsets.UTF_8)) {
+        int dash = line.indexOf(" - ");
+        if (dash < 0) {
+          continue;
+        }
+        String[] pre = line.substring(0, dash).split(" ");
+        String[] post = line.substring(dash + 3).split(" ");
+        if (post.length >= 3
+            && post[0].equals("cgroup")
+            && List.of(post[2].split(",")).contains("devices")
+            && pre.length >= 5) {
+          return Optional.of(Path.of(pre[4].replace("\\040", " ")));
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + mi, e);
+    }
+  }
+
+  /** The rules in {@code dir}'s devices.list. */
+  public static List<DeviceRule> list(Path dir) throws CapvirtIoException {
+    Path f = dir.resolve("devices.list");
+    try {
+      List<DeviceRule> out = new ArrayList<>();
+      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          out.add(DeviceRule.parse(line));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + f, e);
+    }
+  }
+
+  /**
+   * Denies every device in {@code dir}, allows exactly {@code wanted}, and checks devices.list now
+   * holds exactly those rules.
+   */
+  public static void tighten(Path dir, List<DeviceRule> wanted)
+      throws RuntimeFailureException, CapvirtIoException {
+    write(dir.resolve("devices.deny"), "a");
+    for (DeviceRule r : wanted) {
+      write(dir.resolve("devices.allow"), r.toString());
+    }
+    TreeSet<String> want = new TreeSet<>();
+    wanted.forEach(r -> want.add(r.toString()));
+    TreeSet<String> have = new TreeSet<>();
+    list(dir).forEach(r -> have.add(r.toString()));
+    if (!want.equals(have)) {
+      TreeSet<String> extra = new TreeSet<>(have);
+      extra.removeAll(want);
+      TreeSet<String> missing = new TreeSet<>(want);
+      missing.removeAll(have);
+      throw new RuntimeFailureException(
+          "the device cgroup "
+              + dir
+              + " does not hold exactly capvirt's rules after tightening: extra "
+              + extra
+              + ", missing "
+              + missing);
+    }
+  }
+
+  private static void write(Path file, String line) throws RuntimeFailureException {
+    try {
+      Files.writeString(file, line, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new RuntimeFailureException(
+          "the host refused writing '" + line + "' to " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

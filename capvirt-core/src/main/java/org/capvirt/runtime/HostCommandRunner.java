@@ -1,0 +1,78 @@
+package org.capvirt.runtime;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+
+/**
+ * Runs commands as host processes: stdin from /dev/null, output to files (so a container's init
+ * that inherits it can never block us), and every wait bounded by the command's time limit.
+ */
+public final class HostCommandRunner implements CommandRunner {
+  private static final File DEV_NULL = new File("/dev/null");
+
+  @Override
+  public Completed run(Command command) throws CapvirtIoException, RuntimeFailureException {
+    ProcessBuilder pb = new ProcessBuilder(command.argv());
+    Path out = null;
+    Path err = null;
+    try {
+      switch (command.output()) {
+        case Command.Capture c -> {
+          out = Files.createTempFile("capvirt-out", ".txt");
+          err = Files.createTempFile("capvirt-err", ".txt");
+          pb.redirectInput(DEV_NULL).redirectOutput(out.toFile()).redirectError(err.toFile());
+        }
+        case Command.AppendTo a -> {
+          ProcessBuilder.Redirect r = ProcessBuilder.Redirect.appendTo(a.file().toFile());
+          pb.redirectInput(DEV_NULL).redirectOutput(r).redirectError(r);
+        }
+        case Command.Inherit i -> pb.inheritIO();
+      }
+      Process p;
+      try {
+        p = pb.start();
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot run '" + command.argv().get(0) + "'", e);
+      }
+      boolean done;
+      try {
+        done = p.waitFor(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+        throw new RuntimeFailureException("interrupted while waiting for '" + command + "'", e);
+      }
+      if (!done) {
+        p.destroyForcibly();
+        throw new RuntimeFailureException(
+            "'" + command + "' did not finish within " + command.timeout().toSeconds() + "s");
+      }
+      return new Completed(p.exitValue(), read(out), read(err));
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot capture the output of '" + command + "'", e);
+    } finally {
+      deleteQuietly(out);
+      deleteQuietly(err);
+    }
+  }
+
+  private static String read(Path p) throws IOException {
+    return p == null ? "" : new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        // a leftover temporary file is harmless; the result matters more
+      }
+    }
+  }
+}

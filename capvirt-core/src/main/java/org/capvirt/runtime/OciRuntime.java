@@ -1,0 +1,151 @@
+package org.capvirt.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+
+/**
+ * runc or crun (their command lines agree on what capvirt uses), with its state under {@code root}
+ * and its own log in {@code log}, whose tail goes into every failure.
+ */
+public final class OciRuntime implements Runtime {
+  static final Duration SHORT = Duration.ofSeconds(30);
+  static final Duration CREATE = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RuntimeBinary binary;
+  private final Path root;
+  private final Path log;
+  private final CommandRunner runner;
+
+  public OciRuntime(RuntimeBinary binary, Path root, Path log, CommandRunner runner) {
+    this.binary = binary;
+    this.root = root;
+    this.log = log;
+    this.runner = runner;
+  }
+
+  @Override
+  public String description() {
+    return binary.description();
+  }
+
+  @Override
+  public Set<String> capabilities() {
+    return binary.capabilities();
+  }
+
+  private List<String> argv(String... args) {
+    List<String> a = new ArrayList<>();
+    a.add(binary.path().toString());
+    a.add("--root");
+    a.add(root.toString());
+    a.add("--log");
+    a.add(log.toString());
+    a.addAll(List.of(args));
+    return a;
+  }
+
+  private void check(Command c, Completed r) throws RuntimeFailureException {
+    if (!r.ok()) {
+      throw RuntimeFailureException.command(c.argv(), r.exitCode(), tail(r));
+    }
+  }
+
+  private String tail(Completed r) {
+    String own = "";
+    try {
+      if (Files.exists(log)) {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        own = String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+      }
+    } catch (IOException e) {
+      own = "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+    String err = r.stderr().strip();
+    return own.isBlank() ? err : own.contains(err) ? own : own + "\n" + err;
+  }
+
+  private void truncateLog() throws CapvirtIoException {
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot reset the runtime log " + log, e);
+    }
+  }
+
+  @Override
+  public void create(String id, Path bundle, Path consoleLog)
+      throws RuntimeFailureException, CapvirtIoException {
+    truncateLog();
+    Command c =
+        new Command(
+            argv("create", "--bundle", bundle.toString(), id),
+            CREATE,
+            new Command.AppendTo(consoleLog));
+    check(c, runner.run(c));
+  }
+
+  @Override
+  public void start(String id) throws RuntimeFailureException, CapvirtIoException {
+    Command c = Command.captured(SHORT, argv("start", id));
+    check(c, runner.run(c));
+  }
+
+  @Override
+  public Optional<ContainerState> state(String id)
+      throws RuntimeFailureException, CapvirtIoException {
+    if (!Files.isDirectory(root.resolve(id))) {
+      return Optional.empty();
+    }
+    Command c = Command.captured(SHORT, argv("state", id));
+    Completed r = runner.run(c);
+    if (!r.ok()) {
+      if ((r.stderr() + tail(r)).contains("does not exist")) {
+        return Optional.empty();
+      }
+      check(c, r);
+    }
+    try {
+      JsonNode n = JSON.readTree(r.stdout());
+      return Optional.of(
+          new ContainerState(id, n.path("status").asText("unknown"), n.path("pid").asLong(0)));
+    } catch (IOException e) {
+      throw new RuntimeFailureException(
+          "'" + c + "' printed something that is not JSON: " + r.stdout().strip(), e);
+    }
+  }
+
+  @Override
+  public void kill(String id, String signal) throws RuntimeFailureException, CapvirtIoException {
+    Command c = Command.captured(SHORT, argv("kill", id, signal));
+    check(c, runner.run(c));
+  }
+
+  @Override
+  public void delete(String id, boolean force) throws RuntimeFailureException, CapvirtIoException {
+    Command c = Command.captured(SHORT, force ? argv("delete", "--force", id) : argv("delete", id));
+    Completed r = runner.run(c);
+    if (!r.ok() && !(r.stderr() + tail(r)).contains("does not exist")) {
+      check(c, r);
+    }
+  }
+
+  @Override
+  public int exec(String id, List<String> command)
+      throws RuntimeFailureException, CapvirtIoException {
+    List<String> a = argv("exec", id);
+    a.addAll(command);
+    return runner.run(new Command(a, Duration.ofDays(3650), new Command.Inherit())).exitCode();
+  }
+}

@@ -1,0 +1,42 @@
+package org.capvirt.runtime;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+
+/**
+ * An OCI runtime bound to one state directory: the lifecycle operations capvirt drives. The real
+ * one runs runc or crun; tests use a recording fake that can fail at any step.
+ */
+public interface Runtime {
+  /** Name and version for messages and {@code dominfo}, e.g. {@code runc 1.1.5}. */
+  String description();
+
+  /** The {@code CAP_*} names the runtime can set. */
+  Set<String> capabilities();
+
+  /**
+   * Creates the container from {@code bundle}; its init waits for {@link #start}. The init's stdout
+   * and stderr are appended to {@code consoleLog}.
+   */
+  void create(String id, Path bundle, Path consoleLog)
+      throws RuntimeFailureException, CapvirtIoException;
+
+  /** Lets a created container's init run. */
+  void start(String id) throws RuntimeFailureException, CapvirtIoException;
+
+  /** The container's state, or empty when the runtime does not know it. */
+  Optional<ContainerState> state(String id) throws RuntimeFailureException, CapvirtIoException;
+
+  /** Sends a signal (a name such as {@code TERM} or {@code KILL}) to the init. */
+  void kill(String id, String signal) throws RuntimeFailureException, CapvirtIoException;
+
+  /** Deletes the container; {@code force} kills it first if it still runs. */
+  void delete(String id, boolean force) throws RuntimeFailureException, CapvirtIoException;
+
+  /** Runs {@code argv} inside the container with the caller's stdio; returns its exit code. */
+  int exec(String id, List<String> argv) throws RuntimeFailureException, CapvirtIoException;
+}

@@ -1,0 +1,173 @@
+package org.capvirt.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.Capability;
+
+/**
+ * Finds the OCI runtime to use: the one named ({@code runc}, {@code crun} or a path), else the
+ * first usable of runc and crun on PATH. crun refuses a hybrid cgroup layout whose cgroup2 mount
+ * has controllers (as this project's hosts have), so it is skipped there. The capability names come
+ * from the runtime's {@code features} output when it has one, else from what its version is known
+ * to support.
+ */
+public final class RuntimeFinder {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern VERSION = Pattern.compile("(?m)^(runc|crun) version (\\S+)");
+
+  private final CommandRunner runner;
+  private final List<Path> searchPath;
+  private final Path unifiedControllers;
+
+  /** A finder over {@code searchPath} that reads the hybrid layout's cgroup2 controllers file. */
+  public RuntimeFinder(CommandRunner runner, List<Path> searchPath, Path unifiedControllers) {
+    this.runner = runner;
+    this.searchPath = List.copyOf(searchPath);
+    this.unifiedControllers = unifiedControllers;
+  }
+
+  /** A finder over the process's PATH on this host. */
+  public static RuntimeFinder onHost(CommandRunner runner) {
+    List<Path> dirs = new ArrayList<>();
+    String path =
+        Optional.ofNullable(System.getenv("PATH")).orElse("/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String d : path.split(":")) {
+      if (!d.isEmpty()) {
+        dirs.add(Path.of(d));
+      }
+    }
+    return new RuntimeFinder(runner, dirs, Path.of("/sys/fs/cgroup/unified/cgroup.controllers"));
+  }
+
+  /** The runtime named by {@code choice} (runc, crun or a path), or the best one installed. */
+  public RuntimeBinary find(Optional<String> choice)
+      throws RuntimeFailureException, CapvirtIoException {
+    if (choice.isPresent()) {
+      String c = choice.get();
+      Path p = c.contains("/") ? Path.of(c) : which(c).orElse(null);
+      if (p == null || !Files.isExecutable(p)) {
+        throw new RuntimeFailureException(
+            "OCI runtime '" + c + "' not found" + (c.contains("/") ? "" : " on PATH"));
+      }
+      return describe(p);
+    }
+    List<String> skipped = new ArrayList<>();
+    for (String kind : List.of("runc", "crun")) {
+      Optional<Path> p = which(kind);
+      if (p.isEmpty()) {
+        continue;
+      }
+      RuntimeBinary b = describe(p.get());
+      Optional<String> why = unusable(b);
+      if (why.isEmpty()) {
+        return b;
+      }
+      skipped.add(b.description() + ": " + why.get());
+    }
+    throw new RuntimeFailureException(
+        "no usable OCI runtime found (install runc, e.g. apt-get install runc)"
+            + (skipped.isEmpty() ? "" : "; skipped " + String.join("; ", skipped)));
+  }
+
+  /** Why this runtime cannot run containers on this host, if it cannot. */
+  Optional<String> unusable(RuntimeBinary b) {
+    if (!b.kind().equals("crun")) {
+      return Optional.empty();
+    }
+    try {
+      String controllers =
+          Files.exists(unifiedControllers)
+              ? Files.readString(unifiedControllers, StandardCharsets.UTF_8).strip()
+              : "";
+      return controllers.isEmpty()
+          ? Optional.empty()
+          : Optional.of(
+              "refuses the hybrid cgroup layout with controllers on cgroup2 (" + controllers + ")");
+    } catch (IOException e) {
+      return Optional.of("cannot read " + unifiedControllers + ": " + e.getMessage());
+    }
+  }
+
+  private Optional<Path> which(String name) {
+    for (Path d : searchPath) {
+      Path p = d.resolve(name);
+      if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  RuntimeBinary describe(Path p) throws RuntimeFailureException, CapvirtIoException {
+    Command v = Command.captured(OciRuntime.SHORT, List.of(p.toString(), "--version"));
+    Completed r = runner.run(v);
+    if (!r.ok()) {
+      throw RuntimeFailureException.command(v.argv(), r.exitCode(), r.stderr());
+    }
+    Matcher m = VERSION.matcher(r.stdout());
+    boolean found = m.find();
+    String kind = found ? m.group(1) : p.getFileName().toString();
+    String version = found ? m.group(2).replaceFirst("\\+.*", "") : "unknown";
+    Command f = Command.captured(OciRuntime.SHORT, List.of(p.toString(), "features"));
+    Completed fr = runner.run(f);
+    Set<String> caps = fr.ok() ? featureCaps(fr.stdout()) : Set.of();
+    if (caps.isEmpty()) {
+      caps = knownCaps(kind, version);
+    }
+    return new RuntimeBinary(p, kind, version, caps);
+  }
+
+  static Set<String> featureCaps(String featuresJson) {
+    Set<String> out = new LinkedHashSet<>();
+    try {
+      JsonNode n = JSON.readTree(featuresJson).path("linux").path("capabilities");
+      n.forEach(c -> out.add(c.asText()));
+    } catch (IOException e) {
+      return Set.of();
+    }
+    return out;
+  }
+
+  /**
+   * Capabilities a runtime without {@code features} knows: runc from 1.0 and crun from 0.16 name
+   * every capability up to checkpoint_restore (40); anything older or unknown up to audit_read
+   * (37).
+   */
+  static Set<String> knownCaps(String kind, String version) {
+    int[] v = parse(version);
+    boolean modern =
+        (kind.equals("runc") && v[0] >= 1) || (kind.equals("crun") && (v[0] >= 1 || v[1] >= 16));
+    Set<String> out = new LinkedHashSet<>();
+    for (Capability c : CapSet.upTo(modern ? 40 : 37).members()) {
+      out.add(c.constantName());
+    }
+    return out;
+  }
+
+  private static int[] parse(String version) {
+    int[] out = new int[3];
+    String[] parts = version.split("[.\\-+~]");
+    for (int i = 0; i < 3 && i < parts.length; i++) {
+      try {
+        out[i] = Integer.parseInt(parts[i]);
+      } catch (NumberFormatException e) {
+        break;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,133 @@
+package org.capvirt.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.capvirt.CapvirtException;
+import org.capvirt.model.CapSet;
+
+/**
+ * A temporary capvirt root on the real host for container tests: unique domain names, and on close
+ * every domain destroyed, undefined and checked to leave no cgroup behind.
+ */
+final class LiveRoot implements AutoCloseable {
+  final Path root;
+  final StateLayout layout;
+  final Driver driver;
+  private final List<String> names = new ArrayList<>();
+  private final HostCgroupFs cgroups = new HostCgroupFs();
+
+  LiveRoot() throws IOException {
+    this(Optional.empty());
+  }
+
+  LiveRoot(Optional<String> runtime) throws IOException {
+    root = Files.createTempDirectory("capvirt-test");
+    // an <idmap> init runs as an unprivileged host uid that must reach its bundle
+    Files.setPosixFilePermissions(
+        root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    layout = StateLayout.under(root);
+    driver = Driver.onHost(layout, runtime);
+  }
+
+  /** A fresh domain name with this prefix. */
+  String name(String prefix) {
+    String n = prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
+    names.add(n);
+    return n;
+  }
+
+  /** A domain running {@code script} under /bin/sh, with extra XML in features and devices. */
+  static String xml(String name, String script, String capabilities, String extra) {
+    return "<domain type='lxc'>\n  <name>"
+        + name
+        + "</name>\n  <memory unit='KiB'>131072</memory>\n"
+        + "  <os>\n    <type>exe</type>\n    <init>/bin/sh</init>\n"
+        + "    <initarg>-c</initarg>\n    <initarg>"
+        + script.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        + "</initarg>\n  </os>\n"
+        + "  <features>"
+        + capabilities
+        + "</features>\n"
+        + extra
+        + "  <devices>\n    <console type='pty'/>\n  </devices>\n</domain>\n";
+  }
+
+  Driver.Started create(String xml) throws CapvirtException {
+    return driver.create(xml.getBytes(StandardCharsets.UTF_8), "test.xml");
+  }
+
+  long pid(String name) throws CapvirtException {
+    return driver.info(name).pid().orElseThrow();
+  }
+
+  /** The five masks of a process as /proc/PID/status shows them: Inh, Prm, Eff, Bnd, Amb. */
+  static List<CapSet> masks(long pid) throws IOException {
+    List<CapSet> out = new ArrayList<>();
+    for (String key : List.of("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")) {
+      String line =
+          Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+              .filter(l -> l.startsWith(key + ":"))
+              .findFirst()
+              .orElseThrow();
+      out.add(CapSet.parseHex(line.substring(key.length() + 1)));
+    }
+    return out;
+  }
+
+  /** The devices cgroup directory of a running domain (v1). */
+  static Path devicesDir(String name) {
+    return Path.of("/sys/fs/cgroup/devices/machine", name + ".capvirt");
+  }
+
+  /** Waits until the domain is no longer running (it exits by itself) and returns its log. */
+  String awaitExitAndLog(String name, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (driver.list(true).stream()
+        .anyMatch(d -> d.name().equals(name) && d.state() != DomainState.SHUTOFF)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + " still runs after " + timeout);
+      }
+      Thread.sleep(50);
+    }
+    return Files.readString(driver.log(name));
+  }
+
+  /** Cgroup directories of the domain that exist now. */
+  List<Path> cgroupDirs(String name) throws CapvirtException {
+    return cgroups.existing("/machine/" + name + ".capvirt");
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      for (DomainInfo d : driver.list(true)) {
+        if (d.state() != DomainState.SHUTOFF) {
+          driver.destroy(d.name());
+        }
+        if (d.persistent()) {
+          driver.undefine(d.name());
+        }
+      }
+      for (String n : names) {
+        assertThat(cgroupDirs(n)).as("cgroups left by " + n).isEmpty();
+      }
+      assertThat(driver.list(true)).isEmpty();
+    } finally {
+      try (var walk = Files.walk(root)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+}
