@@ -173,6 +173,7 @@ class ContainerFaultsTest {
       Path file = tmp.resolve("d.xml");
       byte[] xml = LiveRoot.xml(name, "true", "", "").getBytes(StandardCharsets.UTF_8);
       Files.write(file, xml);
+      byte[] first = null;
       for (int i = 0; i < 12; i++) {
         Process p =
             DriverMain.command(live.root.toString(), "-", "define", file.toString()).start();
