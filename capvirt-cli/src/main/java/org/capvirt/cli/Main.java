@@ -32,7 +32,15 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    boolean trace = "1".equals(System.getenv("CAPVIRT_TRACE"));
+    if (trace) {
+      StartupTrace.begin(System.getenv());
+    }
+    int code = run(args);
+    if (trace) {
+      StartupTrace.end(System.err);
+    }
+    System.exit(code);
   }
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */

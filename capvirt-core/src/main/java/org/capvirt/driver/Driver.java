@@ -21,6 +21,7 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.Location;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.runtime.HostCommandRunner;
+import org.capvirt.runtime.Trace;
 import org.capvirt.xml.DomainXmlFormatter;
 import org.capvirt.xml.DomainXmlParser;
 
@@ -116,12 +117,15 @@ public final class Driver {
   /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
   public Started create(byte[] xml, String fileName) throws CapvirtException {
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
+    Trace.mark("parsed the XML");
     if (p.def().uuid().isPresent()) {
       return startParsed(p, xml);
     }
     DomainDef def = Uuids.assign(p.def(), Optional.empty());
     byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
-    return startParsed(DomainXmlParser.parse(formatted, fileName), formatted);
+    ParsedDomain withUuid = DomainXmlParser.parse(formatted, fileName);
+    Trace.mark("assigned a uuid, formatted and parsed again");
+    return startParsed(withUuid, formatted);
   }
 
   /** Starts the persistent domain {@code name}. */
@@ -137,7 +141,10 @@ public final class Driver {
       if (live.reconcileLocked(name).isPresent()) {
         throw new RuntimeFailureException("Domain '" + name + "' is already active");
       }
-      Launch launch = new Launch(layout, runtimes, cgroups, facts.read(), nodes);
+      Trace.mark("locked and reconciled");
+      HostFacts host = facts.read();
+      Trace.mark("read host facts");
+      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes);
       return new Started(p.def(), launch.start(p, xml));
     }
   }
@@ -162,7 +169,9 @@ public final class Driver {
   public void destroy(String name) throws CapvirtException {
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      Trace.mark("locked and reconciled");
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+      Trace.mark("removed the container, its cgroups and run directory");
     }
   }
 

@@ -53,7 +53,9 @@ public final class HostCommandRunner implements CommandRunner {
         throw new RuntimeFailureException(
             "'" + command + "' did not finish within " + command.timeout().toSeconds() + "s");
       }
-      return new Completed(p.exitValue(), read(out), read(err));
+      Completed c = new Completed(p.exitValue(), read(out), read(err));
+      Trace.mark("ran " + command);
+      return c;
     } catch (IOException e) {
       throw new CapvirtIoException("cannot capture the output of '" + command + "'", e);
     } finally {
