@@ -45,7 +45,7 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
-    return ExitCodes.execute(new CommandLine(new Main()), args);
+    return ExitCodes.execute(LazyCommandLine.of(args), args);
   }
 
   @Override

@@ -65,7 +65,10 @@ public final class Driver {
   public static Driver onHost(StateLayout layout, Optional<String> runtimeChoice) {
     return new Driver(
         layout,
-        RuntimeProvider.host(runtimeChoice, new HostCommandRunner()),
+        RuntimeProvider.host(
+            runtimeChoice,
+            new HostCommandRunner(),
+            Optional.of(layout.runtime().resolve(".runtimes"))),
         new HostCgroupFs(),
         () -> HostProbe.system().read(),
         HostDeviceLookup.system());
@@ -170,6 +173,15 @@ public final class Driver {
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
       Trace.mark("locked and reconciled");
+      // SIGKILL and wait for the init ourselves: 'runc delete --force' of a running container
+      // sleeps 100 ms before it first looks again; of a stopped one it removes at once.
+      try {
+        c.runtime().kill(name, "KILL");
+        Reconciler.awaitExit(c.pid(), Duration.ofSeconds(10));
+        Trace.mark("killed the init and saw it exit");
+      } catch (RuntimeFailureException e) {
+        // it exited by itself in between; the forced delete below removes whatever is left
+      }
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
       Trace.mark("removed the container, its cgroups and run directory");
     }

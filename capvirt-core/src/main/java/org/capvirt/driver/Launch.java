@@ -97,8 +97,8 @@ final class Launch {
         throw new RuntimeFailureException(
             "root filesystem source " + rootfs + " is not a directory on this host");
       }
-      AtomicFiles.write(run.bundle().resolve("config.json"), config.json());
-      AtomicFiles.write(run.liveXml(), xml);
+      AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
+      AtomicFiles.writeVolatile(run.liveXml(), xml);
       Files.write(layout.consoleLog(name), new byte[0]);
       run.writeRecord(binary, cgroupsPath);
       Trace.mark("wrote the bundle, live XML and record");

@@ -20,10 +20,16 @@ public interface RuntimeProvider {
 
   /** runc/crun on this host: {@code choice} is --runtime (runc, crun or a path), if given. */
   static RuntimeProvider host(Optional<String> choice, CommandRunner runner) {
+    return host(choice, runner, Optional.empty());
+  }
+
+  /** As {@link #host(Optional, CommandRunner)}, keeping runtime descriptions in {@code cache}. */
+  static RuntimeProvider host(Optional<String> choice, CommandRunner runner, Optional<Path> cache) {
     return new RuntimeProvider() {
       @Override
       public RuntimeBinary choose() throws RuntimeFailureException, CapvirtIoException {
-        return RuntimeFinder.onHost(runner).find(choice);
+        RuntimeFinder f = RuntimeFinder.onHost(runner);
+        return (cache.isPresent() ? f.cachingIn(cache.get()) : f).find(choice);
       }
 
       @Override

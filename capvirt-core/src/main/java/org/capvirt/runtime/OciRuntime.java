@@ -1,7 +1,5 @@
 package org.capvirt.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
@@ -21,7 +20,6 @@ import org.capvirt.RuntimeFailureException;
 public final class OciRuntime implements Runtime {
   static final Duration SHORT = Duration.ofSeconds(30);
   static final Duration CREATE = Duration.ofSeconds(60);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RuntimeBinary binary;
   private final Path root;
@@ -117,12 +115,20 @@ public final class OciRuntime implements Runtime {
       check(c, r);
     }
     try {
-      JsonNode n = JSON.readTree(r.stdout());
+      Map<String, String> n = JsonFields.read(r.stdout().getBytes(StandardCharsets.UTF_8));
       return Optional.of(
-          new ContainerState(id, n.path("status").asText("unknown"), n.path("pid").asLong(0)));
+          new ContainerState(id, n.getOrDefault("status", "unknown"), pid(n.get("pid"))));
     } catch (IOException e) {
       throw new RuntimeFailureException(
           "'" + c + "' printed something that is not JSON: " + r.stdout().strip(), e);
+    }
+  }
+
+  private static long pid(String text) {
+    try {
+      return text == null ? 0 : Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

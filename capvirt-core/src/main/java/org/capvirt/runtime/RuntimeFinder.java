@@ -32,12 +32,31 @@ public final class RuntimeFinder {
   private final CommandRunner runner;
   private final List<Path> searchPath;
   private final Path unifiedControllers;
+  private final Optional<RuntimeCache> cache;
 
   /** A finder over {@code searchPath} that reads the hybrid layout's cgroup2 controllers file. */
   public RuntimeFinder(CommandRunner runner, List<Path> searchPath, Path unifiedControllers) {
+    this(runner, searchPath, unifiedControllers, Optional.empty());
+  }
+
+  private RuntimeFinder(
+      CommandRunner runner,
+      List<Path> searchPath,
+      Path unifiedControllers,
+      Optional<RuntimeCache> cache) {
     this.runner = runner;
     this.searchPath = List.copyOf(searchPath);
     this.unifiedControllers = unifiedControllers;
+    this.cache = cache;
+  }
+
+  /**
+   * This finder, keeping what each runtime binary said about itself in {@code dir} until the binary
+   * changes (so a start spawns no {@code --version} and {@code features}).
+   */
+  public RuntimeFinder cachingIn(Path dir) {
+    return new RuntimeFinder(
+        runner, searchPath, unifiedControllers, Optional.of(new RuntimeCache(dir)));
   }
 
   /** A finder over the process's PATH on this host. */
@@ -113,6 +132,16 @@ public final class RuntimeFinder {
   }
 
   RuntimeBinary describe(Path p) throws RuntimeFailureException, CapvirtIoException {
+    Optional<RuntimeBinary> known = cache.flatMap(c -> c.lookup(p));
+    if (known.isPresent()) {
+      return known.get();
+    }
+    RuntimeBinary b = ask(p);
+    cache.ifPresent(c -> c.store(b));
+    return b;
+  }
+
+  private RuntimeBinary ask(Path p) throws RuntimeFailureException, CapvirtIoException {
     Command v = Command.captured(OciRuntime.SHORT, List.of(p.toString(), "--version"));
     Completed r = runner.run(v);
     if (!r.ok()) {

@@ -1,0 +1,88 @@
+package org.capvirt.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code RUNTIME --version} and {@code RUNTIME features} said about a runtime binary, kept in
+ * a directory so that a start does not run them again (two process spawns on every start). An entry
+ * holds while the binary's inode, size, mtime and ctime are unchanged, so an upgrade or a
+ * replacement of the binary is described afresh. A cache that cannot be read or written is ignored.
+ */
+final class RuntimeCache {
+  private final Path dir;
+
+  RuntimeCache(Path dir) {
+    this.dir = dir;
+  }
+
+  /** The description stored for {@code binary}, if it still matches the file. */
+  Optional<RuntimeBinary> lookup(Path binary) {
+    try {
+      Map<String, String> f = JsonFields.read(Files.readAllBytes(entry(binary)));
+      if (!identity(binary).equals(f.get("identity")) || !binary.toString().equals(f.get("path"))) {
+        return Optional.empty();
+      }
+      String caps = f.getOrDefault("capabilities", "");
+      return Optional.of(
+          new RuntimeBinary(
+              binary,
+              f.getOrDefault("kind", ""),
+              f.getOrDefault("version", ""),
+              caps.isEmpty()
+                  ? new LinkedHashSet<>()
+                  : new LinkedHashSet<>(Arrays.asList(caps.split(",")))));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Stores {@code b}'s description (atomically: a rename over the old entry). */
+  void store(RuntimeBinary b) {
+    Path target = entry(b.path());
+    Path tmp =
+        target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    try {
+      Map<String, String> f = new LinkedHashMap<>();
+      f.put("path", b.path().toString());
+      f.put("identity", identity(b.path()));
+      f.put("kind", b.kind());
+      f.put("version", b.version());
+      f.put("capabilities", String.join(",", b.capabilities()));
+      Files.createDirectories(dir);
+      Files.write(tmp, JsonFields.write(f));
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException x) {
+        // the next start describes the runtime again; nothing is lost
+      }
+    }
+  }
+
+  private Path entry(Path binary) {
+    return dir.resolve(binary.toAbsolutePath().normalize().toString().replace('/', '_') + ".json");
+  }
+
+  private static String identity(Path binary) throws IOException {
+    Map<String, Object> a = Files.readAttributes(binary, "unix:ino,size,lastModifiedTime,ctime");
+    return a.get("ino")
+        + "/"
+        + a.get("size")
+        + "/"
+        + a.get("lastModifiedTime")
+        + "/"
+        + a.get("ctime");
+  }
+}
