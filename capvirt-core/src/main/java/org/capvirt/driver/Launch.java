@@ -20,7 +20,6 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
-import org.capvirt.runtime.ContainerState;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.runtime.RuntimeBinary;
 import org.capvirt.runtime.Trace;
@@ -104,15 +103,8 @@ final class Launch {
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
-      runtime.create(name, run.bundle(), layout.consoleLog(name));
-      ContainerState st =
-          runtime
-              .state(name)
-              .orElseThrow(
-                  () ->
-                      new RuntimeFailureException(
-                          "the runtime created '" + name + "' but does not know it"));
-      warnings.addAll(cgroups.tightenDevices(st.pid(), rules, host));
+      long pid = runtime.create(name, run.bundle(), layout.consoleLog(name));
+      warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
       runtime.start(name);
       return warnings;

@@ -83,15 +83,36 @@ public final class OciRuntime implements Runtime {
   }
 
   @Override
-  public void create(String id, Path bundle, Path consoleLog)
+  public long create(String id, Path bundle, Path consoleLog)
       throws RuntimeFailureException, CapvirtIoException {
     truncateLog();
+    // The pid comes back in a file: no 'state' call (another process spawn) after create.
+    Path pidFile = root.resolve(id + ".pid");
+    try {
+      Files.deleteIfExists(pidFile);
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot remove the stale pid file " + pidFile, e);
+    }
     Command c =
         new Command(
-            argv("create", "--bundle", bundle.toString(), id),
+            argv("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id),
             CREATE,
             new Command.AppendTo(consoleLog));
     check(c, runner.run(c));
+    String text;
+    try {
+      text = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
+      Files.delete(pidFile); // the runtime's own state is what counts from here on
+    } catch (IOException e) {
+      throw new RuntimeFailureException(
+          "the runtime created '" + id + "' but wrote no pid to " + pidFile, e);
+    }
+    long pid = pid(text);
+    if (pid <= 0) {
+      throw new RuntimeFailureException(
+          "the runtime created '" + id + "' but wrote '" + text + "' as its pid to " + pidFile);
+    }
+    return pid;
   }
 
   @Override

@@ -1,21 +1,24 @@
 package org.capvirt.runtime;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * What {@code RUNTIME --version} and {@code RUNTIME features} said about a runtime binary, kept in
  * a directory so that a start does not run them again (two process spawns on every start). An entry
  * holds while the binary's inode, size, mtime and ctime are unchanged, so an upgrade or a
  * replacement of the binary is described afresh. A cache that cannot be read or written is ignored.
+ * The entries are properties files: reading one needs nothing outside java.base.
  */
 final class RuntimeCache {
   private final Path dir;
@@ -27,16 +30,21 @@ final class RuntimeCache {
   /** The description stored for {@code binary}, if it still matches the file. */
   Optional<RuntimeBinary> lookup(Path binary) {
     try {
-      Map<String, String> f = JsonFields.read(Files.readAllBytes(entry(binary)));
-      if (!identity(binary).equals(f.get("identity")) || !binary.toString().equals(f.get("path"))) {
+      Properties f = new Properties();
+      try (InputStream in = Files.newInputStream(entry(binary))) {
+        f.load(in);
+      }
+      if (!identity(binary).equals(f.getProperty("identity"))
+          || !binary.toString().equals(f.getProperty("path"))
+          || f.getProperty("kind", "").isEmpty()) {
         return Optional.empty();
       }
-      String caps = f.getOrDefault("capabilities", "");
+      String caps = f.getProperty("capabilities", "");
       return Optional.of(
           new RuntimeBinary(
               binary,
-              f.getOrDefault("kind", ""),
-              f.getOrDefault("version", ""),
+              f.getProperty("kind"),
+              f.getProperty("version", ""),
               caps.isEmpty()
                   ? new LinkedHashSet<>()
                   : new LinkedHashSet<>(Arrays.asList(caps.split(",")))));
@@ -53,14 +61,16 @@ final class RuntimeCache {
     Path tmp =
         target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try {
-      Map<String, String> f = new LinkedHashMap<>();
-      f.put("path", b.path().toString());
-      f.put("identity", identity(b.path()));
-      f.put("kind", b.kind());
-      f.put("version", b.version());
-      f.put("capabilities", String.join(",", b.capabilities()));
+      Properties f = new Properties();
+      f.setProperty("path", b.path().toString());
+      f.setProperty("identity", identity(b.path()));
+      f.setProperty("kind", b.kind());
+      f.setProperty("version", b.version());
+      f.setProperty("capabilities", String.join(",", b.capabilities()));
       Files.createDirectories(dir);
-      Files.write(tmp, JsonFields.write(f));
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        f.store(out, "what " + b.path() + " said about itself");
+      }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
       try {
@@ -72,7 +82,8 @@ final class RuntimeCache {
   }
 
   private Path entry(Path binary) {
-    return dir.resolve(binary.toAbsolutePath().normalize().toString().replace('/', '_') + ".json");
+    return dir.resolve(
+        binary.toAbsolutePath().normalize().toString().replace('/', '_') + ".properties");
   }
 
   private static String identity(Path binary) throws IOException {

@@ -76,7 +76,7 @@ class RuntimeCacheTest {
     finder(fake).find(Optional.empty());
     try (var s = Files.list(tmp.resolve("cache"))) {
       for (Path p : s.toList()) {
-        Files.writeString(p, "{not json");
+        Files.writeString(p, "path=\\u12");
       }
     }
     assertThat(finder(fake).find(Optional.empty()).version()).isEqualTo("1.1.5");
