@@ -21,7 +21,8 @@ class ArchitectureTest {
     "org.capvirt.devices..",
     "org.capvirt.oci..",
     "org.capvirt.audit..",
-    "org.capvirt.convert.."
+    "org.capvirt.convert..",
+    "org.capvirt.verify.."
   };
 
   @Test
@@ -45,7 +46,8 @@ class ArchitectureTest {
         .callMethod(System.class, "getenv", String.class)
         .orShould()
         .callMethod(System.class, "currentTimeMillis")
-        .because("model, xml, caps, devices, oci, audit and convert are pure: host facts come in")
+        .because(
+            "model, xml, caps, devices, oci, audit, convert and verify are pure: host facts come in")
         .allowEmptyShould(true)
         .check(MAIN);
   }

@@ -61,6 +61,10 @@ final class CapsResolveCommand implements Callable<Integer> {
     out.printf("dropped (%d): %s%n", dropped.size(), String.join(" ", dropped.names()));
     out.printf("%ndevices (after deny-all):%n");
     p.deviceLines().forEach(l -> out.println("  " + l));
+    if (!p.libvirtDifferences().isEmpty()) {
+      out.printf("%ndifferences from libvirt 9.0 (deliberate):%n");
+      p.libvirtDifferences().forEach(d -> out.println("  - " + d));
+    }
     out.printf("%n(capvirt caps explain %s CAP says why)%n", file);
     out.flush();
     return ExitCodes.OK;

@@ -1,22 +1,33 @@
 package org.capvirt.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.RuntimeFailureException;
+import org.capvirt.audit.Severity;
 import picocli.CommandLine;
 
 /**
  * The one place failures become exit codes: 0 ok, 2 usage, 65 bad definition, 74 I/O, 1 runtime
- * failure. One line on stderr (every problem line for a bad definition); the stack with --debug.
+ * failure; 3 is {@code verify}'s "the container drifted from its definition"; 4, 5, 6 are {@code
+ * audit}'s highest finding (low, medium, high). One line on stderr (every problem line for a bad
+ * definition); the stack with --debug.
  */
 final class ExitCodes {
   static final int OK = 0;
   static final int FAILURE = 1;
   static final int USAGE = 2;
+  static final int DRIFT = 3;
   static final int DATA_ERR = 65;
   static final int IO_ERR = 74;
+
+  /** {@code audit}: the highest finding is low, medium or high (none or info gives 0). */
+  static final int AUDIT_LOW = 4;
+
+  static final int AUDIT_MEDIUM = 5;
+  static final int AUDIT_HIGH = 6;
 
   private ExitCodes() {}
 
@@ -39,6 +50,20 @@ final class ExitCodes {
         });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl.execute(args.length == 0 ? new String[] {"--help"} : args);
+  }
+
+  /** The exit code of an audit whose highest finding is {@code highest}. */
+  static int ofAudit(Optional<Severity> highest) {
+    return highest
+        .map(
+            s ->
+                switch (s) {
+                  case INFO -> OK;
+                  case LOW -> AUDIT_LOW;
+                  case MEDIUM -> AUDIT_MEDIUM;
+                  case HIGH -> AUDIT_HIGH;
+                })
+        .orElse(OK);
   }
 
   static int codeOf(Throwable e) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.driver.Driver;
 import picocli.CommandLine.Command;
@@ -53,17 +54,11 @@ final class LifecycleCommands {
 
   /** {@code undefine NAME}. */
   @Command(name = "undefine", description = "Remove a domain's stored definition.")
-  static final class Undefine implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DriverOptions opts;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
+  static final class Undefine extends DomainVerb {
     @Override
-    public Integer call() throws Exception {
-      opts.driver().undefine(name);
-      spec.commandLine().getOut().println("Domain '" + name + "' has been undefined");
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      d.undefine(name);
+      out.println("Domain '" + name + "' has been undefined");
       return 0;
     }
   }
@@ -98,17 +93,11 @@ final class LifecycleCommands {
 
   /** {@code start NAME}. */
   @Command(name = "start", description = "Start a defined domain.")
-  static final class Start implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DriverOptions opts;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
+  static final class Start extends DomainVerb {
     @Override
-    public Integer call() throws Exception {
-      warn(spec, opts.driver().start(name).warnings());
-      spec.commandLine().getOut().println("Domain '" + name + "' started");
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      warn(spec, d.start(name).warnings());
+      out.println("Domain '" + name + "' started");
       return 0;
     }
   }
@@ -117,13 +106,7 @@ final class LifecycleCommands {
   @Command(
       name = "shutdown",
       description = "Stop a domain: SIGTERM to its init, SIGKILL after the timeout.")
-  static final class Shutdown implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DriverOptions opts;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
+  static final class Shutdown extends DomainVerb {
     @Option(
         names = "--timeout",
         paramLabel = "S",
@@ -132,26 +115,20 @@ final class LifecycleCommands {
     long timeout;
 
     @Override
-    public Integer call() throws Exception {
-      opts.driver().shutdown(name, Duration.ofSeconds(Math.max(0, timeout)));
-      spec.commandLine().getOut().println("Domain '" + name + "' is being shutdown");
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      d.shutdown(name, Duration.ofSeconds(Math.max(0, timeout)));
+      out.println("Domain '" + name + "' is being shutdown");
       return 0;
     }
   }
 
   /** {@code destroy NAME}. */
   @Command(name = "destroy", description = "Stop a domain immediately (SIGKILL).")
-  static final class Destroy implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DriverOptions opts;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
+  static final class Destroy extends DomainVerb {
     @Override
-    public Integer call() throws Exception {
-      opts.driver().destroy(name);
-      spec.commandLine().getOut().println("Domain '" + name + "' destroyed");
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      d.destroy(name);
+      out.println("Domain '" + name + "' destroyed");
       return 0;
     }
   }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Run libvirt LXC domains on runc/crun under an explicit capability policy.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      AuditCommand.class,
       LifecycleCommands.Define.class,
       LifecycleCommands.Undefine.class,
       LifecycleCommands.Create.class,
@@ -27,6 +28,9 @@ import picocli.CommandLine.Command;
       DevicesCommand.class,
       ValidateCommand.class,
       FormatCommand.class,
+      ConvertCommands.Export.class,
+      ConvertCommands.Import.class,
+      VerifyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

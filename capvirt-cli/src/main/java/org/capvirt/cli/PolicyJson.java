@@ -45,6 +45,8 @@ final class PolicyJson {
     c.decisions().forEach(d -> decisions.add(decision(d)));
     ArrayNode devices = o.putArray("devices");
     p.deviceLines().forEach(devices::add);
+    ArrayNode differences = o.putArray("libvirtDifferences");
+    p.libvirtDifferences().forEach(differences::add);
     o.set("host", host(p.host()));
     return o;
   }

@@ -9,8 +9,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.driver.DomainInfo;
+import org.capvirt.driver.Driver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,8 +49,12 @@ final class QueryCommands {
     return n;
   }
 
-  static void printJson(PrintWriter out, Object node) throws IOException {
-    out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+  static void printJson(PrintWriter out, Object node) {
+    try {
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("JSON of a tree cannot fail to serialise", e);
+    }
   }
 
   /** {@code list [--all] [--json]}. */
@@ -87,20 +93,13 @@ final class QueryCommands {
 
   /** {@code dominfo NAME [--json]}. */
   @Command(name = "dominfo", description = "Show a domain's name, uuid, state, pid and runtime.")
-  static final class Dominfo implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DriverOptions opts;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
+  static final class Dominfo extends DomainVerb {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
     @Override
-    public Integer call() throws Exception {
-      DomainInfo i = opts.driver().info(name);
-      PrintWriter out = spec.commandLine().getOut();
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      DomainInfo i = d.info(name);
       if (json) {
         printJson(out, json(i));
         return 0;
@@ -120,35 +119,21 @@ final class QueryCommands {
 
   /** {@code domstate NAME}. */
   @Command(name = "domstate", description = "Print a domain's state.")
-  static final class Domstate implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DriverOptions opts;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
+  static final class Domstate extends DomainVerb {
     @Override
-    public Integer call() throws Exception {
-      spec.commandLine().getOut().println(opts.driver().info(name).state().word());
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      out.println(d.info(name).state().word());
       return 0;
     }
   }
 
   /** {@code dumpxml NAME}. */
   @Command(name = "dumpxml", description = "Print a domain's XML (the running one while it runs).")
-  static final class Dumpxml implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DriverOptions opts;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
+  static final class Dumpxml extends DomainVerb {
     @Override
-    public Integer call() throws Exception {
-      String xml = opts.driver().dumpxml(name);
-      PrintWriter out = spec.commandLine().getOut();
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      String xml = d.dumpxml(name);
       out.print(xml.endsWith("\n") ? xml : xml + "\n");
-      out.flush();
       return 0;
     }
   }
@@ -174,17 +159,10 @@ final class QueryCommands {
 
   /** {@code log NAME}. */
   @Command(name = "log", description = "Print the init's stdout and stderr (current or last run).")
-  static final class Log implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DriverOptions opts;
-
-    @Parameters(paramLabel = "NAME")
-    String name;
-
+  static final class Log extends DomainVerb {
     @Override
-    public Integer call() throws Exception {
-      var file = opts.driver().log(name);
-      PrintWriter out = spec.commandLine().getOut();
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      var file = d.log(name);
       out.flush();
       try (InputStream in = Files.newInputStream(file)) {
         in.transferTo(System.out);

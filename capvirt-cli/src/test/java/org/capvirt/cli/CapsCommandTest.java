@@ -101,6 +101,7 @@ class CapsCommandTest {
         .isEqualTo("<mknod state='on'/> at " + f + ":10:7 overrides the default drop");
     assertThat(j.get("decisions")).hasSize(41);
     assertThat(strings(j.get("devices"))).startsWith("b *:* m", "c *:* m").contains("c 136:* rwm");
+    assertThat(j.get("libvirtDifferences")).isEmpty();
   }
 
   @Test
@@ -114,6 +115,10 @@ class CapsCommandTest {
     assertThat(strings(d.get("sets").get("bounding"))).doesNotContainAnyElementsOf(extra);
     assertThat(strings(a.get("sets").get("bounding"))).containsAll(extra);
     assertThat(a.get("decisions")).hasSize(46);
+    assertThat(strings(a.get("libvirtDifferences")))
+        .singleElement()
+        .asString()
+        .startsWith("b *:* m and c *:* m are allowed because CAP_MKNOD is kept");
     assertThat(d.get("decisions").get(43).get("reason").asText())
         .contains("policy 'deny' drops every capability not marked on");
     // an explicit host bounding set wins over the assumption
@@ -129,6 +134,27 @@ class CapsCommandTest {
                 "000001fffeffffff")
             .json();
     assertThat(strings(narrow.get("sets").get("bounding"))).doesNotContainAnyElementsOf(extra);
+  }
+
+  @Test
+  void aLowerCapLastCapNarrowsTheHost() throws Exception {
+    Path allow = domain("a", "    <capabilities policy='allow'/>\n");
+    JsonNode j =
+        run(
+                "caps",
+                "resolve",
+                allow.toString(),
+                "--json",
+                "--cap-last-cap",
+                "36",
+                "--keep-reboot",
+                "false")
+            .json();
+    assertThat(j.get("decisions")).hasSize(37);
+    assertThat(j.get("host").get("capLastCap").asInt()).isEqualTo(36);
+    assertThat(j.get("host").get("keepReboot").asBoolean()).isFalse();
+    assertThat(strings(j.get("sets").get("bounding"))).doesNotContain("audit_read", "bpf");
+    assertThat(j.get("CapBnd").asText()).startsWith("0000001f");
   }
 
   @Test
@@ -165,6 +191,11 @@ class CapsCommandTest {
     Run bpf = run(args("caps", "explain", f.toString(), "39", "--json"));
     assertThat(bpf.json().get("reason").asText()).endsWith("note: libvirt cannot name bpf");
     assertThat(run(args("caps", "explain", f.toString(), "cap_nope")).code()).isEqualTo(2);
+    Run beyond = run(args("caps", "explain", f.toString(), "cap_45"));
+    assertThat(beyond.code()).isEqualTo(2);
+    assertThat(beyond.err()).contains("this kernel has no capability 45 (cap_last_cap 40)");
+    Run extra = run("caps", "explain", f.toString(), "cap_45", "--cap-last-cap", "45");
+    assertThat(extra.out()).startsWith("cap_45: kept in permitted, effective, bounding — ");
   }
 
   @Test

@@ -2,56 +2,21 @@ package org.capvirt.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code capvirt format} as a user runs it. */
 class FormatCommandTest {
-  private static final String VALID =
-      """
-      <domain type='lxc'>
-          <name>ok</name>
-          <os>
-              <type>exe</type>
-              <init>/sbin/init</init>
-          </os>
-          <features>
-              <capabilities policy="deny"><mknod state="on"/></capabilities>
-          </features>
-      </domain>
-      """;
-
-  private static final String INVALID =
-      """
-      <domain type='lxc'>
-        <name>bad</name>
-        <os>
-          <type>exe</type>
-          <init>/sbin/init</init>
-        </os>
-        <features>
-          <capabilites policy='deny'/>
-          <capabilities>
-            <CAP_MKNOD state='on'/>
-            <sys_admin/>
-          </capabilities>
-        </features>
-      </domain>
-      """;
-
   @TempDir Path dir;
 
   private String write(String name, String content) throws Exception {
-    Path p = dir.resolve(name);
-    Files.writeString(p, content);
-    return p.toString();
+    return CliFixtures.write(dir, name, content);
   }
 
   @Test
   void formatPrintsTheCanonicalForm() throws Exception {
-    CliRun r = CliRun.of("format", write("a.xml", VALID));
+    CliRun r = CliRun.of("format", write("a.xml", CliFixtures.VALID));
     assertThat(r.exit()).isZero();
     assertThat(r.out())
         .isEqualTo(
@@ -78,13 +43,13 @@ class FormatCommandTest {
 
   @Test
   void formatOfItsOwnOutputIsUnchanged() throws Exception {
-    String once = CliRun.of("format", write("a.xml", VALID)).out();
+    String once = CliRun.of("format", write("a.xml", CliFixtures.VALID)).out();
     assertThat(CliRun.of("format", write("b.xml", once)).out()).isEqualTo(once);
   }
 
   @Test
   void formatOfAnInvalidFilePrintsProblemsAndExits65() throws Exception {
-    String bad = write("bad.xml", INVALID);
+    String bad = write("bad.xml", CliFixtures.INVALID);
     CliRun r = CliRun.of("format", bad);
     assertThat(r.exit()).isEqualTo(65);
     assertThat(r.out()).isEmpty();

@@ -11,50 +11,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code capvirt validate} as a user runs it. */
 class ValidateCommandTest {
-  private static final String VALID =
-      """
-      <domain type='lxc'>
-          <name>ok</name>
-          <os>
-              <type>exe</type>
-              <init>/sbin/init</init>
-          </os>
-          <features>
-              <capabilities policy="deny"><mknod state="on"/></capabilities>
-          </features>
-      </domain>
-      """;
-
-  private static final String INVALID =
-      """
-      <domain type='lxc'>
-        <name>bad</name>
-        <os>
-          <type>exe</type>
-          <init>/sbin/init</init>
-        </os>
-        <features>
-          <capabilites policy='deny'/>
-          <capabilities>
-            <CAP_MKNOD state='on'/>
-            <sys_admin/>
-          </capabilities>
-        </features>
-      </domain>
-      """;
-
   @TempDir Path dir;
 
   private String write(String name, String content) throws Exception {
-    Path p = dir.resolve(name);
-    Files.writeString(p, content);
-    return p.toString();
+    return CliFixtures.write(dir, name, content);
   }
 
   @Test
   void validFilesExitZero() throws Exception {
-    String a = write("a.xml", VALID);
-    String b = write("b.xml", VALID.replace(">ok<", ">ok2<"));
+    String a = write("a.xml", CliFixtures.VALID);
+    String b = write("b.xml", CliFixtures.VALID.replace(">ok<", ">ok2<"));
     CliRun r = CliRun.of("validate", a, b);
     assertThat(r.exit()).isZero();
     assertThat(r.out()).isEqualTo(a + ": valid\n" + b + ": valid\n");
@@ -63,8 +29,8 @@ class ValidateCommandTest {
 
   @Test
   void everyProblemOfEveryFileIsPrintedAndExitIs65() throws Exception {
-    String ok = write("ok.xml", VALID);
-    String bad = write("bad.xml", INVALID);
+    String ok = write("ok.xml", CliFixtures.VALID);
+    String bad = write("bad.xml", CliFixtures.INVALID);
     CliRun r = CliRun.of("validate", bad, ok);
     assertThat(r.exit()).isEqualTo(65);
     assertThat(r.err())
@@ -82,9 +48,9 @@ class ValidateCommandTest {
 
   @Test
   void unreadableFileExits74() throws Exception {
-    String ok = write("ok.xml", VALID);
+    String ok = write("ok.xml", CliFixtures.VALID);
     String missing = dir.resolve("missing.xml").toString();
-    CliRun r = CliRun.of("validate", ok, missing, write("bad.xml", INVALID));
+    CliRun r = CliRun.of("validate", ok, missing, write("bad.xml", CliFixtures.INVALID));
     assertThat(r.exit()).isEqualTo(74);
     assertThat(r.err()).contains("capvirt: cannot read " + missing + ": no such file\n");
     assertThat(r.err()).contains("bad.xml:8:5: unknown element <capabilites>");
@@ -101,7 +67,9 @@ class ValidateCommandTest {
   void hugeFileIsRefusedBySize() throws Exception {
     String big =
         write(
-            "big.xml", VALID.replace("<name>", "<title>" + "x".repeat(1 << 20) + "</title><name>"));
+            "big.xml",
+            CliFixtures.VALID.replace(
+                "<name>", "<title>" + "x".repeat(1 << 20) + "</title><name>"));
     CliRun r = CliRun.of("validate", big);
     assertThat(r.exit()).isEqualTo(65);
     assertThat(r.err())
@@ -114,7 +82,7 @@ class ValidateCommandTest {
 
   @Test
   void jsonListsProblemsPerFile() throws Exception {
-    String bad = write("bad.xml", INVALID);
+    String bad = write("bad.xml", CliFixtures.INVALID);
     CliRun r = CliRun.of("validate", "--json", bad);
     assertThat(r.exit()).isEqualTo(65);
     JsonNode json = new ObjectMapper().readTree(r.out());

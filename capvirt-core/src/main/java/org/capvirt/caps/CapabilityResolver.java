@@ -36,7 +36,8 @@ import org.capvirt.model.SourceMap;
  *       inheritable is empty, except under {@code deny}, where the kept capabilities are added to
  *       inheritable too, so inheritable = bounding.
  *   <li>Non-root init: effective, permitted and inheritable end empty (libvirt's switch to the user
- *       clears them); the bounding set still holds the kept capabilities.
+ *       clears them); the bounding set still holds the kept capabilities. An {@code <initgroup>}
+ *       without {@code <inituser>} leaves init root, with root's sets.
  *   <li>Ambient is always empty.
  * </ul>
  *

@@ -6,6 +6,9 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.CapabilitiesFeature;
+import org.capvirt.model.Capability;
+import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
 
@@ -28,6 +31,27 @@ public record ContainerPolicy(
     ResolvedCaps caps = CapabilityResolver.resolve(d, host);
     List<DeviceRule> devices = DeviceAcl.resolve(d.def(), d.where(), caps.bounding(), nodes);
     return new ContainerPolicy(d, host, caps, devices);
+  }
+
+  /**
+   * Where this result departs from what libvirt 9.0 would give for the same definition on the same
+   * host, in words; empty when they agree. The departures are deliberate (see the README).
+   */
+  public List<String> libvirtDifferences() {
+    List<String> out = new ArrayList<>(2);
+    CapabilitiesFeature f = domain.def().capabilities();
+    Capability mknod = DeviceAcl.MKNOD;
+    if (caps.bounding().contains(mknod) && !f.isOn(mknod)) {
+      out.add(
+          "b *:* m and c *:* m are allowed because CAP_MKNOD is kept; libvirt 9.0 allows them only"
+              + " for a written <mknod state='on'/>, so there every mknod would fail");
+    }
+    if (f.policy() == CapsPolicy.DEFAULT && f.isOff(PolicyRule.SYS_BOOT) && host.keepReboot()) {
+      out.add(
+          "sys_boot is dropped as <sys_boot state='off'/> says; libvirt 9.0 ignores that and keeps"
+              + " sys_boot, because the kernel confines reboot() to the container");
+    }
+    return out;
   }
 
   /** The device rules in {@code devices.list} syntax, in the order they are applied. */

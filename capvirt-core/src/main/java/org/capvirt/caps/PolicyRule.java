@@ -59,8 +59,6 @@ record PolicyRule(boolean wanted, String reason) {
       Capability c, boolean on, boolean off, String written, HostFacts host) {
     boolean fixedDrop = DEFAULT_DROPS.contains(c);
     boolean sysBoot = c.equals(SYS_BOOT);
-    String reboot =
-        "kernel " + host.kernelRelease() + " confines reboot() to the container's PID namespace";
     if (on) {
       return new PolicyRule(
           true,
@@ -74,7 +72,7 @@ record PolicyRule(boolean wanted, String reason) {
           sysBoot && host.keepReboot()
               ? written
                   + " drops it; capvirt honours this, libvirt 9.0 keeps sys_boot here because "
-                  + reboot
+                  + reboot(host)
               : written + " drops it under policy 'default'");
     }
     if (fixedDrop) {
@@ -82,7 +80,8 @@ record PolicyRule(boolean wanted, String reason) {
     }
     if (sysBoot) {
       return host.keepReboot()
-          ? new PolicyRule(true, "policy 'default' keeps sys_boot: " + reboot + " (keepReboot)")
+          ? new PolicyRule(
+              true, "policy 'default' keeps sys_boot: " + reboot(host) + " (keepReboot)")
           : new PolicyRule(
               false,
               "policy 'default' drops sys_boot: kernel "
@@ -90,5 +89,9 @@ record PolicyRule(boolean wanted, String reason) {
                   + " is older than 3.4 and cannot confine reboot() to a PID namespace");
     }
     return new PolicyRule(true, "policy 'default' keeps capabilities not marked off");
+  }
+
+  private static String reboot(HostFacts host) {
+    return "kernel " + host.kernelRelease() + " confines reboot() to the container's PID namespace";
   }
 }

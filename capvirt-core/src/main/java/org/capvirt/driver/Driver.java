@@ -22,6 +22,7 @@ import org.capvirt.model.Location;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.Trace;
+import org.capvirt.verify.VerifyReport;
 import org.capvirt.xml.DomainXmlFormatter;
 import org.capvirt.xml.DomainXmlParser;
 
@@ -66,9 +67,7 @@ public final class Driver {
     return new Driver(
         layout,
         RuntimeProvider.host(
-            runtimeChoice,
-            new HostCommandRunner(),
-            Optional.of(layout.runtime().resolve(".runtimes"))),
+            runtimeChoice, new HostCommandRunner(), layout.runtime().resolve(".cache")),
         new HostCgroupFs(),
         () -> HostProbe.system().read(),
         HostDeviceLookup.system());
@@ -124,11 +123,11 @@ public final class Driver {
     if (p.def().uuid().isPresent()) {
       return startParsed(p, xml);
     }
+    // Errors keep pointing into the user's file; the running definition gains the uuid.
     DomainDef def = Uuids.assign(p.def(), Optional.empty());
     byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
-    ParsedDomain withUuid = DomainXmlParser.parse(formatted, fileName);
-    Trace.mark("assigned a uuid, formatted and parsed again");
-    return startParsed(withUuid, formatted);
+    Trace.mark("assigned a uuid and formatted the running definition");
+    return startParsed(new ParsedDomain(def, p.where()), formatted);
   }
 
   /** Starts the persistent domain {@code name}. */
@@ -236,6 +235,19 @@ public final class Driver {
     } catch (IOException e) {
       throw new CapvirtIoException("cannot read " + status, e);
     }
+  }
+
+  /**
+   * Compares the running domain (every process in its cgroup, its device cgroup) with what the
+   * definition it was started from resolves to on this host.
+   */
+  public VerifyReport verify(String name) throws CapvirtException {
+    Optional<Reconciler.Live> c = live.current(validName(name));
+    if (c.isEmpty()) {
+      info(name);
+      throw notRunning(name);
+    }
+    return Verification.verify(name, c.get(), facts.read(), nodes, cgroups);
   }
 
   /** The file holding the init's stdout and stderr of the current or last run. */

@@ -2,9 +2,10 @@ package org.capvirt.driver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,17 +39,45 @@ public final class HostCgroupFs implements HostCgroups {
 
   @Override
   public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
+    // The init was just killed: the kernel may still be tearing down its processes, so a cgroup
+    // directory can be busy for a moment; wait (bounded) for it to empty.
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     for (Path dir : existing(cgroupsPath)) {
-      try (var walk = Files.walk(dir)) {
-        for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
+      while (true) {
+        try {
+          removeTree(dir);
+          break;
+        } catch (FileSystemException e) {
+          if (System.nanoTime() > deadline) {
+            throw new CapvirtIoException(
+                "cgroup " + dir + " still has processes or children after 20s; left in place", e);
+          }
+          pause();
+        } catch (IOException e) {
+          throw new CapvirtIoException("cannot remove cgroup " + dir, e);
         }
-      } catch (DirectoryNotEmptyException e) {
-        throw new CapvirtIoException(
-            "cgroup " + dir + " still has processes or children; left in place");
-      } catch (IOException e) {
-        throw new CapvirtIoException("cannot remove cgroup " + dir, e);
       }
+    }
+  }
+
+  private static void removeTree(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static void pause() throws CapvirtIoException {
+    try {
+      // cgroupfs offers no portable way to wait for a cgroup to empty (v1 has no events file)
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CapvirtIoException("interrupted while removing cgroups");
     }
   }
 

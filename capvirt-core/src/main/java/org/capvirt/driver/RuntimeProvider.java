@@ -18,18 +18,15 @@ public interface RuntimeProvider {
   /** {@code binary} working on state under {@code root}, logging to {@code log}. */
   Runtime open(RuntimeBinary binary, Path root, Path log);
 
-  /** runc/crun on this host: {@code choice} is --runtime (runc, crun or a path), if given. */
-  static RuntimeProvider host(Optional<String> choice, CommandRunner runner) {
-    return host(choice, runner, Optional.empty());
-  }
-
-  /** As {@link #host(Optional, CommandRunner)}, keeping runtime descriptions in {@code cache}. */
-  static RuntimeProvider host(Optional<String> choice, CommandRunner runner, Optional<Path> cache) {
+  /**
+   * runc/crun on this host: {@code choice} is --runtime (runc, crun or a path), if given; what the
+   * runtime says about itself is remembered in {@code cacheDir}.
+   */
+  static RuntimeProvider host(Optional<String> choice, CommandRunner runner, Path cacheDir) {
     return new RuntimeProvider() {
       @Override
       public RuntimeBinary choose() throws RuntimeFailureException, CapvirtIoException {
-        RuntimeFinder f = RuntimeFinder.onHost(runner);
-        return (cache.isPresent() ? f.cachingIn(cache.get()) : f).find(choice);
+        return RuntimeFinder.onHost(runner).cachingIn(cacheDir).find(choice);
       }
 
       @Override

@@ -31,7 +31,7 @@ public final class RuntimeFinder {
   private final CommandRunner runner;
   private final List<Path> searchPath;
   private final Path unifiedControllers;
-  private final Optional<RuntimeCache> cache;
+  private final Optional<DescriptionCache> cache;
 
   /** A finder over {@code searchPath} that reads the hybrid layout's cgroup2 controllers file. */
   public RuntimeFinder(CommandRunner runner, List<Path> searchPath, Path unifiedControllers) {
@@ -42,20 +42,17 @@ public final class RuntimeFinder {
       CommandRunner runner,
       List<Path> searchPath,
       Path unifiedControllers,
-      Optional<RuntimeCache> cache) {
+      Optional<DescriptionCache> cache) {
     this.runner = runner;
     this.searchPath = List.copyOf(searchPath);
     this.unifiedControllers = unifiedControllers;
     this.cache = cache;
   }
 
-  /**
-   * This finder, keeping what each runtime binary said about itself in {@code dir} until the binary
-   * changes (so a start spawns no {@code --version} and {@code features}).
-   */
+  /** This finder, remembering runtime descriptions in {@code dir}. */
   public RuntimeFinder cachingIn(Path dir) {
     return new RuntimeFinder(
-        runner, searchPath, unifiedControllers, Optional.of(new RuntimeCache(dir)));
+        runner, searchPath, unifiedControllers, Optional.of(new DescriptionCache(dir)));
   }
 
   /** A finder over the process's PATH on this host. */
@@ -81,7 +78,13 @@ public final class RuntimeFinder {
         throw new RuntimeFailureException(
             "OCI runtime '" + c + "' not found" + (c.contains("/") ? "" : " on PATH"));
       }
-      return describe(p);
+      RuntimeBinary b = describe(p);
+      Optional<String> why = unusable(b);
+      if (why.isPresent()) {
+        throw new RuntimeFailureException(
+            "OCI runtime " + b.description() + " cannot run containers here: " + why.get());
+      }
+      return b;
     }
     List<String> skipped = new ArrayList<>();
     for (String kind : List.of("runc", "crun")) {
@@ -131,12 +134,12 @@ public final class RuntimeFinder {
   }
 
   RuntimeBinary describe(Path p) throws RuntimeFailureException, CapvirtIoException {
-    Optional<RuntimeBinary> known = cache.flatMap(c -> c.lookup(p));
+    Optional<RuntimeBinary> known = cache.flatMap(c -> c.get(p));
     if (known.isPresent()) {
       return known.get();
     }
     RuntimeBinary b = ask(p);
-    cache.ifPresent(c -> c.store(b));
+    cache.ifPresent(c -> c.put(b));
     return b;
   }
 

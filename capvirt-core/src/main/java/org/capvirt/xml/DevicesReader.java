@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.capvirt.model.CharDeviceDef;
 import org.capvirt.model.Devices;
 import org.capvirt.model.DiskDef;
@@ -18,6 +19,9 @@ import org.capvirt.model.RouteDef;
 
 /** Reads {@code <devices>}, applying libvirt's post-parse defaults that it always writes back. */
 final class DevicesReader {
+  private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
+  private static final Pattern USB_ID = Pattern.compile("[0-9a-fA-F]{1,4}");
+
   private static final List<String> FS_TYPES = names(FsType.values());
   private static final List<String> ACCESS_MODES = names(AccessMode.values());
   private static final List<String> NET_TYPES = List.of("ethernet", "bridge", "network", "direct");
@@ -54,8 +58,7 @@ final class DevicesReader {
   }
 
   private Optional<DiskDef> disk(XmlNode n) {
-    Optional<String> type = values.required(n, "type", "file|block");
-    type = type.isPresent() ? values.oneOf(n, "type", "disk type", List.of("file", "block")) : type;
+    Optional<String> type = values.requiredOneOf(n, "type", "disk type", List.of("file", "block"));
     String device =
         values
             .oneOf(n, "device", "disk device", List.of("disk", "cdrom", "floppy", "lun"))
@@ -104,7 +107,13 @@ final class DevicesReader {
                     new FilesystemDef.Driver(
                         x.value("type"), x.value("format"), x.value("wrpolicy")));
     Optional<XmlNode> target = n.child("target");
-    Optional<String> dir = target.flatMap(t -> values.required(t, "dir", "an absolute path"));
+    Optional<String> written = target.flatMap(t -> values.required(t, "dir", "an absolute path"));
+    Optional<String> dir = written.filter(d -> d.startsWith("/"));
+    if (written.isPresent() && dir.isEmpty()) {
+      values.problem(
+          target.get().at("dir"),
+          "filesystem target '" + written.get() + "' must be an absolute path in the container");
+    }
     if (target.isEmpty()) {
       values.problem(n.location, n.tag() + " needs <target dir=..>");
     }
@@ -121,34 +130,47 @@ final class DevicesReader {
   }
 
   private Optional<FilesystemDef.FsSource> fsSource(FsType type, XmlNode s) {
-    String what = "filesystem type '" + type.xmlName() + "'";
     return switch (type) {
-      case MOUNT, BIND -> values.required(s, "dir", what).map(FilesystemDef.DirSource::new);
-      case FILE -> values.required(s, "file", what).map(FilesystemDef.FileSource::new);
-      case BLOCK -> values.required(s, "dev", what).map(FilesystemDef.BlockSource::new);
-      case TEMPLATE -> values.required(s, "name", what).map(FilesystemDef.TemplateSource::new);
+      case MOUNT, BIND -> need(s, type, "dir").map(FilesystemDef.DirSource::new);
+      case FILE -> need(s, type, "file").map(FilesystemDef.FileSource::new);
+      case BLOCK -> need(s, type, "dev").map(FilesystemDef.BlockSource::new);
+      case TEMPLATE -> need(s, type, "name").map(FilesystemDef.TemplateSource::new);
       case VOLUME -> {
-        Optional<String> pool = values.required(s, "pool", what);
-        Optional<String> volume = values.required(s, "volume", what);
+        Optional<String> pool = need(s, type, "pool");
+        Optional<String> volume = need(s, type, "volume");
         yield pool.isPresent() && volume.isPresent()
             ? Optional.of(new FilesystemDef.VolumeSource(pool.get(), volume.get()))
             : Optional.empty();
       }
       case RAM -> {
-        Optional<String> usage = values.required(s, "usage", what);
+        Optional<String> usage = need(s, type, "usage");
         Optional<MemorySize> size =
             usage.flatMap(
                 u ->
                     values.memory(
-                        u, s.at("usage"), s.value("units"), s.at("units"), "ram filesystem usage"));
+                        u,
+                        s.at("usage"),
+                        s.value("units"),
+                        s.at("units"),
+                        "ram filesystem usage",
+                        false));
         yield size.map(m -> new FilesystemDef.RamSource(m.kib()));
       }
     };
   }
 
+  private Optional<String> need(XmlNode source, FsType type, String attr) {
+    Optional<String> v = source.value(attr);
+    if (v.isEmpty()) {
+      values.problem(
+          source.location,
+          "a type='" + type.xmlName() + "' <filesystem> needs <source " + attr + "=..>");
+    }
+    return v;
+  }
+
   private Optional<InterfaceDef> iface(XmlNode n) {
-    Optional<String> type = values.required(n, "type", String.join("|", NET_TYPES));
-    type = type.isPresent() ? values.oneOf(n, "type", "interface type", NET_TYPES) : type;
+    Optional<String> type = values.requiredOneOf(n, "type", "interface type", NET_TYPES);
     Optional<XmlNode> source = n.child("source");
     Optional<String> bridge = source.flatMap(s -> s.value("bridge"));
     Optional<String> network = source.flatMap(s -> s.value("network"));
@@ -186,9 +208,7 @@ final class DevicesReader {
     return Optional.of(
         new InterfaceDef(
             type.get(),
-            n.child("mac")
-                .flatMap(m -> values.required(m, "address", ""))
-                .map(a -> a.toLowerCase(Locale.ROOT)),
+            n.child("mac").flatMap(this::mac),
             bridge,
             network,
             dev,
@@ -202,6 +222,19 @@ final class DevicesReader {
             n.child("link")
                 .flatMap(l -> values.oneOf(l, "state", "link state", List.of("up", "down"))),
             vport));
+  }
+
+  private Optional<String> mac(XmlNode m) {
+    Optional<String> a = values.required(m, "address", "a MAC address such as 52:54:00:12:34:56");
+    if (a.isPresent() && !MAC.matcher(a.get()).matches()) {
+      values.problem(
+          m.at("address"),
+          "invalid MAC address '"
+              + a.get()
+              + "' (expected six hex pairs such as 52:54:00:12:34:56)");
+      return Optional.empty();
+    }
+    return a.map(x -> x.toLowerCase(Locale.ROOT));
   }
 
   List<IpDef> ips(List<XmlNode> nodes) {
@@ -254,20 +287,14 @@ final class DevicesReader {
 
   private Optional<HostdevDef> hostdev(XmlNode n) {
     Optional<String> mode =
-        values
-            .required(n, "mode", "capabilities|subsystem")
-            .flatMap(
-                m -> values.oneOf(n, "mode", "hostdev mode", List.of("capabilities", "subsystem")));
+        values.requiredOneOf(n, "mode", "hostdev mode", List.of("capabilities", "subsystem"));
     if (mode.isEmpty()) {
       return Optional.empty();
     }
     boolean caps = mode.get().equals("capabilities");
     List<String> types = caps ? List.of("storage", "misc", "net") : List.of("usb");
     Optional<String> type =
-        values
-            .required(n, "type", String.join("|", types))
-            .flatMap(
-                t -> values.oneOf(n, "type", "hostdev type for mode '" + mode.get() + "'", types));
+        values.requiredOneOf(n, "type", "hostdev type for mode '" + mode.get() + "'", types);
     Optional<XmlNode> source = n.child("source");
     if (source.isEmpty()) {
       values.problem(n.location, n.tag() + " needs a <source>");
@@ -294,7 +321,7 @@ final class DevicesReader {
     Optional<XmlNode> address = s.child("address");
     Optional<Integer> bus = address.flatMap(a -> values.integer(a, "bus", 0, 65535));
     Optional<Integer> device = address.flatMap(a -> values.integer(a, "device", 0, 65535));
-    if (vendor.isEmpty() && address.isEmpty()) {
+    if (s.child("vendor").isEmpty() && address.isEmpty()) {
       values.problem(
           s.location, "USB <hostdev> needs <vendor>/<product> or <address bus=.. device=..>");
       return Optional.empty();
@@ -309,7 +336,7 @@ final class DevicesReader {
     }
     String t = id.get().strip();
     String digits = t.startsWith("0x") || t.startsWith("0X") ? t.substring(2) : t;
-    if (!digits.matches("[0-9a-fA-F]{1,4}")) {
+    if (!USB_ID.matcher(digits).matches()) {
       values.problem(
           v.at("id"), "invalid USB id '" + t + "' (expected a hex number 0x0000..0xffff)");
       return Optional.empty();

@@ -1,24 +1,24 @@
 package org.capvirt.xml;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.capvirt.model.BlkioTune;
 import org.capvirt.model.ClockDef;
 import org.capvirt.model.CpuTune;
 import org.capvirt.model.DomainDef;
-import org.capvirt.model.IdMap;
 import org.capvirt.model.LxcNamespace;
 import org.capvirt.model.MemTune;
 import org.capvirt.model.MemorySize;
 import org.capvirt.model.NumaTune;
-import org.capvirt.model.OsDef;
 import org.capvirt.model.SecLabel;
 import org.capvirt.model.VcpuDef;
 
 /** Reads the {@code <domain>} tree into a {@link DomainDef}, reporting every bad value. */
 final class DomainReader {
+  private static final Pattern UUID_HEX = Pattern.compile("[0-9a-fA-F]{32}");
+
   private static final List<String> LIFECYCLE =
       List.of("destroy", "restart", "preserve", "rename-restart");
   private static final List<String> CRASH =
@@ -29,7 +29,6 @@ final class DomainReader {
           "rename-restart",
           "coredump-destroy",
           "coredump-restart");
-  private static final long UINT_MAX = 4294967295L;
 
   private final Values values;
 
@@ -44,9 +43,14 @@ final class DomainReader {
           d.at("type"),
           "domain type '" + type.get() + "' is not supported; capvirt runs <domain type='lxc'>");
     }
-    Optional<String> name = values.childText(d, "name").filter(s -> !s.isEmpty());
+    Optional<String> name = d.child("name").map(n -> n.text.toString()).filter(s -> !s.isEmpty());
     if (name.isEmpty()) {
       values.problem(d.child("name").orElse(d).location, "missing <name>: a domain needs a name");
+    } else if (name.get().contains("/") || name.get().contains("\n")) {
+      values.problem(
+          Values.textAt(d.child("name").get()),
+          "domain name '" + name.get().strip() + "' must not contain '/' or a line break");
+      name = Optional.empty();
     }
     Optional<MemorySize> memory = d.child("memory").flatMap(this::memory);
     Optional<MemorySize> current = d.child("currentMemory").flatMap(this::memory);
@@ -56,8 +60,8 @@ final class DomainReader {
     return new DomainDef(
         name.orElse("?"),
         d.child("uuid").flatMap(this::uuid),
-        values.childText(d, "title"),
-        values.childText(d, "description"),
+        d.child("title").flatMap(this::title),
+        d.child("description").map(n -> n.text.toString()),
         d.child("metadata")
             .map(m -> m.verbatim == null ? "" : m.verbatim)
             .filter(m -> !m.isBlank()),
@@ -72,8 +76,8 @@ final class DomainReader {
         d.child("cputune").map(this::cputune),
         d.child("numatune").flatMap(n -> n.child("memory")).map(this::numatune),
         d.child("resource").flatMap(r -> partition(r)),
-        os(d),
-        d.child("idmap").flatMap(this::idmap),
+        new OsReader(values).os(d),
+        d.child("idmap").flatMap(new OsReader(values)::idmap),
         new FeaturesReader(values).read(d.child("features")),
         Optional.of(d.child("clock").map(this::clock).orElse(new ClockDef("utc", List.of()))),
         Optional.of(lifecycle(d, "on_poweroff", LIFECYCLE, "destroy")),
@@ -84,6 +88,15 @@ final class DomainReader {
         d.child("lxc:namespace").map(this::namespace));
   }
 
+  private Optional<String> title(XmlNode n) {
+    String t = n.text.toString();
+    if (t.contains("\n")) {
+      values.problem(Values.textAt(n), "<title> must be a single line (use <description>)");
+      return Optional.empty();
+    }
+    return Optional.of(t);
+  }
+
   private Optional<MemorySize> memory(XmlNode n) {
     return values.memory(n.trimmedText(), Values.textAt(n), n.value("unit"), n.at("unit"), n.tag());
   }
@@ -91,7 +104,7 @@ final class DomainReader {
   private Optional<String> uuid(XmlNode n) {
     String raw = n.trimmedText();
     String hex = raw.replace("-", "");
-    if (!hex.matches("[0-9a-fA-F]{32}")) {
+    if (!UUID_HEX.matcher(hex).matches()) {
       values.problem(
           Values.textAt(n),
           "invalid uuid '"
@@ -145,7 +158,14 @@ final class DomainReader {
     int count = values.textNumber(n, 1, 65535).map(Long::intValue).orElse(1);
     String placement =
         values.oneOf(n, "placement", "vcpu placement", List.of("static", "auto")).orElse("static");
-    return new VcpuDef(count, placement, n.value("cpuset"), values.integer(n, "current", 1, 65535));
+    Optional<Integer> current = values.integer(n, "current", 1, 65535);
+    if (current.isPresent() && current.get() > count) {
+      values.problem(
+          n.at("current"),
+          "vcpu current " + current.get() + " is more than the " + count + " vcpus defined");
+    }
+    // libvirt writes current only when it differs from the count
+    return new VcpuDef(count, placement, n.value("cpuset"), current.filter(c -> c < count));
   }
 
   private CpuTune cputune(XmlNode n) {
@@ -183,122 +203,6 @@ final class DomainReader {
     return path;
   }
 
-  private OsDef os(XmlNode d) {
-    Optional<XmlNode> os = d.child("os");
-    if (os.isEmpty()) {
-      values.problem(d.location, "missing <os>: an LXC domain needs <os><type>exe</type><init>..");
-      return new OsDef(
-          "exe",
-          Optional.empty(),
-          Optional.empty(),
-          Optional.empty(),
-          List.of(),
-          List.of(),
-          Optional.empty(),
-          Optional.empty(),
-          Optional.empty(),
-          Optional.empty());
-    }
-    XmlNode o = os.get();
-    Optional<XmlNode> type = o.child("type");
-    String t = type.flatMap(x -> values.textOneOf(x, "os type", List.of("exe"))).orElse("exe");
-    if (type.isEmpty()) {
-      values.problem(o.location, "missing <type> in <os> (expected <type>exe</type>)");
-    }
-    Optional<String> init = values.childText(o, "init").filter(s -> !s.isEmpty());
-    if (init.isEmpty()) {
-      values.problem(
-          o.child("init").orElse(o).location,
-          "<init> is required for <type>exe</type>: name the"
-              + " program the container runs as its init");
-    }
-    List<OsDef.InitEnv> env = new ArrayList<>();
-    for (XmlNode e : o.all("initenv")) {
-      Optional<String> name = values.required(e, "name", "a variable name");
-      if (name.isPresent() && !name.get().matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
-        values.problem(
-            e.at("name"),
-            "invalid environment variable name '"
-                + name.get()
-                + "' (expected letters, digits and _, not starting with a digit)");
-      } else {
-        name.ifPresent(nm -> env.add(new OsDef.InitEnv(nm, e.text.toString())));
-      }
-    }
-    Optional<String> initdir = values.childText(o, "initdir");
-    if (initdir.isPresent() && !initdir.get().startsWith("/")) {
-      values.problem(
-          Values.textAt(o.child("initdir").get()),
-          "<initdir> '" + initdir.get() + "' must be an absolute path");
-    }
-    return new OsDef(
-        t,
-        type.flatMap(x -> x.value("arch")),
-        type.flatMap(x -> x.value("machine")),
-        init,
-        o.all("initarg").stream().map(a -> a.text.toString()).toList(),
-        env,
-        initdir,
-        values.childText(o, "inituser"),
-        values.childText(o, "initgroup"),
-        values.childText(o, "cmdline"));
-  }
-
-  private Optional<IdMap> idmap(XmlNode n) {
-    List<IdMap.Entry> uids = idEntries(n.all("uid"));
-    List<IdMap.Entry> gids = idEntries(n.all("gid"));
-    if (n.all("uid").isEmpty() != n.all("gid").isEmpty()) {
-      values.problem(
-          n.location,
-          "<idmap> maps only "
-              + (uids.isEmpty() ? "gids" : "uids")
-              + ": uid and gid must both be mapped");
-      return Optional.empty();
-    }
-    if (n.all("uid").isEmpty()) {
-      values.problem(n.location, "<idmap> is empty: map uid and gid ranges, starting at 0");
-      return Optional.empty();
-    }
-    checkRoot(n, "uid", uids);
-    checkRoot(n, "gid", gids);
-    return Optional.of(new IdMap(uids, gids));
-  }
-
-  private void checkRoot(XmlNode n, String kind, List<IdMap.Entry> entries) {
-    if (!entries.isEmpty() && entries.get(0).start() != 0) {
-      values.problem(
-          n.all(kind).get(0).location,
-          "<idmap> does not map the container's root: the"
-              + " lowest <"
-              + kind
-              + "> start must be 0, not "
-              + entries.get(0).start());
-    }
-  }
-
-  private List<IdMap.Entry> idEntries(List<XmlNode> nodes) {
-    List<IdMap.Entry> out = new ArrayList<>();
-    for (XmlNode e : nodes) {
-      Optional<Long> start =
-          values
-              .required(e, "start", "a number")
-              .flatMap(x -> values.number(e, "start", 0, UINT_MAX));
-      Optional<Long> target =
-          values
-              .required(e, "target", "a number")
-              .flatMap(x -> values.number(e, "target", 0, UINT_MAX));
-      Optional<Long> count =
-          values
-              .required(e, "count", "a number")
-              .flatMap(x -> values.number(e, "count", 1, UINT_MAX));
-      if (start.isPresent() && target.isPresent() && count.isPresent()) {
-        out.add(new IdMap.Entry(start.get(), target.get(), count.get()));
-      }
-    }
-    out.sort(Comparator.comparingLong(IdMap.Entry::start));
-    return out;
-  }
-
   private ClockDef clock(XmlNode c) {
     String offset =
         values
@@ -307,23 +211,12 @@ final class DomainReader {
     List<ClockDef.Timer> timers = new ArrayList<>();
     for (XmlNode t : c.all("timer")) {
       Optional<String> name =
-          values
-              .required(t, "name", "rtc|hpet")
-              .flatMap(
-                  x ->
-                      values.oneOf(
-                          t,
-                          "name",
-                          "timer name",
-                          List.of(
-                              "rtc",
-                              "hpet",
-                              "pit",
-                              "tsc",
-                              "kvmclock",
-                              "hypervclock",
-                              "platform",
-                              "armvtimer")));
+          values.requiredOneOf(
+              t,
+              "name",
+              "timer name",
+              List.of(
+                  "rtc", "hpet", "pit", "tsc", "kvmclock", "hypervclock", "platform", "armvtimer"));
       Optional<Boolean> present =
           values
               .oneOf(t, "present", "timer present value", List.of("yes", "no"))
@@ -369,15 +262,8 @@ final class DomainReader {
         .flatMap(
             s -> {
               Optional<String> type =
-                  values
-                      .required(s, "type", "netns|name|pid")
-                      .flatMap(
-                          t ->
-                              values.oneOf(
-                                  s,
-                                  "type",
-                                  "namespace source type",
-                                  List.of("netns", "name", "pid")));
+                  values.requiredOneOf(
+                      s, "type", "namespace source type", List.of("netns", "name", "pid"));
               Optional<String> value = values.required(s, "value", "");
               return type.isPresent() && value.isPresent()
                   ? Optional.of(new LxcNamespace.Share(type.get(), value.get()))

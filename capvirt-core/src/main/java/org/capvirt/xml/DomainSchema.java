@@ -60,17 +60,19 @@ final class DomainSchema {
     def("domain/clock", "@offset timer*");
     def("domain/clock/timer", "@name @present @tickpolicy @track");
     def("domain/devices", "emulator# disk* filesystem* interface* serial* console* hostdev*");
-    def("domain/devices/disk", "@type @device driver source target readonly");
+    def("domain/devices/disk", "@type @device driver source target readonly alias");
     def("domain/devices/disk/driver", "@name @type");
     def("domain/devices/disk/source", "@file @dev");
     def("domain/devices/disk/target", "@dev @bus");
     def("domain/devices/disk/readonly", "");
-    def("domain/devices/filesystem", "@type @accessmode driver source target readonly");
+    def("domain/devices/filesystem", "@type @accessmode driver source target readonly alias");
     def("domain/devices/filesystem/driver", "@type @format @wrpolicy");
     def("domain/devices/filesystem/source", "@dir @file @dev @usage @units @name @pool @volume");
     def("domain/devices/filesystem/target", "@dir");
     def("domain/devices/filesystem/readonly", "");
-    def("domain/devices/interface", "@type mac source ip* route* target guest link virtualport");
+    def(
+        "domain/devices/interface",
+        "@type mac source ip* route* target guest link virtualport alias");
     def("domain/devices/interface/mac", "@address");
     def("domain/devices/interface/source", "@bridge @network @dev @mode ip* route*");
     for (String p : new String[] {"interface", "interface/source", "hostdev"}) {
@@ -85,14 +87,20 @@ final class DomainSchema {
         "domain/devices/interface/virtualport/parameters",
         "@managerid @typeid @typeidversion @instanceid @profileid @interfaceid");
     for (String c : new String[] {"console", "serial"}) {
-      def("domain/devices/" + c, "@type target");
+      def("domain/devices/" + c, "@type @tty source target alias");
+      def("domain/devices/" + c + "/source", "@path");
       def("domain/devices/" + c + "/target", "@type @port");
     }
-    def("domain/devices/hostdev", "@mode @type @managed source ip* route*");
+    def("domain/devices/hostdev", "@mode @type @managed source ip* route* alias");
     def("domain/devices/hostdev/source", "block# char# interface# vendor product address");
     def("domain/devices/hostdev/source/vendor", "@id");
     def("domain/devices/hostdev/source/product", "@id");
     def("domain/devices/hostdev/source/address", "@bus @device");
+    for (String d :
+        new String[] {"disk", "filesystem", "interface", "console", "serial", "hostdev"}) {
+      // run-time state that `virsh dumpxml` of a running domain writes; read and dropped
+      def("domain/devices/" + d + "/alias", "@name");
+    }
     def("domain/seclabel", "@type @model @relabel label# imagelabel# baselabel#");
     def("domain/lxc:namespace", "lxc:sharenet lxc:shareipc lxc:shareuts");
     for (String s : new String[] {"sharenet", "shareipc", "shareuts"}) {

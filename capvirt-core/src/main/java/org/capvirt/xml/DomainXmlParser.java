@@ -44,7 +44,7 @@ public final class DomainXmlParser {
    */
   public static void checkSize(long size, String fileName, ParseOptions options)
       throws InvalidDefinitionException {
-    XmlReader.checkSize(size, fileName, options);
+    SourceText.checkSize(size, fileName, options);
   }
 
   private static void index(XmlNode node, Map<String, Location> where) {

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.capvirt.model.Location;
 import org.capvirt.model.MemorySize;
 
@@ -12,6 +13,8 @@ import org.capvirt.model.MemorySize;
  * expected) and returning empty so that reading can go on.
  */
 final class Values {
+  private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,19}");
+
   private final ProblemList problems;
 
   Values(ProblemList problems) {
@@ -50,37 +53,38 @@ final class Values {
     Optional<String> v = n.value(name);
     if (v.isPresent() && !allowed.contains(v.get())) {
       problems.add(
-          n.at(name),
-          "unknown "
-              + what
-              + " '"
-              + v.get()
-              + "' (expected "
-              + String.join("|", allowed)
-              + ")"
-              + didYouMean(v.get(), allowed));
+          n.at(name), "unknown " + what + " '" + v.get() + "'" + expected(v.get(), allowed));
       return Optional.empty();
     }
     return v;
+  }
+
+  /** A required attribute that must be one of {@code allowed}. */
+  Optional<String> requiredOneOf(XmlNode n, String name, String what, List<String> allowed) {
+    return required(n, name, String.join("|", allowed)).flatMap(v -> oneOf(n, name, what, allowed));
+  }
+
+  /** A required integer attribute in {@code [min, max]}. */
+  Optional<Long> requiredNumber(XmlNode n, String name, long min, long max) {
+    return required(n, name, "an integer").flatMap(v -> number(n, name, min, max));
   }
 
   /** Text of an element that must be one of {@code allowed}. */
   Optional<String> textOneOf(XmlNode n, String what, List<String> allowed) {
     String v = n.trimmedText();
     if (!allowed.contains(v)) {
-      problems.add(
-          textAt(n),
-          "unknown "
-              + what
-              + " '"
-              + v
-              + "' (expected "
-              + String.join("|", allowed)
-              + ")"
-              + didYouMean(v, allowed));
+      problems.add(textAt(n), "unknown " + what + " '" + v + "'" + expected(v, allowed));
       return Optional.empty();
     }
     return Optional.of(v);
+  }
+
+  /** " (expected a|b|c)" plus a suggestion; a long list is left out when there is one. */
+  private static String expected(String v, List<String> allowed) {
+    String suggestion = didYouMean(v, allowed);
+    return allowed.size() > 8 && !suggestion.isEmpty()
+        ? suggestion
+        : " (expected " + String.join("|", allowed) + ")" + suggestion;
   }
 
   private static String didYouMean(String v, List<String> allowed) {
@@ -119,7 +123,7 @@ final class Values {
 
   Optional<Long> number(String text, Location at, String what, long min, long max) {
     String t = text.strip();
-    boolean ok = t.matches("-?[0-9]{1,19}");
+    boolean ok = INTEGER.matcher(t).matches();
     long v = 0;
     if (ok) {
       try {
@@ -149,6 +153,20 @@ final class Values {
    */
   Optional<MemorySize> memory(
       String value, Location valueAt, Optional<String> unit, Location unitAt, String what) {
+    return memory(value, valueAt, unit, unitAt, what, true);
+  }
+
+  /**
+   * As {@link #memory(String, Location, Optional, Location, String)}, rounding a part KiB up (as
+   * libvirt does for memory and memtune) or down (as it does for a ram filesystem's usage).
+   */
+  Optional<MemorySize> memory(
+      String value,
+      Location valueAt,
+      Optional<String> unit,
+      Location unitAt,
+      String what,
+      boolean roundUp) {
     Optional<Long> n = number(value, valueAt, what, 0, Long.MAX_VALUE);
     if (n.isEmpty()) {
       return Optional.empty();
@@ -166,7 +184,8 @@ final class Values {
       return Optional.empty();
     }
     BigInteger bytes = BigInteger.valueOf(n.get()).multiply(scale.get());
-    BigInteger kib = bytes.add(BigInteger.valueOf(1023)).divide(BigInteger.valueOf(1024));
+    BigInteger kib =
+        (roundUp ? bytes.add(BigInteger.valueOf(1023)) : bytes).divide(BigInteger.valueOf(1024));
     if (kib.bitLength() > 62) {
       problems.add(
           valueAt,

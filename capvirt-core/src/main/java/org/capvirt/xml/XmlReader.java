@@ -1,20 +1,10 @@
 package org.capvirt.xml;
 
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.xml.XMLConstants;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -36,41 +26,32 @@ final class XmlReader {
   /** Deeper nesting than this is refused; a libvirt domain needs 5 levels, metadata a few more. */
   static final int MAX_DEPTH = 32;
 
-  private static final XMLInputFactory FACTORY = hardenedFactory();
+  /** One configured factory per thread: the JDK does not promise that a factory is thread-safe. */
+  private static final ThreadLocal<XMLInputFactory> FACTORY =
+      ThreadLocal.withInitial(XmlReader::hardenedFactory);
 
   private final String file;
   private final String text;
-  private final int[] lineStarts;
+  private final SourceText source;
 
-  private XmlReader(String file, String text) {
-    this.file = file;
-    this.text = text;
-    this.lineStarts = lineStarts(text);
+  private XmlReader(SourceText source) {
+    this.file = source.file();
+    this.text = source.text();
+    this.source = source;
   }
 
   /** Reads {@code xml} into its root element, or throws the first fatal problem. */
   static XmlNode read(byte[] xml, String file, ParseOptions options)
       throws InvalidDefinitionException {
-    Location start = new Location(file, 1, 1);
-    checkSize(xml.length, file, options);
-    String text = decodeUtf8(xml, file);
-    if (text.isBlank()) {
-      throw fail(start, "file is empty; expected a <domain type='lxc'> definition");
-    }
-    // XML reads CR LF and lone CR as LF; doing it first keeps parser offsets and ours in step.
-    XmlReader reader = new XmlReader(file, text.replace("\r\n", "\n").replace('\r', '\n'));
-    reader.checkCharacters();
-    return reader.parse();
+    return new XmlReader(SourceText.decode(xml, file, options)).parse();
   }
 
-  /** Refuses input larger than the limit, before anything of it is read. */
-  static void checkSize(long size, String file, ParseOptions options)
-      throws InvalidDefinitionException {
-    if (size > options.maxBytes()) {
-      throw fail(
-          new Location(file, 1, 1),
-          "file is " + size + " bytes, more than the limit of " + options.maxBytes() + " bytes");
-    }
+  private Location location(int offset) {
+    return source.location(offset);
+  }
+
+  private int offset(javax.xml.stream.Location l) {
+    return source.offset(l.getLineNumber(), l.getColumnNumber());
   }
 
   private static XMLInputFactory hardenedFactory() {
@@ -87,56 +68,10 @@ final class XmlReader {
     return f;
   }
 
-  private static String decodeUtf8(byte[] xml, String file) throws InvalidDefinitionException {
-    int skip =
-        xml.length >= 3
-                && (xml[0] & 0xff) == 0xef
-                && (xml[1] & 0xff) == 0xbb
-                && (xml[2] & 0xff) == 0xbf
-            ? 3
-            : 0;
-    CharsetDecoder dec =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(xml, skip, xml.length - skip);
-    CharBuffer out = CharBuffer.allocate(xml.length);
-    CoderResult r = dec.decode(in, out, true);
-    if (!r.isError()) {
-      r = dec.flush(out);
-    }
-    if (r.isError()) {
-      int bad = in.position();
-      String before = new String(xml, skip, bad - skip, StandardCharsets.UTF_8);
-      int line = 1 + (int) before.chars().filter(c -> c == '\n').count();
-      int col = before.length() - before.lastIndexOf('\n');
-      throw fail(
-          new Location(file, line, col),
-          String.format(
-              "invalid UTF-8 (byte 0x%02x at offset %d); definitions must be UTF-8",
-              xml[bad] & 0xff, bad));
-    }
-    out.flip();
-    return out.toString();
-  }
-
-  private void checkCharacters() throws InvalidDefinitionException {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-        throw fail(
-            location(i),
-            String.format(
-                "invalid character U+%04X; XML does not allow control characters", (int) c));
-      }
-    }
-  }
-
   private XmlNode parse() throws InvalidDefinitionException {
     XMLStreamReader r;
     try {
-      r = FACTORY.createXMLStreamReader(new StringReader(text));
+      r = FACTORY.get().createXMLStreamReader(new StringReader(text));
     } catch (XMLStreamException e) {
       throw fail(new Location(file, 1, 1), "not well-formed XML: " + message(e));
     }
@@ -146,6 +81,10 @@ final class XmlReader {
     XmlNode root = null;
     int offset = 0;
     try {
+      if ("1.1".equals(r.getVersion())) {
+        throw fail(
+            new Location(file, 1, 1), "XML 1.1 is not supported; write <?xml version='1.0'?>");
+      }
       String encoding = r.getCharacterEncodingScheme();
       if (encoding != null && !encoding.equalsIgnoreCase("UTF-8")) {
         throw fail(
@@ -255,6 +194,12 @@ final class XmlReader {
               ? new Location(file, 1, 1)
               : new Location(file, l.getLineNumber(), Math.max(1, l.getColumnNumber()));
       throw fail(at, "not well-formed XML: " + message(e));
+    } finally {
+      try {
+        r.close();
+      } catch (XMLStreamException e) {
+        // nothing to release for an in-memory reader
+      }
     }
     if (root == null) {
       throw fail(new Location(file, 1, 1), "no root element; expected <domain type='lxc'>");
@@ -263,15 +208,62 @@ final class XmlReader {
   }
 
   private void readAttributes(XMLStreamReader r, XmlNode node, int tagStart, int tagEnd) {
-    String tag = text.substring(tagStart, Math.max(tagStart, Math.min(text.length(), tagEnd)));
+    Map<String, Integer> where = attributeOffsets(tagStart, Math.min(text.length(), tagEnd));
     for (int i = 0; i < r.getAttributeCount(); i++) {
       String prefix = r.getAttributePrefix(i);
       String qname =
           (prefix == null || prefix.isEmpty() ? "" : prefix + ":") + r.getAttributeLocalName(i);
-      Matcher m = Pattern.compile("\\s(" + Pattern.quote(qname) + ")\\s*=").matcher(tag);
-      Location at = m.find() ? location(tagStart + m.start(1)) : node.location;
-      node.attrs.put(qname, new XmlNode.Attr(qname, r.getAttributeValue(i), at));
+      Integer at = where.get(qname);
+      node.attrs.put(
+          qname,
+          new XmlNode.Attr(
+              qname, r.getAttributeValue(i), at == null ? node.location : location(at)));
     }
+  }
+
+  /**
+   * Where each attribute name of a well-formed start tag begins: walks name, {@code =}, quoted
+   * value in turn, so that a value never passes for a name.
+   */
+  private Map<String, Integer> attributeOffsets(int tagStart, int tagEnd) {
+    Map<String, Integer> out = new HashMap<>();
+    int i = tagStart + 1;
+    while (i < tagEnd
+        && !isSpace(text.charAt(i))
+        && text.charAt(i) != '>'
+        && text.charAt(i) != '/') {
+      i++;
+    }
+    while (i < tagEnd) {
+      while (i < tagEnd && isSpace(text.charAt(i))) {
+        i++;
+      }
+      int nameStart = i;
+      while (i < tagEnd && text.charAt(i) != '=' && !isSpace(text.charAt(i))) {
+        i++;
+      }
+      if (i >= tagEnd || nameStart == i) {
+        break;
+      }
+      String name = text.substring(nameStart, i);
+      while (i < tagEnd && text.charAt(i) != '\'' && text.charAt(i) != '"') {
+        i++;
+      }
+      if (i >= tagEnd) {
+        break;
+      }
+      int close = text.indexOf(text.charAt(i), i + 1);
+      if (close < 0 || close >= tagEnd) {
+        break;
+      }
+      out.put(name, nameStart);
+      i = close + 1;
+    }
+    return out;
+  }
+
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
   }
 
   private static String ns(XMLStreamReader r) {
@@ -297,46 +289,7 @@ final class XmlReader {
     return (i >= 0 ? m.substring(i + "Message: ".length()) : m).strip();
   }
 
-  /**
-   * The offset in {@link #text} of a parser location. The JDK parser's own character offsets drift
-   * after end tags; its line and column numbers do not.
-   */
-  private int offset(javax.xml.stream.Location l) {
-    int line = l.getLineNumber();
-    if (line < 1 || line > lineStarts.length) {
-      return text.length();
-    }
-    return Math.min(text.length(), lineStarts[line - 1] + Math.max(0, l.getColumnNumber() - 1));
-  }
-
-  Location location(int offset) {
-    int i = Arrays.binarySearch(lineStarts, offset);
-    int line = i >= 0 ? i : -i - 2;
-    return new Location(file, line + 1, offset - lineStarts[line] + 1);
-  }
-
-  private static int[] lineStarts(String text) {
-    int n = 1;
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) == '\n') {
-        n++;
-      }
-    }
-    int[] starts = new int[n];
-    int k = 1;
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) == '\n') {
-        starts[k++] = i + 1;
-      }
-    }
-    return starts;
-  }
-
   static InvalidDefinitionException fail(Location at, String message) {
     return new InvalidDefinitionException(new Problem(at, message));
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

@@ -52,6 +52,16 @@ class OracleParityTest {
           Map.entry("idmap-inituser-allow", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
           Map.entry("default-sys-resource-on", EnumSet.of(Difference.UNGRANTABLE_ON_REFUSED)));
 
+  /**
+   * Cases capvirt refuses, with what its message says: those libvirt fails to start, and those
+   * under {@link Difference#UNGRANTABLE_ON_REFUSED}.
+   */
+  static final Map<String, String> REFUSED =
+      Map.of(
+          "deny-sys-resource-on", "sys_resource is marked on",
+          "default-sys-resource-on", "sys_resource is marked on",
+          "timer-rtc", "needs the host's /dev/rtc0");
+
   private static final Capability SYS_BOOT = Capability.byName("sys_boot").orElseThrow();
   private static final Capability MKNOD = Capability.byName("mknod").orElseThrow();
   private static final Set<String> WILDCARDS = Set.of("b *:* m", "c *:* m");
@@ -61,7 +71,7 @@ class OracleParityTest {
   }
 
   /** What capvirt gives for a case: masks and devices. */
-  record Ours(ResolvedCaps caps, Set<String> devices) {}
+  record Ours(ResolvedCaps caps, Set<String> devices, List<String> differences) {}
 
   static Ours resolve(Oracle.Case c) throws Exception {
     ParsedDomain d = DomainXmlParser.parse(Files.readAllBytes(c.xml()), c.name() + ".xml");
@@ -71,7 +81,7 @@ class OracleParityTest {
         DeviceAcl.resolve(d.def(), d.where(), caps.bounding(), Oracle.devices());
     Set<String> devices = new HashSet<>();
     rules.forEach(r -> devices.add(r.toString()));
-    return new Ours(caps, devices);
+    return new Ours(caps, devices, new ContainerPolicy(d, host, caps, rules).libvirtDifferences());
   }
 
   @Test
@@ -87,9 +97,14 @@ class OracleParityTest {
   void sameMasksAndDevicesAsLibvirt(Oracle.Case c) throws Exception {
     Oracle.Result lv = c.libvirt();
     Set<Difference> diff = DIFFERENCES.getOrDefault(c.name(), Set.of());
-    if (lv.error().isPresent() || diff.contains(Difference.UNGRANTABLE_ON_REFUSED)) {
-      // libvirt failed to start (or, for UNGRANTABLE_ON_REFUSED, silently dropped): capvirt refuses
-      assertThatThrownBy(() -> resolve(c)).isInstanceOf(InvalidDefinitionException.class);
+    assertThat(REFUSED.containsKey(c.name()))
+        .as("libvirt failed to start %s: %s", c.name(), lv.error())
+        .isEqualTo(lv.error().isPresent() || diff.contains(Difference.UNGRANTABLE_ON_REFUSED));
+    if (REFUSED.containsKey(c.name())) {
+      assertThatThrownBy(() -> resolve(c))
+          .isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageStartingWith(c.name() + ".xml:")
+          .hasMessageContaining(REFUSED.get(c.name()));
       return;
     }
     Ours ours = resolve(c);
@@ -105,6 +120,8 @@ class OracleParityTest {
       expected.addAll(WILDCARDS);
     }
     assertThat(ours.devices()).isEqualTo(expected);
+    // capvirt says where it departs from libvirt, exactly for the listed cases
+    assertThat(ours.differences()).hasSize(diff.size());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -23,7 +23,8 @@ class DeviceAclTest {
           "/dev/loop1", new DeviceNode('b', 7, 1),
           "/dev/tty0", new DeviceNode('c', 4, 0),
           "/dev/rtc0", new DeviceNode('c', 250, 0),
-          "/dev/hpet", new DeviceNode('c', 10, 228));
+          "/dev/hpet", new DeviceNode('c', 10, 228),
+          "/dev/bus/usb/001/004", new DeviceNode('c', 189, 3));
   static final DeviceLookup HOST = p -> Optional.ofNullable(NODES.get(p));
   static final DeviceLookup BARE = p -> Optional.empty();
   static final SourceMap WHERE =
@@ -117,6 +118,28 @@ class DeviceAclTest {
         .hasMessage(
             "d.xml:12:5: timer 'rtc' with <clock offset='localtime'> needs the host's /dev/rtc0,"
                 + " which this host does not have (libvirt fails to start such a domain)");
+  }
+
+  @Test
+  void usbByBusAndDevice() throws Exception {
+    DomainDef d =
+        Domains.lxc()
+            .hostdev(
+                new HostdevDef.Usb(
+                    Optional.empty(), Optional.empty(), Optional.of(1), Optional.of(4), false))
+            .build();
+    assertThat(lines(d, NO_MKNOD, HOST)).contains("c 189:3 rwm");
+    DomainDef byId =
+        Domains.lxc()
+            .hostdev(
+                new HostdevDef.Usb(
+                    Optional.of("0x1234"),
+                    Optional.of("0xbeef"),
+                    Optional.empty(),
+                    Optional.empty(),
+                    false))
+            .build();
+    assertThat(lines(byId, NO_MKNOD, HOST)).as("start refuses it; no rule here").hasSize(9);
   }
 
   @Test

@@ -156,8 +156,17 @@ class ContainerEnforcementTest {
       String idmap =
           "  <idmap><uid start='0' target='200000' count='65536'/>"
               + "<gid start='0' target='200000' count='65536'/></idmap>\n";
-      live.create(LiveRoot.xml(name, "cat /proc/self/uid_map; sleep 300", "", idmap));
+      String xml = LiveRoot.xml(name, "cat /proc/self/uid_map; sleep 300", "", idmap);
+      live.create(xml);
       long pid = live.pid(name);
+      ResolvedCaps want = CapabilityResolver.resolve(parse(xml), HostProbe.system().read());
+      assertThat(LiveRoot.masks(pid))
+          .containsExactly(
+              want.inheritable(),
+              want.permitted(),
+              want.effective(),
+              want.bounding(),
+              want.ambient());
       assertThat(Files.readString(Path.of("/proc/" + pid + "/uid_map")).trim().split("\\s+"))
           .containsExactly("0", "200000", "65536");
       assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/user")))
@@ -177,6 +186,39 @@ class ContainerEnforcementTest {
       if (Files.exists(Path.of("/dev/fuse"))) {
         assertThat(log.lines().toList()).contains("fuse");
       }
+    }
+  }
+
+  @Test
+  void filesystemsAreBindReadonlyAndRamMounts(@org.junit.jupiter.api.io.TempDir Path host)
+      throws Exception {
+    Files.setPosixFilePermissions(
+        host, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path ro = Files.createDirectory(host.resolve("ro"));
+    Path rw = Files.createDirectory(host.resolve("rw"));
+    Files.writeString(ro.resolve("hello"), "from-host\n");
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("fs");
+      String fs =
+          "<devices><filesystem type='mount'><source dir='"
+              + ro
+              + "'/><target dir='/dev/shm/ro'/>"
+              + "<readonly/></filesystem>"
+              + "<filesystem type='mount'><source dir='"
+              + rw
+              + "'/><target dir='/dev/shm/rw'/>"
+              + "</filesystem>"
+              + "<filesystem type='ram'><source usage='2048' units='KiB'/>"
+              + "<target dir='/dev/shm/ram'/></filesystem>";
+      String script =
+          "cat /dev/shm/ro/hello; touch /dev/shm/ro/x 2>/dev/null || echo ro-refused; "
+              + "echo from-container > /dev/shm/rw/out; "
+              + "grep ' /dev/shm/ram ' /proc/mounts | grep -q 'tmpfs.*size=2048k' && echo ram-ok";
+      live.create(LiveRoot.xml(name, script, "", "").replace("<devices>", fs));
+      String log = live.awaitExitAndLog(name, java.time.Duration.ofSeconds(30));
+      assertThat(log).contains("from-host", "ro-refused", "ram-ok");
+      assertThat(Files.readString(rw.resolve("out"))).isEqualTo("from-container\n");
+      assertThat(Files.exists(ro.resolve("x"))).isFalse();
     }
   }
 }

@@ -233,6 +233,22 @@ class ContainerFaultsTest {
   }
 
   @Test
+  void destroyWaitsForTheWholeContainerAndLeavesNoCgroup() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      // sh forks its children: after SIGKILL of init they die with the PID namespace, a little
+      // later than init itself; removing the cgroup at once would fail with EBUSY.
+      for (int i = 0; i < 3; i++) {
+        String name = live.name("tree" + i);
+        live.create(
+            LiveRoot.xml(name, "grep Cap /proc/self/status; sleep 300; true", "<privnet/>", ""));
+        live.driver.destroy(name);
+        assertThat(live.driver.list(true)).filteredOn(d -> d.name().equals(name)).isEmpty();
+        assertThat(live.cgroupDirs(name)).as("cgroups of " + name).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void execRunsWithTheContainersCapabilities() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("exec");

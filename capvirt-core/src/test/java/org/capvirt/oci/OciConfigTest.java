@@ -25,6 +25,7 @@ import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.HostdevDef;
+import org.capvirt.model.LxcNamespace;
 import org.capvirt.model.SourceMap;
 import org.capvirt.testing.TestDomain;
 import org.junit.jupiter.api.Test;
@@ -271,5 +272,78 @@ class OciConfigTest {
   @Test
   void hostnameKeepsLettersDigitsAndDashes() {
     assertThat(OciConfig.hostname("a_b.c-d9")).isEqualTo("abc-d9");
+  }
+
+  @Test
+  void namespaceSharesJoinByPathOrAreRefused() throws Exception {
+    DomainDef base = TestDomain.named("a").build();
+    DomainDef shared =
+        withNamespace(
+            base,
+            new LxcNamespace(
+                Optional.of(new LxcNamespace.Share("netns", "blue")),
+                Optional.of(new LxcNamespace.Share("pid", "1234")),
+                Optional.empty()));
+    JsonNode c = render(shared);
+    assertThat(c.at("/linux/namespaces/3/path").asText()).isEqualTo("/proc/1234/ns/ipc");
+    assertThat(c.at("/linux/namespaces/4/type").asText()).isEqualTo("network");
+    assertThat(c.at("/linux/namespaces/4/path").asText()).isEqualTo("/run/netns/blue");
+    assertThat(c.has("hostname")).isTrue();
+    DomainDef byName =
+        withNamespace(
+            base,
+            new LxcNamespace(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(new LxcNamespace.Share("name", "other"))));
+    assertThatThrownBy(() -> render(byName))
+        .hasMessageContaining("<lxc:shareuts type='name'> is not supported");
+  }
+
+  private static DomainDef withNamespace(DomainDef d, LxcNamespace ns) {
+    return new DomainDef(
+        d.name(),
+        d.uuid(),
+        d.title(),
+        d.description(),
+        d.metadata(),
+        d.memory(),
+        d.currentMemory(),
+        d.memtune(),
+        d.blkiotune(),
+        d.vcpu(),
+        d.cputune(),
+        d.numatune(),
+        d.partition(),
+        d.os(),
+        d.idmap(),
+        d.features(),
+        d.clock(),
+        d.onPoweroff(),
+        d.onReboot(),
+        d.onCrash(),
+        d.devices(),
+        d.seclabels(),
+        Optional.of(ns));
+  }
+
+  @Test
+  void hostdevOutsideDevIsRefused() throws Exception {
+    DomainDef def = TestDomain.named("a").hostdev(new HostdevDef.Misc("/etc/passwd")).build();
+    assertThatThrownBy(
+            () ->
+                OciConfig.render(
+                    new BundleInputs(
+                        def,
+                        SourceMap.empty("t.xml"),
+                        CapabilityResolver.resolve(def, SourceMap.empty("t.xml"), HOST),
+                        List.of(),
+                        p -> Optional.of(new DeviceNode('c', 1, 3)),
+                        0,
+                        0,
+                        "/b/rootfs",
+                        "runc",
+                        ALL_NAMES)))
+        .hasMessageContaining("hostdev path '/etc/passwd' is not supported");
   }
 }

@@ -26,6 +26,7 @@ public final class Domains {
   private final Map<Capability, FeatureState> states = new LinkedHashMap<>();
   private Optional<String> inituser = Optional.empty();
   private boolean idmap;
+  private boolean privnet;
   private final List<HostdevDef> hostdevs = new ArrayList<>();
   private final List<DiskDef> disks = new ArrayList<>();
   private final List<FilesystemDef> filesystems = new ArrayList<>();
@@ -88,6 +89,31 @@ public final class Domains {
     return this;
   }
 
+  /** Writes {@code <privnet/>}: a private network namespace. */
+  public Domains privnet() {
+    privnet = true;
+    return this;
+  }
+
+  /** A host directory mounted at {@code target} ({@code <filesystem type='mount'>}). */
+  public Domains mount(String source, String target, boolean readonly) {
+    return filesystem(
+        FilesystemDef.FsType.MOUNT, new FilesystemDef.DirSource(source), target, readonly);
+  }
+
+  private Domains filesystem(
+      FilesystemDef.FsType type, FilesystemDef.FsSource source, String target, boolean readonly) {
+    filesystems.add(
+        new FilesystemDef(
+            type,
+            FilesystemDef.AccessMode.PASSTHROUGH,
+            Optional.empty(),
+            source,
+            target,
+            readonly));
+    return this;
+  }
+
   public Domains hostdev(HostdevDef h) {
     hostdevs.add(h);
     return this;
@@ -108,15 +134,8 @@ public final class Domains {
   }
 
   public Domains blockFilesystem(String dev, String target, boolean readonly) {
-    filesystems.add(
-        new FilesystemDef(
-            FilesystemDef.FsType.BLOCK,
-            FilesystemDef.AccessMode.PASSTHROUGH,
-            Optional.empty(),
-            new FilesystemDef.BlockSource(dev),
-            target,
-            readonly));
-    return this;
+    return filesystem(
+        FilesystemDef.FsType.BLOCK, new FilesystemDef.BlockSource(dev), target, readonly);
   }
 
   public Domains clockOffset(String offset) {
@@ -172,7 +191,7 @@ public final class Domains {
         Optional.empty(),
         os,
         map,
-        new Features(false, caps),
+        new Features(privnet, caps),
         timers.isEmpty() ? Optional.empty() : Optional.of(new ClockDef(clockOffset, timers)),
         Optional.empty(),
         Optional.empty(),

@@ -8,10 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Problem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +92,12 @@ class BadInputTest {
           Map.entry(
               "non-UTF-8 encoding",
               List.of("1:1: encoding 'ISO-8859-1' is not supported; definitions must be UTF-8")),
+          Map.entry(
+              "XML 1.1", List.of("1:1: XML 1.1 is not supported; write <?xml version='1.0'?>")),
+          Map.entry(
+              "character reference to NUL",
+              List.of(
+                  "7:14: not well-formed XML: Character reference \"&#0\" is an invalid XML character.")),
           Map.entry("deep nesting", List.of("7:103: elements are nested deeper than 32 levels")),
           Map.entry(
               "type kvm",
@@ -170,6 +179,9 @@ class BadInputTest {
           Map.entry("os type hvm", List.of("4:11: unknown os type 'hvm' (expected exe)")),
           Map.entry("name missing", List.of("1:1: missing <name>: a domain needs a name")),
           Map.entry(
+              "title with a line break",
+              List.of("7:10: <title> must be a single line (use <description>)")),
+          Map.entry(
               "name twice", List.of("7:3: <name> is written twice in <domain> (first at line 2)")),
           Map.entry(
               "idmap with only uid",
@@ -210,6 +222,7 @@ class BadInputTest {
               "initenv name",
               List.of(
                   "6:14: invalid environment variable name '1X' (expected letters, digits and _, not starting with a digit)")),
+          Map.entry("empty initenv", List.of("6:5: <initenv name='X'> needs a value")),
           Map.entry("relative initdir", List.of("6:14: <initdir> 'tmp' must be an absolute path")),
           Map.entry(
               "filesystem type",
@@ -232,12 +245,49 @@ class BadInputTest {
               List.of(
                   "8:5: unknown element <lxc:sharepid> in <lxc:namespace>; did you mean <lxc:shareipc>?")),
           Map.entry(
+              "arch typo", List.of("4:11: unknown architecture 'x86-64'; did you mean 'x86_64'?")),
+          Map.entry(
+              "name with a slash",
+              List.of("2:9: domain name 'a/b' must not contain '/' or a line break")),
+          Map.entry("empty name", List.of("2:3: missing <name>: a domain needs a name")),
+          Map.entry(
+              "relative filesystem target",
+              List.of("10:15: filesystem target 'srv' must be an absolute path in the container")),
+          Map.entry(
+              "mount without a source dir",
+              List.of("9:7: a type='mount' <filesystem> needs <source dir=..>")),
+          Map.entry(
+              "bad MAC address",
+              List.of(
+                  "9:12: invalid MAC address '00:16:3e:0f:ef' (expected six hex pairs such as 52:54:00:12:34:56)")),
+          Map.entry(
+              "ip prefix out of range",
+              List.of(
+                  "9:30: invalid number '33x' for attribute 'prefix' of <ip> (expected an integer 0..128)")),
+          Map.entry(
+              "usb vendor id",
+              List.of("10:17: invalid USB id '0xzz' (expected a hex number 0x0000..0xffff)")),
+          Map.entry(
               "every problem at once",
               List.of(
                   "9:7: unknown capability <mknd>; did you mean 'mknod'?",
                   "10:18: unknown <sys_admin> state 'maybe' (expected on|off)",
                   "11:7: missing required attribute 'state' on <net_raw> (expected on|off)",
                   "13:7: duplicate capability <net_raw>: also written at line 11 column 7")));
+
+  private static Locale saved;
+
+  /** The JDK parser words its syntax errors in the default locale; the table is in English. */
+  @BeforeAll
+  static void english() {
+    saved = Locale.getDefault();
+    Locale.setDefault(Locale.ENGLISH);
+  }
+
+  @AfterAll
+  static void restore() {
+    Locale.setDefault(saved);
+  }
 
   @ParameterizedTest
   @FieldSource("CASES")

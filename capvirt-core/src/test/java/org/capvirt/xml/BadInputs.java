@@ -105,6 +105,8 @@ final class BadInputs {
     add(
         "non-UTF-8 encoding",
         "<?xml version='1.0' encoding='ISO-8859-1'?>\n<domain type='lxc'/>\n");
+    add("XML 1.1", "<?xml version='1.1'?>\n<domain type='lxc'><name>&#1;</name></domain>\n");
+    add("character reference to NUL", domain("  <title>&#0;</title>\n"));
     add(
         "deep nesting",
         domain("  <metadata>" + "<a>".repeat(40) + "</a>".repeat(40) + "</metadata>\n"));
@@ -143,6 +145,7 @@ final class BadInputs {
     add("os missing", "<domain type='lxc'>\n  <name>t</name>\n</domain>\n");
     add("os type hvm", domain("").replace(">exe<", ">hvm<"));
     add("name missing", domain("").replace("  <name>t</name>\n", ""));
+    add("title with a line break", domain("  <title>one\ntwo</title>\n"));
     add("name twice", domain("  <name>u</name>\n"));
     add(
         "idmap with only uid",
@@ -167,6 +170,7 @@ final class BadInputs {
     add("text in features", domain("  <features>privnet</features>\n"));
     add("vcpu placement", domain("  <vcpu placement='dynamic'>1</vcpu>\n"));
     add("initenv name", domain("").replace("</os>", "  <initenv name='1X'>v</initenv>\n  </os>"));
+    add("empty initenv", domain("").replace("</os>", "  <initenv name='X'></initenv>\n  </os>"));
     add("relative initdir", domain("").replace("</os>", "  <initdir>tmp</initdir>\n  </os>"));
     add(
         "filesystem type",
@@ -192,6 +196,34 @@ final class BadInputs {
         domain(
             "  <lxc:namespace xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'>\n"
                 + "    <lxc:sharepid type='pid' value='1'/>\n  </lxc:namespace>\n"));
+    add("arch typo", domain("").replace("<type>exe", "<type arch='x86-64'>exe"));
+    add("name with a slash", domain("").replace("<name>t</name>", "<name>a/b</name>"));
+    add("empty name", domain("").replace("<name>t</name>", "<name></name>"));
+    add(
+        "relative filesystem target",
+        domain(
+            "  <devices>\n    <filesystem type='mount'>\n      <source dir='/srv'/>\n"
+                + "      <target dir='srv'/>\n    </filesystem>\n  </devices>\n"));
+    add(
+        "mount without a source dir",
+        domain(
+            "  <devices>\n    <filesystem type='mount'>\n      <source file='/srv'/>\n"
+                + "      <target dir='/srv'/>\n    </filesystem>\n  </devices>\n"));
+    add(
+        "bad MAC address",
+        domain(
+            "  <devices>\n    <interface type='ethernet'>\n"
+                + "      <mac address='00:16:3e:0f:ef'/>\n    </interface>\n  </devices>\n"));
+    add(
+        "ip prefix out of range",
+        domain(
+            "  <devices>\n    <interface type='ethernet'>\n"
+                + "      <ip address='10.0.0.1' prefix='33x'/>\n    </interface>\n  </devices>\n"));
+    add(
+        "usb vendor id",
+        domain(
+            "  <devices>\n    <hostdev mode='subsystem' type='usb'>\n      <source>\n"
+                + "        <vendor id='0xzz'/>\n      </source>\n    </hostdev>\n  </devices>\n"));
     add(
         "every problem at once",
         caps(

@@ -167,4 +167,51 @@ class DomainXmlParserTest {
                 "  <metadata><m:x xmlns:m='urn:m' a='1'>t &amp; u</m:x></metadata>\n"));
     assertThat(d.def().metadata()).contains("<m:x xmlns:m='urn:m' a='1'>t &amp; u</m:x>");
   }
+
+  @Test
+  void runTimeStateOfARunningDomainIsReadAndDropped() throws Exception {
+    String live =
+        """
+        <domain type='lxc' id='4242'>
+          <name>live</name>
+          <os>
+            <type>exe</type>
+            <init>/sbin/init</init>
+          </os>
+          <devices>
+            <filesystem type='mount' accessmode='passthrough'>
+              <source dir='/srv'/>
+              <target dir='/'/>
+              <alias name='fs0'/>
+            </filesystem>
+            <console type='pty' tty='/dev/pts/3'>
+              <source path='/dev/pts/3'/>
+              <target type='lxc' port='0'/>
+              <alias name='console0'/>
+            </console>
+          </devices>
+        </domain>
+        """;
+    ParsedDomain d = parse(live);
+    ParsedDomain inactive =
+        parse(
+            live.replace(" id='4242'", "")
+                .replace(" tty='/dev/pts/3'", "")
+                .replaceAll("\\s*<(alias|source path)[^>]*/>", ""));
+    assertThat(d.def()).isEqualTo(inactive.def());
+  }
+
+  @Test
+  void attributeLocationsAreNotFooledByValues() throws Exception {
+    ParsedDomain d =
+        parse(
+            BadInputs.domain(
+                "  <devices>\n    <interface type='direct'>\n"
+                    + "      <source dev=\" mode='x'\"\n        mode='vepa'/>\n"
+                    + "    </interface>\n  </devices>\n"));
+    assertThat(d.where().at("/domain/devices/interface/source/@dev"))
+        .contains(new Location("d.xml", 9, 15));
+    assertThat(d.where().at("/domain/devices/interface/source/@mode"))
+        .contains(new Location("d.xml", 10, 9));
+  }
 }

@@ -119,25 +119,12 @@ def reboot():
     check(libc.reboot(0x89ABCDEF))
 
 
-def setuid():
+def switch_id(setter):
+    """Calls setter(4321) in a child (the parent stays root); raises its errno."""
     pid = os.fork()
     if pid == 0:
         try:
-            os.setuid(4321)
-            os._exit(0)
-        except OSError as e:
-            os._exit(e.errno)
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    if code:
-        raise OSError(code, os.strerror(code))
-
-
-def setgid():
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setgid(4321)
+            setter(4321)
             os._exit(0)
         except OSError as e:
             os._exit(e.errno)
@@ -150,8 +137,8 @@ def setgid():
 PROBES = {
     "mknod": mknod, "chown": chown, "sys_admin": sethostname, "sys_time": adjtime,
     "net_raw": raw_socket, "sys_chroot": chroot, "sys_nice": nice, "sys_resource": rlimit,
-    "kill": kill_other, "sys_ptrace": ptrace_other, "sys_boot": reboot, "setuid": setuid,
-    "setgid": setgid,
+    "kill": kill_other, "sys_ptrace": ptrace_other, "sys_boot": reboot,
+    "setuid": lambda: switch_id(os.setuid), "setgid": lambda: switch_id(os.setgid),
 }
 
 for name in sys.argv[1:]:

@@ -13,7 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RuntimeCacheTest {
+class DescriptionCacheTest {
   @TempDir Path tmp;
 
   /** Answers --version and features as runc 1.1.5 would, and records what it was asked. */

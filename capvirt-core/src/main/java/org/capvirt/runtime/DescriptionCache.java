@@ -20,15 +20,15 @@ import java.util.Properties;
  * replacement of the binary is described afresh. A cache that cannot be read or written is ignored.
  * The entries are properties files: reading one needs nothing outside java.base.
  */
-final class RuntimeCache {
+final class DescriptionCache {
   private final Path dir;
 
-  RuntimeCache(Path dir) {
+  DescriptionCache(Path dir) {
     this.dir = dir;
   }
 
   /** The description stored for {@code binary}, if it still matches the file. */
-  Optional<RuntimeBinary> lookup(Path binary) {
+  Optional<RuntimeBinary> get(Path binary) {
     try {
       Properties f = new Properties();
       try (InputStream in = Files.newInputStream(entry(binary))) {
@@ -56,7 +56,7 @@ final class RuntimeCache {
   }
 
   /** Stores {@code b}'s description (atomically: a rename over the old entry). */
-  void store(RuntimeBinary b) {
+  void put(RuntimeBinary b) {
     Path target = entry(b.path());
     Path tmp =
         target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());

@@ -26,7 +26,7 @@ import org.capvirt.model.SourceMap;
 import org.capvirt.testing.Domains;
 
 /** Laws of the policy that must hold for every host and every set of states. */
-class PolicyProperties {
+class PolicyPropertiesTest {
   private static final SourceMap NOWHERE = SourceMap.empty("p.xml");
 
   /** A host, the states written, and whether there is an idmap and a non-root init. */
@@ -80,7 +80,7 @@ class PolicyProperties {
     return Combinators.combine(
             hosts, states, Arbitraries.of(true, false), Arbitraries.of(true, false))
         .as(Input::new)
-        .map(PolicyProperties::grantable);
+        .map(PolicyPropertiesTest::grantable);
   }
 
   /** Keeps only "on" states the host can grant (the others are an error, tested elsewhere). */

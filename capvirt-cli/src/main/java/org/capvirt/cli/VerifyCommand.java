@@ -1,0 +1,194 @@
+package org.capvirt.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.capvirt.devices.DeviceRule;
+import org.capvirt.verify.CapMasks;
+import org.capvirt.verify.CapSetKind;
+import org.capvirt.verify.Difference;
+import org.capvirt.verify.LiveDevices;
+import org.capvirt.verify.LiveProcess;
+import org.capvirt.verify.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code verify NAME [--json]}: a running domain against its definition; exit 3 on drift. */
+@Command(
+    name = "verify",
+    description =
+        "Compare every process of a running domain and its device cgroup with what its definition"
+            + " grants on this host. Exit 0 when it matches, 3 when it drifted, 1 on errors.")
+final class VerifyCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+  @Mixin DriverOptions opts;
+
+  @Parameters(paramLabel = "NAME")
+  String name;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    VerifyReport r = opts.driver().verify(name);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      QueryCommands.printJson(out, json(r));
+    } else {
+      text(out, r);
+    }
+    out.flush();
+    return r.ok() ? ExitCodes.OK : ExitCodes.DRIFT;
+  }
+
+  static void text(PrintWriter out, VerifyReport r) {
+    List<Difference> grouped = r.grouped();
+    long failing = grouped.stream().filter(d -> d.severity().fails()).count();
+    long normal = grouped.size() - failing;
+    out.println(
+        "Domain '"
+            + r.name()
+            + "' "
+            + (r.ok() ? "matches its definition" : "DRIFTED from its definition")
+            + " ("
+            + r.live().processes().size()
+            + " process"
+            + (r.live().processes().size() == 1 ? "" : "es")
+            + (failing > 0 ? ", " + failing + " difference" + (failing == 1 ? "" : "s") : "")
+            + (normal > 0 ? ", " + normal + " normal" : "")
+            + ")");
+    out.println();
+    String f = "  %-11s %-18s %s%n";
+    out.printf(f, "", "expected", "live (init pid " + r.live().initPid() + ")");
+    for (CapSetKind k : CapSetKind.values()) {
+      out.printf(f, k.procKey(), r.expected().caps().get(k).hex(), r.init().caps().get(k).hex());
+    }
+    out.printf(f, "NoNewPrivs", r.expected().noNewPrivs() ? 1 : 0, r.init().noNewPrivs() ? 1 : 0);
+    out.printf(f, "devices", r.expected().devices().size() + " rules", liveDevices(r));
+    out.println();
+    out.println("processes:");
+    for (LiveProcess p : r.live().processes()) {
+      out.printf(
+          "  %-12s %s%n", worst(r, p), p.label() + (p.pid() == r.live().initPid() ? " init" : ""));
+    }
+    if (!grouped.isEmpty()) {
+      out.println();
+      out.println("differences:");
+      grouped.stream()
+          .sorted(Comparator.comparing(Difference::severity).reversed())
+          .forEach(
+              d ->
+                  out.printf(
+                      "  %-10s %s%n",
+                      column(d.severity()),
+                      d.message().replaceFirst("^(IMPOSSIBLE|normal): ", "")));
+    }
+  }
+
+  private static String liveDevices(VerifyReport r) {
+    return switch (r.live().devices()) {
+      case LiveDevices.Listed l -> l.rules().size() + " rules in " + l.directory();
+      case LiveDevices.Unreadable u -> "not readable (cgroup v2 eBPF)";
+    };
+  }
+
+  /** A failing severity in capitals, so it stands out. */
+  private static String column(Difference.Severity s) {
+    return s.fails() ? s.word().toUpperCase(java.util.Locale.ROOT) : s.word();
+  }
+
+  private static String worst(VerifyReport r, LiveProcess p) {
+    return r.differences().stream()
+        .filter(d -> d.pid().isPresent() && d.pid().get() == p.pid())
+        .map(Difference::severity)
+        .max(Comparator.naturalOrder())
+        .map(VerifyCommand::column)
+        .orElse("matches");
+  }
+
+  static ObjectNode json(VerifyReport r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("name", r.name());
+    n.put("ok", r.ok());
+    n.put("cgroup", r.live().cgroup());
+    n.put("initPid", r.live().initPid());
+    ObjectNode expected = masks(n.putObject("expected"), r.expected().caps());
+    expected.put("NoNewPrivs", r.expected().noNewPrivs());
+    rules(expected.putArray("devices"), r.expected().devices());
+    ObjectNode live = masks(n.putObject("live"), r.init().caps());
+    live.put("NoNewPrivs", r.init().noNewPrivs());
+    switch (r.live().devices()) {
+      case LiveDevices.Listed l -> {
+        rules(live.putArray("devices"), l.rules());
+        live.put("devicesReadable", true);
+        live.put("devicesCgroup", l.directory());
+      }
+      case LiveDevices.Unreadable u -> {
+        live.putArray("devices");
+        live.put("devicesReadable", false);
+        live.put("devicesNote", u.reason());
+      }
+    }
+    ArrayNode procs = n.putArray("processes");
+    for (LiveProcess p : r.live().processes()) {
+      ObjectNode o = procs.addObject();
+      o.put("pid", p.pid());
+      o.put("tgid", p.tgid());
+      o.put("comm", p.comm());
+      o.put("uid", p.uid());
+      o.put("hostUid", p.hostUid());
+      o.put("init", p.pid() == r.live().initPid());
+      masks(o, p.caps());
+      o.put("NoNewPrivs", p.noNewPrivs());
+      p.foreignNamespaces().forEach(o.putArray("foreignNamespaces")::add);
+      if (p.devicesCgroup().isPresent()) {
+        o.put("devicesCgroup", p.devicesCgroup().get());
+      } else {
+        o.putNull("devicesCgroup");
+      }
+      o.put("status", worst(r, p).toLowerCase(java.util.Locale.ROOT));
+    }
+    ArrayNode diffs = n.putArray("differences");
+    for (Difference d : r.differences()) {
+      ObjectNode o = diffs.addObject();
+      o.put("kind", d.kind().word());
+      o.put("severity", d.severity().word());
+      if (d.pid().isPresent()) {
+        o.put("pid", d.pid().get());
+      } else {
+        o.putNull("pid");
+      }
+      if (d.set().isPresent()) {
+        o.put("set", d.set().get().procKey());
+      } else {
+        o.putNull("set");
+      }
+      d.extra().forEach(o.putArray("extra")::add);
+      d.missing().forEach(o.putArray("missing")::add);
+      o.put("message", d.message());
+    }
+    return n;
+  }
+
+  private static ObjectNode masks(ObjectNode o, CapMasks m) {
+    for (CapSetKind k : CapSetKind.values()) {
+      o.put(k.procKey(), m.get(k).hex());
+    }
+    return o;
+  }
+
+  private static void rules(ArrayNode a, List<DeviceRule> rules) {
+    rules.forEach(r -> a.add(r.toString()));
+  }
+}

@@ -1,0 +1,96 @@
+package org.capvirt.audit;
+
+import java.util.Optional;
+import org.capvirt.caps.CapabilityResolver;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.Capability;
+import org.capvirt.model.CapsPolicy;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.HostFacts;
+import org.capvirt.model.HostdevDef;
+import org.capvirt.model.Location;
+import org.capvirt.model.LxcNamespace;
+import org.capvirt.model.SourceMap;
+
+/**
+ * What the checks look at: the definition, where its parts were written, the host (when given) and
+ * the bounding set the policy resolves to (on that host, else on a kernel with every catalog
+ * capability).
+ */
+record Subject(DomainDef def, SourceMap where, Optional<HostFacts> host, CapSet kept) {
+  static final String CAPS = "/domain/features/capabilities";
+  static final String POLICY = CAPS + "/@policy";
+
+  static Capability cap(String name) {
+    return Capability.byName(name).orElseThrow(() -> new IllegalStateException(name));
+  }
+
+  /** Whether an {@code <idmap>} puts the container in its own user namespace. */
+  boolean userns() {
+    return def.idmap().isPresent();
+  }
+
+  /** Whether init runs as root (no {@code <inituser>}, or root/0). */
+  boolean rootInit() {
+    return CapabilityResolver.isRoot(def.os().inituser());
+  }
+
+  /** Whether root in the container is uid 0 on the host: no user namespace, root init. */
+  boolean hostRoot() {
+    return !userns() && rootInit();
+  }
+
+  /**
+   * Whether the container stays in the host's network namespace: libvirt makes a new one for an
+   * {@code <interface>}, {@code <privnet/>} or a net {@code <hostdev>}; {@code <lxc:sharenet
+   * type='pid' value='1'/>} joins the host's on purpose.
+   */
+  boolean hostNetwork() {
+    Optional<LxcNamespace.Share> share = def.lxcNamespace().flatMap(LxcNamespace::sharenet);
+    if (share.isPresent()) {
+      return IsolationChecks.isHostPid1(share.get());
+    }
+    return !def.features().privnet()
+        && def.devices().interfaces().isEmpty()
+        && def.devices().hostdevs().stream().noneMatch(h -> h instanceof HostdevDef.Net);
+  }
+
+  /** The first of {@code paths} that was written, else the file. */
+  Location at(String... paths) {
+    for (String p : paths) {
+      Optional<Location> l = where.at(p);
+      if (l.isPresent()) {
+        return l.get();
+      }
+    }
+    return Location.of(where.file());
+  }
+
+  /** Where the policy is decided: the policy attribute, the element, features, else the file. */
+  Location policyLocation() {
+    return at(POLICY, CAPS, "/domain/features");
+  }
+
+  /** Where a capability is decided: its element when written, else the policy. */
+  Location capLocation(Capability c) {
+    return where.has(SourceMap.capabilityPath(c))
+        ? where.atOrFile(SourceMap.capabilityPath(c))
+        : policyLocation();
+  }
+
+  /** The path of the {@code i}-th (0-based) element named {@code path} among its siblings. */
+  static String indexed(String path, int i) {
+    return i == 0 ? path : path + "[" + (i + 1) + "]";
+  }
+
+  /** "policy 'allow'" or, when nothing was written, "the implicit policy 'default'". */
+  String policyPhrase() {
+    String p = def.capabilities().policy().xmlName();
+    return implicitDefault() ? "the implicit policy '" + p + "'" : "policy '" + p + "'";
+  }
+
+  /** Whether policy 'default' applies without being written (no policy attribute). */
+  boolean implicitDefault() {
+    return def.capabilities().policy() == CapsPolicy.DEFAULT && !where.has(POLICY);
+  }
+}

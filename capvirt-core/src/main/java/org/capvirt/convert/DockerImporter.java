@@ -1,0 +1,165 @@
+package org.capvirt.convert;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.capvirt.InvalidDefinitionException;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.HostdevDef;
+import org.capvirt.model.OsDef;
+import org.capvirt.model.Problem;
+
+/**
+ * {@code docker run} / {@code podman run} flags to a capvirt domain whose resolved sets are what
+ * that engine would give: the engine's default set, its precedence rules and its meaning of {@code
+ * ALL} ({@link EngineSemantics}). {@code --cap-add ALL} keeps every capability the engine holds,
+ * including ones newer than its name list, so it becomes {@code policy='allow'} with the drops off;
+ * any other request is an exact list, so it becomes {@code policy='deny'} with the list on.
+ */
+public final class DockerImporter {
+  private DockerImporter() {}
+
+  /** Converts parsed flags for {@code engine} (docker or podman). */
+  public static Imported read(EngineFlags flags, ImportSource engine, ImportOptions options)
+      throws InvalidDefinitionException {
+    if (engine != ImportSource.DOCKER && engine != ImportSource.PODMAN) {
+      throw new IllegalArgumentException("not an engine with run flags: " + engine);
+    }
+    List<Problem> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    for (Token p : flags.privileged()) {
+      problems.add(
+          new Problem(
+              p.at(),
+              "--privileged cannot be imported: it grants every device and disables confinement;"
+                  + " list the capabilities with --cap-add and the devices with --device instead"));
+    }
+    EngineSemantics.Request r = flags.request();
+    DomainDraft d = new DomainDraft();
+    if (r.addAll()) {
+      if (engine == ImportSource.PODMAN && r.dropAll()) {
+        problems.add(
+            new Problem(
+                flags.capFlags().get(0).at(),
+                "podman refuses --cap-add ALL together with --cap-drop ALL"));
+      }
+      if (engine == ImportSource.DOCKER && r.dropAll()) {
+        notes.add("--cap-add ALL wins over --cap-drop ALL in Docker (TweakCapabilities)");
+      }
+      d.allBut(r.drop());
+    } else {
+      CapSet both = r.add().intersect(r.drop());
+      if (engine == ImportSource.PODMAN && !both.isEmpty()) {
+        problems.add(
+            new Problem(
+                flags.capFlags().get(0).at(),
+                "podman refuses a capability both added and dropped: "
+                    + String.join(", ", NameStyle.DOCKER.write(both.members()))));
+      }
+      CapSet set =
+          engine == ImportSource.DOCKER
+              ? EngineSemantics.docker(r, CapSet.EMPTY)
+              : EngineSemantics.podman(
+                  new EngineSemantics.Request(r.add(), false, r.drop().minus(both), r.dropAll()),
+                  CapSet.EMPTY);
+      d.exactly(set);
+      notes.add(
+          "the engine's list is exact, so the domain uses policy='deny' (which, as libvirt,"
+              + " also fills the inheritable set; the engine leaves it empty)");
+    }
+    flags.name().ifPresent(n -> d.name = n.text());
+    options.name().ifPresent(n -> d.name = n);
+    d.uuid = options.uuid();
+    for (Token dev : flags.devices()) {
+      String[] p = dev.text().split(":", -1);
+      if (!p[0].startsWith("/dev/") || p.length > 3) {
+        problems.add(new Problem(dev.at(), "expected --device /dev/HOST[:/dev/CONTAINER[:rwm]]"));
+        continue;
+      }
+      if (p.length >= 2 && !p[1].equals(p[0]) && !p[1].matches("[rwm]+")) {
+        notes.add(
+            dev.at()
+                + ": "
+                + p[0]
+                + " keeps its host path in the container (capvirt cannot rename it to "
+                + p[1]
+                + ")");
+      }
+      d.hostdevs.add(new HostdevDef.Misc(p[0]));
+      notes.add(
+          dev.at()
+              + ": "
+              + p[0]
+              + " is imported as a character device (hostdev misc); use <hostdev type='storage'>"
+              + " if it is a block device");
+    }
+    flags
+        .user()
+        .ifPresent(
+            u -> {
+              String[] ug = u.text().split(":", 2);
+              d.inituser = java.util.Optional.of(ug[0].matches("\\d+") ? "+" + ug[0] : ug[0]);
+              if (ug.length == 2) {
+                d.initgroup = java.util.Optional.of(ug[1].matches("\\d+") ? "+" + ug[1] : ug[1]);
+              }
+            });
+    String net = flags.network().map(Token::text).orElse("bridge");
+    switch (net) {
+      case "host" -> d.privnet = false;
+      case "none" -> d.privnet = true;
+      default -> {
+        d.privnet = true;
+        notes.add(
+            flags.network().map(t -> t.at() + ": ").orElse("")
+                + "network '"
+                + net
+                + "' is imported as a private network namespace with loopback only (<privnet/>)");
+      }
+    }
+    flags.workdir().ifPresent(w -> d.initdir = java.util.Optional.of(w.text()));
+    for (Token e : flags.env()) {
+      int eq = e.text().indexOf('=');
+      if (eq <= 0) {
+        problems.add(
+            new Problem(
+                e.at(), "expected --env NAME=value (capvirt cannot copy the caller's env)"));
+        continue;
+      }
+      d.env.add(new OsDef.InitEnv(e.text().substring(0, eq), e.text().substring(eq + 1)));
+    }
+    for (Token v : flags.volumes()) {
+      String[] p = v.text().split(":", -1);
+      if (p.length < 2 || !p[0].startsWith("/")) {
+        notes.add(v.at() + ": volume '" + v.text() + "' is not a host path and is not imported");
+        continue;
+      }
+      d.filesystems.add(
+          DomainDraft.bind(p[0], p[1], p.length == 3 && List.of(p[2].split(",")).contains("ro")));
+    }
+    List<String> cmd = new ArrayList<>();
+    flags.entrypoint().ifPresent(e -> cmd.add(e.text()));
+    flags.command().forEach(t -> cmd.add(t.text()));
+    if (cmd.isEmpty()) {
+      notes.add("no command given: init is /sbin/init (the image's own command is unknown here)");
+    } else {
+      d.init = cmd.get(0);
+      d.args.addAll(cmd.subList(1, cmd.size()));
+    }
+    flags
+        .image()
+        .ifPresent(
+            i ->
+                notes.add(
+                    i.at()
+                        + ": image '"
+                        + i.text()
+                        + "' is not imported: add a <filesystem> whose target is / with its"
+                        + " unpacked root"));
+    for (Token t : flags.ignored()) {
+      notes.add(t.at() + ": " + t.text() + " is not imported");
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidDefinitionException(problems);
+    }
+    return new Imported(d.build(), notes);
+  }
+}

@@ -1,0 +1,62 @@
+package org.capvirt.convert;
+
+import java.util.List;
+import org.capvirt.InvalidDefinitionException;
+import org.capvirt.caps.CapabilityResolver;
+import org.capvirt.caps.ResolvedCaps;
+import org.capvirt.devices.DeviceAcl;
+import org.capvirt.devices.DeviceLookup;
+import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.HostFacts;
+import org.capvirt.model.ParsedDomain;
+
+/**
+ * What every exporter starts from: the domain, the host, capvirt's resolved sets and device rules
+ * on that host, and the policy's intent (the bounding set on a host that holds every capability),
+ * so that exported drop lists name what the policy drops, not what this host happens to lack.
+ */
+public record ExportContext(
+    ParsedDomain parsed,
+    HostFacts host,
+    ResolvedCaps caps,
+    List<DeviceRule> devices,
+    CapSet intent,
+    DeviceLookup nodes) {
+  public ExportContext {
+    devices = List.copyOf(devices);
+  }
+
+  /** Resolves {@code parsed} on {@code host}. */
+  public static ExportContext of(ParsedDomain parsed, HostFacts host, DeviceLookup nodes)
+      throws InvalidDefinitionException {
+    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host);
+    List<DeviceRule> devices =
+        DeviceAcl.resolve(parsed.def(), parsed.where(), caps.bounding(), nodes);
+    HostFacts full =
+        new HostFacts(
+            host.capLastCap(),
+            host.kernelCaps(),
+            host.keepReboot(),
+            host.kernelRelease(),
+            host.cgroupLayout());
+    CapSet intent = CapabilityResolver.resolve(parsed, full).bounding();
+    return new ExportContext(parsed, host, caps, devices, intent, nodes);
+  }
+
+  /** The domain. */
+  public DomainDef def() {
+    return parsed.def();
+  }
+
+  /** capvirt's bounding set on this host. */
+  public CapSet bounding() {
+    return caps.bounding();
+  }
+
+  /** The capabilities the host gives a new container of this domain before any policy. */
+  public CapSet base() {
+    return def().idmap().isPresent() ? host.kernelCaps() : host.bounding();
+  }
+}

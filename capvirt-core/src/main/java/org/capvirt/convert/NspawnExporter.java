@@ -1,0 +1,103 @@
+package org.capvirt.convert;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.HostdevDef;
+import org.capvirt.model.IdMap;
+
+/**
+ * A domain as systemd-nspawn settings: {@code --capability=} / {@code --drop-capability=} over
+ * nspawn's retained 26 (plus net_admin with a private network), and the same as a {@code .nspawn}
+ * file's {@code [Exec]} section. nspawn has no whitelist mode (a drop wins over an add), so the
+ * flags are always the difference.
+ */
+public final class NspawnExporter {
+  private NspawnExporter() {}
+
+  /** Writes flags and the equivalent .nspawn file. */
+  public static Exported export(ExportContext ctx) {
+    DomainDef def = ctx.def();
+    boolean privnet =
+        def.features().privnet()
+            || !def.devices().interfaces().isEmpty()
+            || def.devices().hostdevs().stream().anyMatch(h -> h instanceof HostdevDef.Net);
+    CapSet retained =
+        privnet
+            ? EngineDefaults.NSPAWN.with(EngineDefaults.NSPAWN_PRIVATE_NETWORK)
+            : EngineDefaults.NSPAWN;
+    CapSet b = ctx.bounding();
+    CapSet plus = b.minus(retained);
+    CapSet minus = retained.minus(b);
+    List<String> notes = new ArrayList<>();
+    List<String> args = new ArrayList<>();
+    if (privnet) {
+      args.add("--private-network");
+    }
+    String userns = "";
+    if (def.idmap().isPresent()) {
+      IdMap m = def.idmap().get();
+      if (m.uids().size() == 1 && m.uids().equals(m.gids()) && m.uids().get(0).start() == 0) {
+        userns = m.uids().get(0).target() + ":" + m.uids().get(0).count();
+        args.add("--private-users=" + userns);
+      } else {
+        notes.add("nspawn maps one range with equal uid and gid maps; this idmap is not exported");
+      }
+    }
+    if (!plus.isEmpty()) {
+      args.add("--capability=" + String.join(",", NameStyle.OCI.write(plus.members())));
+    }
+    if (!minus.isEmpty()) {
+      args.add("--drop-capability=" + String.join(",", NameStyle.OCI.write(minus.members())));
+    }
+    CapSet gives =
+        EngineSemantics.nspawn(
+            new EngineSemantics.Request(plus, false, minus, false),
+            privnet,
+            ctx.host().kernelCaps());
+    StringBuilder file = new StringBuilder();
+    file.append("[Exec]\n");
+    if (!plus.isEmpty()) {
+      file.append("Capability=").append(String.join(" ", NameStyle.OCI.write(plus.members())));
+      file.append('\n');
+    }
+    if (!minus.isEmpty()) {
+      file.append("DropCapability=").append(String.join(" ", NameStyle.OCI.write(minus.members())));
+      file.append('\n');
+    }
+    if (!userns.isEmpty()) {
+      file.append("PrivateUsers=").append(userns).append('\n');
+    }
+    if (privnet) {
+      file.append("\n[Network]\nPrivate=yes\n");
+    }
+    String text =
+        DockerExporter.shellLine(args)
+            + "\n\n# or in /etc/systemd/nspawn/"
+            + def.name()
+            + ".nspawn (Capability= is honoured only from /etc and /run, the trusted places):\n"
+            + file;
+    if (!ctx.caps().inheritable().isEmpty()) {
+      notes.add(
+          "nspawn cannot express the inheritable set ("
+              + ctx.caps().inheritable().hex()
+              + " under capvirt)");
+    }
+    if (!gives.minus(ctx.host().bounding()).isEmpty() && def.idmap().isEmpty()) {
+      notes.add(
+          "nspawn refuses to start when its retained set holds capabilities this host lacks"
+              + " (systemd#12539): "
+              + String.join(
+                  ", ", NameStyle.OCI.write(gives.minus(ctx.host().bounding()).members())));
+    }
+    if (!def.devices().hostdevs().isEmpty()) {
+      notes.add(
+          "hostdevs are not exported: nspawn needs --bind=/dev/NODE and a DeviceAllow= for each");
+    }
+    notes.add(
+        "nspawn's device policy is its own closed list (null, zero, full, random, urandom, tty,"
+            + " ptmx, pts, net/tun); capvirt's fuse rule and mknod-only wildcards have no flag");
+    return new Exported(ExportTarget.NSPAWN, text, args, b, gives, notes);
+  }
+}

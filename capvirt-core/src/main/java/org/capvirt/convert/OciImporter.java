@@ -1,0 +1,352 @@
+package org.capvirt.convert;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.capvirt.InvalidDefinitionException;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.Capability;
+import org.capvirt.model.HostdevDef;
+import org.capvirt.model.IdMap;
+import org.capvirt.model.OsDef;
+import org.capvirt.model.Problem;
+
+/**
+ * An OCI runtime config.json to a capvirt domain: the bounding set becomes {@code policy='deny'}
+ * with those on (an OCI list is exact); args, env, cwd, user, root, bind mounts, the network and
+ * user namespaces and {@code linux.devices} carry over. What capvirt's policy cannot hold (other
+ * sets differing from what capvirt derives, ambient, no_new_privs, extra device rules) is named in
+ * the notes. Unknown fields in {@code process} and its capabilities, and non-{@code CAP_} names,
+ * are errors with line and column.
+ */
+public final class OciImporter {
+  private OciImporter() {}
+
+  static final Set<String> TOP =
+      Set.of(
+          "ociVersion",
+          "process",
+          "root",
+          "hostname",
+          "domainname",
+          "mounts",
+          "hooks",
+          "annotations",
+          "linux",
+          "solaris",
+          "windows",
+          "vm",
+          "zos");
+  static final Set<String> PROCESS =
+      Set.of(
+          "terminal",
+          "consoleSize",
+          "cwd",
+          "env",
+          "args",
+          "commandLine",
+          "rlimits",
+          "apparmorProfile",
+          "capabilities",
+          "noNewPrivileges",
+          "oomScoreAdj",
+          "scheduler",
+          "selinuxLabel",
+          "ioPriority",
+          "execCPUAffinity",
+          "user");
+  static final Set<String> SETS =
+      Set.of("bounding", "effective", "inheritable", "permitted", "ambient");
+
+  /**
+   * The variables capvirt (as libvirt) gives every init itself ({@code OciConfig.environment}),
+   * with their fixed value ("" when it depends on the domain).
+   */
+  static final java.util.Map<String, String> BUILT_IN_ENV =
+      java.util.Map.of(
+          "PATH", "/bin:/sbin",
+          "TERM", "linux",
+          "container", "lxc-libvirt",
+          "HOME", "/",
+          "container_uuid", "",
+          "LIBVIRT_LXC_UUID", "",
+          "LIBVIRT_LXC_NAME", "",
+          "LIBVIRT_LXC_CMDLINE", "",
+          "container_ttys", "");
+
+  static final Set<String> STANDARD_MOUNTS =
+      Set.of("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup");
+
+  /** Reads config.json. */
+  public static Imported read(byte[] json, String file, ImportOptions options)
+      throws InvalidDefinitionException {
+    Tree root = Tree.json(json, file);
+    List<Problem> problems = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
+    Tree.Obj top = K8sImporter.obj(root, "config.json", problems).orElse(null);
+    if (top == null) {
+      throw new InvalidDefinitionException(problems);
+    }
+    top.allowOnly(TOP, "config.json", problems);
+    DomainDraft d = new DomainDraft();
+    top.get("hostname")
+        .flatMap(h -> K8sImporter.str(h, "hostname", problems))
+        .ifPresent(h -> d.name = h);
+    options.name().ifPresent(n -> d.name = n);
+    d.uuid = options.uuid();
+    Optional<Tree.Obj> process =
+        top.get("process").flatMap(p -> K8sImporter.obj(p, "process", problems));
+    CapSet bounding = CapSet.EMPTY;
+    if (process.isPresent()) {
+      Tree.Obj p = process.get();
+      p.allowOnly(PROCESS, "process", problems);
+      List<String> args =
+          p.get("args").map(a -> K8sImporter.strings(a, "args", problems)).orElse(List.of());
+      if (!args.isEmpty()) {
+        d.init = args.get(0);
+        d.args.addAll(args.subList(1, args.size()));
+      }
+      for (String e :
+          p.get("env").map(a -> K8sImporter.strings(a, "env", problems)).orElse(List.of())) {
+        int eq = e.indexOf('=');
+        if (eq <= 0) {
+          continue;
+        }
+        String n = e.substring(0, eq);
+        String v = e.substring(eq + 1);
+        if (BUILT_IN_ENV.containsKey(n)) {
+          if (n.equals("container_uuid") && options.uuid().isEmpty()) {
+            d.uuid = Optional.of(v);
+          }
+          String want = BUILT_IN_ENV.get(n);
+          if (!want.isEmpty() && !want.equals(v)) {
+            notes.add(n + "=" + v + " is not imported: capvirt sets " + n + "=" + want + " itself");
+          }
+          continue;
+        }
+        d.env.add(new OsDef.InitEnv(n, v));
+      }
+      p.get("cwd")
+          .flatMap(c -> K8sImporter.str(c, "cwd", problems))
+          .filter(c -> !c.equals("/"))
+          .ifPresent(c -> d.initdir = Optional.of(c));
+      p.get("user")
+          .flatMap(u -> K8sImporter.obj(u, "user", problems))
+          .ifPresent(
+              u -> {
+                long uid = u.get("uid").map(x -> K8sImporter.number(x, problems)).orElse(0L);
+                long gid = u.get("gid").map(x -> K8sImporter.number(x, problems)).orElse(0L);
+                if (uid != 0) {
+                  d.inituser = Optional.of("+" + uid);
+                }
+                if (gid != 0) {
+                  d.initgroup = Optional.of("+" + gid);
+                }
+              });
+      p.get("noNewPrivileges")
+          .filter(n -> K8sImporter.bool(n, problems))
+          .ifPresent(n -> notes.add(n.at() + ": noNewPrivileges has no capvirt setting"));
+      Optional<Tree.Obj> caps =
+          p.get("capabilities").flatMap(c -> K8sImporter.obj(c, "capabilities", problems));
+      if (caps.isPresent()) {
+        caps.get().allowOnly(SETS, "process.capabilities", problems);
+        bounding = set(caps.get().get("bounding"), problems);
+        CapSet inh = set(caps.get().get("inheritable"), problems);
+        CapSet amb = set(caps.get().get("ambient"), problems);
+        for (String s : List.of("effective", "permitted")) {
+          CapSet v = set(caps.get().get(s), problems);
+          if (caps.get().get(s).isPresent() && !v.equals(bounding)) {
+            notes.add(
+                caps.get().get(s).get().at()
+                    + ": "
+                    + s
+                    + " "
+                    + v.hex()
+                    + " differs from bounding; capvirt gives a root init its bounding set in"
+                    + " "
+                    + s);
+          }
+        }
+        if (!inh.equals(bounding) && !inh.isEmpty()) {
+          notes.add(
+              "inheritable "
+                  + inh.hex()
+                  + " is not imported: under policy='deny' capvirt's inheritable equals the bounding set");
+        } else if (inh.isEmpty() && !bounding.isEmpty()) {
+          notes.add(
+              "inheritable is empty here; under policy='deny' capvirt's equals the bounding set (as libvirt)");
+        }
+        if (!amb.isEmpty()) {
+          notes.add(
+              "ambient " + amb.hex() + " is not imported: capvirt never sets ambient capabilities");
+        }
+      }
+    }
+    d.exactly(bounding);
+    top.get("root")
+        .flatMap(r -> K8sImporter.obj(r, "root", problems))
+        .ifPresent(
+            r -> {
+              Optional<String> path =
+                  r.get("path").flatMap(x -> K8sImporter.str(x, "root.path", problems));
+              boolean ro = r.get("readonly").map(x -> K8sImporter.bool(x, problems)).orElse(false);
+              if (path.isPresent() && path.get().startsWith("/")) {
+                d.filesystems.add(DomainDraft.bind(path.get(), "/", ro));
+              } else if (path.isPresent()) {
+                notes.add(
+                    r.at()
+                        + ": root.path '"
+                        + path.get()
+                        + "' is relative to the bundle: give an absolute <filesystem> root");
+              }
+            });
+    mounts(top, d, problems, notes);
+    linux(top, d, problems, notes);
+    if (!problems.isEmpty()) {
+      throw new InvalidDefinitionException(problems);
+    }
+    return new Imported(d.build(), notes);
+  }
+
+  private static CapSet set(Optional<Tree> list, List<Problem> problems) {
+    CapSet s = CapSet.EMPTY;
+    if (list.isEmpty()) {
+      return s;
+    }
+    for (Tree t : K8sImporter.arr(list.get(), "a capability list", problems).orElse(List.of())) {
+      Optional<String> name = K8sImporter.str(t, "a capability name", problems);
+      if (name.isPresent()) {
+        Optional<Capability> c = NameStyle.OCI.read(name.get(), t.at(), problems);
+        if (c.isPresent()) {
+          s = s.with(c.get());
+        }
+      }
+    }
+    return s;
+  }
+
+  private static void mounts(
+      Tree.Obj top, DomainDraft d, List<Problem> problems, List<String> notes) {
+    for (Tree m :
+        top.get("mounts").flatMap(x -> K8sImporter.arr(x, "mounts", problems)).orElse(List.of())) {
+      Optional<Tree.Obj> o = K8sImporter.obj(m, "a mount", problems);
+      if (o.isEmpty()) {
+        continue;
+      }
+      String dest =
+          o.get()
+              .get("destination")
+              .flatMap(x -> K8sImporter.str(x, "destination", problems))
+              .orElse("");
+      if (STANDARD_MOUNTS.contains(dest)) {
+        continue;
+      }
+      String type =
+          o.get().get("type").flatMap(x -> K8sImporter.str(x, "type", problems)).orElse("");
+      String source =
+          o.get().get("source").flatMap(x -> K8sImporter.str(x, "source", problems)).orElse("");
+      List<String> opts =
+          o.get()
+              .get("options")
+              .map(x -> K8sImporter.strings(x, "options", problems))
+              .orElse(List.of());
+      if ((type.equals("bind") || opts.contains("bind") || opts.contains("rbind"))
+          && source.startsWith("/")) {
+        d.filesystems.add(DomainDraft.bind(source, dest, opts.contains("ro")));
+      } else {
+        notes.add(m.at() + ": mount of " + dest + " (" + type + ") is not imported");
+      }
+    }
+  }
+
+  private static void linux(
+      Tree.Obj top, DomainDraft d, List<Problem> problems, List<String> notes) {
+    Optional<Tree.Obj> linux = top.get("linux").flatMap(x -> K8sImporter.obj(x, "linux", problems));
+    if (linux.isEmpty()) {
+      return;
+    }
+    boolean userns = false;
+    for (Tree n :
+        linux
+            .get()
+            .get("namespaces")
+            .flatMap(x -> K8sImporter.arr(x, "namespaces", problems))
+            .orElse(List.of())) {
+      Optional<Tree.Obj> o = K8sImporter.obj(n, "a namespace", problems);
+      String type =
+          o.flatMap(x -> x.get("type"))
+              .flatMap(x -> K8sImporter.str(x, "type", problems))
+              .orElse("");
+      boolean joins = o.flatMap(x -> x.get("path")).isPresent();
+      if (type.equals("network")) {
+        d.privnet = !joins;
+        if (joins) {
+          notes.add(n.at() + ": joining an existing network namespace is not imported");
+        }
+      }
+      if (type.equals("user")) {
+        userns = true;
+      }
+    }
+    if (userns) {
+      List<IdMap.Entry> uids = idmap(linux.get().get("uidMappings"), problems);
+      List<IdMap.Entry> gids = idmap(linux.get().get("gidMappings"), problems);
+      d.idmap = Optional.of(new IdMap(uids, gids));
+    }
+    for (Tree dev :
+        linux
+            .get()
+            .get("devices")
+            .flatMap(x -> K8sImporter.arr(x, "devices", problems))
+            .orElse(List.of())) {
+      Optional<Tree.Obj> o = K8sImporter.obj(dev, "a device", problems);
+      String path =
+          o.flatMap(x -> x.get("path"))
+              .flatMap(x -> K8sImporter.str(x, "path", problems))
+              .orElse("");
+      String type =
+          o.flatMap(x -> x.get("type"))
+              .flatMap(x -> K8sImporter.str(x, "type", problems))
+              .orElse("");
+      switch (type) {
+        case "b" -> d.hostdevs.add(new HostdevDef.Storage(path));
+        case "c", "u" -> d.hostdevs.add(new HostdevDef.Misc(path));
+        default ->
+            notes.add(dev.at() + ": device " + path + " of type '" + type + "' is not imported");
+      }
+    }
+    Optional<Tree> rules =
+        linux
+            .get()
+            .get("resources")
+            .filter(Tree.Obj.class::isInstance)
+            .flatMap(r -> ((Tree.Obj) r).get("devices"));
+    for (Tree r : rules.flatMap(x -> K8sImporter.arr(x, "devices", problems)).orElse(List.of())) {
+      Optional<Tree.Obj> o = K8sImporter.obj(r, "a device rule", problems);
+      boolean allow =
+          o.flatMap(x -> x.get("allow")).map(x -> K8sImporter.bool(x, problems)).orElse(false);
+      if (allow) {
+        notes.add(
+            r.at()
+                + ": device allow rule is not imported: capvirt's ACL is libvirt's fixed list plus the domain's devices");
+      }
+    }
+  }
+
+  private static List<IdMap.Entry> idmap(Optional<Tree> list, List<Problem> problems) {
+    List<IdMap.Entry> out = new ArrayList<>();
+    for (Tree t :
+        list.flatMap(x -> K8sImporter.arr(x, "id mappings", problems)).orElse(List.of())) {
+      K8sImporter.obj(t, "an id mapping", problems)
+          .ifPresent(
+              o ->
+                  out.add(
+                      new IdMap.Entry(
+                          o.get("containerID").map(x -> K8sImporter.number(x, problems)).orElse(0L),
+                          o.get("hostID").map(x -> K8sImporter.number(x, problems)).orElse(0L),
+                          o.get("size").map(x -> K8sImporter.number(x, problems)).orElse(0L))));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,184 @@
+package org.capvirt.driver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.model.HostFacts;
+import org.capvirt.runtime.DeviceCgroup;
+import org.capvirt.verify.LiveDevices;
+import org.capvirt.verify.LiveProcess;
+import org.capvirt.verify.LiveState;
+
+/**
+ * Reads a running container from the host: every task in its cgroup (all hierarchies, sub-cgroups
+ * too) with its /proc status, uid map, namespaces and devices cgroup, and the devices.list of the
+ * init's devices cgroup. A task that exits while it is read is left out.
+ */
+final class LiveReader {
+  private static final List<String> NAMESPACES = List.of("mnt", "pid", "user", "ipc", "uts", "net");
+
+  /** The name runc's init stub gives itself ({@code runc:[2:INIT]}). */
+  static final String RUNC_STUB = "runc:[";
+
+  static final java.time.Duration EXEC_WAIT = java.time.Duration.ofSeconds(5);
+
+  private final Path proc;
+  private final HostCgroups cgroups;
+  private final DeviceCgroup devices;
+
+  LiveReader(Path proc, HostCgroups cgroups) {
+    this.proc = proc;
+    this.cgroups = cgroups;
+    this.devices = new DeviceCgroup(proc);
+  }
+
+  LiveState read(long initPid, String cgroupsPath, HostFacts host) throws CapvirtIoException {
+    awaitExec(initPid);
+    TreeSet<Long> pids = new TreeSet<>();
+    for (Path dir : cgroups.existing(cgroupsPath)) {
+      pids.addAll(procsBelow(dir));
+    }
+    boolean initInCgroup = pids.remove(initPid);
+    LiveDevices dev = devices(initPid, host);
+    List<LiveProcess> out = new ArrayList<>();
+    LiveProcess init =
+        process(initPid, initPid, initPid)
+            .orElseThrow(() -> new CapvirtIoException("init (pid " + initPid + ") exited"));
+    out.add(init);
+    addThreads(initPid, initPid, init, out);
+    for (long pid : pids) {
+      Optional<LiveProcess> p = process(pid, pid, initPid);
+      if (p.isPresent()) {
+        out.add(p.get());
+        addThreads(pid, initPid, p.get(), out);
+      }
+    }
+    return new LiveState(cgroupsPath, initPid, initInCgroup, out, dev);
+  }
+
+  /**
+   * Waits (up to {@link #EXEC_WAIT}) while the init is still the runtime's stub: runc returns from
+   * {@code start} before its init ({@code runc:[2:INIT]}) has exec'd the container's program, and
+   * until then the stub's helper threads hold runc's own capabilities.
+   */
+  private void awaitExec(long initPid) throws CapvirtIoException {
+    Path comm = proc.resolve(Long.toString(initPid)).resolve("comm");
+    long deadline = System.nanoTime() + EXEC_WAIT.toNanos();
+    try {
+      while (Files.readString(comm, StandardCharsets.UTF_8).startsWith(RUNC_STUB)
+          && System.nanoTime() < deadline) {
+        // /proc offers no way to wait for another process's exec; poll its name.
+        Thread.sleep(10);
+      }
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + comm, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private LiveDevices devices(long initPid, HostFacts host) throws CapvirtIoException {
+    Optional<Path> dir = devices.directoryOf(initPid);
+    if (dir.isPresent()) {
+      return new LiveDevices.Listed(dir.get().toString(), DeviceCgroup.list(dir.get()));
+    }
+    return new LiveDevices.Unreadable(
+        host.cgroupLayout() == HostFacts.CgroupLayout.V2
+            ? "this host has cgroup v2 only: device access is an eBPF program the runtime attached"
+                + " to the container's cgroup, and the kernel cannot list a program back as rules."
+                + " Capabilities, no_new_privs and cgroup membership were checked; device rules"
+                + " were not"
+            : "init (pid " + initPid + ") is in no cgroup v1 devices hierarchy");
+  }
+
+  /** Threads of {@code pid} other than the leader, where they differ from it. */
+  private void addThreads(long pid, long initPid, LiveProcess leader, List<LiveProcess> out)
+      throws CapvirtIoException {
+    Path tasks = proc.resolve(Long.toString(pid)).resolve("task");
+    List<Long> tids;
+    try (var s = Files.list(tasks)) {
+      tids =
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> n.matches("[0-9]+"))
+              .map(Long::parseLong)
+              .filter(t -> t != pid)
+              .sorted()
+              .toList();
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot list " + tasks, e);
+    }
+    for (long tid : tids) {
+      Optional<LiveProcess> t = process(pid, tid, initPid);
+      if (t.isPresent()
+          && (!t.get().caps().equals(leader.caps())
+              || t.get().noNewPrivs() != leader.noNewPrivs())) {
+        out.add(t.get());
+      }
+    }
+  }
+
+  private Optional<LiveProcess> process(long pid, long tid, long initPid)
+      throws CapvirtIoException {
+    Path dir = proc.resolve(Long.toString(pid));
+    Path task = tid == pid ? dir : dir.resolve("task").resolve(Long.toString(tid));
+    try {
+      String status = Files.readString(task.resolve("status"), StandardCharsets.UTF_8);
+      String uidMap = Files.readString(dir.resolve("uid_map"), StandardCharsets.UTF_8);
+      List<String> foreign = new ArrayList<>();
+      Path initNs = proc.resolve(Long.toString(initPid)).resolve("ns");
+      for (String ns : NAMESPACES) {
+        Path mine = dir.resolve("ns").resolve(ns);
+        Path theirs = initNs.resolve(ns);
+        if (Files.exists(theirs, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            && !Files.readSymbolicLink(mine).equals(Files.readSymbolicLink(theirs))) {
+          foreign.add(ns);
+        }
+      }
+      Optional<String> devicesDir = devices.directoryOf(pid).map(Path::toString);
+      return Optional.of(LiveProcess.parse(tid, status, uidMap, foreign, devicesDir));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + task, e);
+    } catch (CapvirtIoException e) {
+      if (!Files.exists(dir)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static List<Long> procsBelow(Path cgroup) throws CapvirtIoException {
+    List<Long> out = new ArrayList<>();
+    try (var walk = Files.walk(cgroup)) {
+      for (Path d : walk.filter(Files::isDirectory).toList()) {
+        Path procs = d.resolve("cgroup.procs");
+        try {
+          for (String line : Files.readAllLines(procs, StandardCharsets.US_ASCII)) {
+            if (!line.isBlank()) {
+              out.add(Long.parseLong(line.strip()));
+            }
+          }
+        } catch (NoSuchFileException e) {
+          // the sub-cgroup was removed while walking
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return out;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read the processes of cgroup " + cgroup, e);
+    }
+    return out;
+  }
+}

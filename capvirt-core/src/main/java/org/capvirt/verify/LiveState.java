@@ -1,0 +1,24 @@
+package org.capvirt.verify;
+
+import java.util.List;
+
+/**
+ * What was read from a running container.
+ *
+ * @param cgroup the container's cgroup path (as in config.json's {@code cgroupsPath})
+ * @param initPid the init's host pid, as the runtime reports it
+ * @param initInCgroup whether the init was found in the container's cgroup
+ * @param processes every task found in the cgroup (every hierarchy, sub-cgroups too), the init
+ *     first; a thread other than its process's leader only when it differs from the leader
+ * @param devices the device cgroup
+ */
+public record LiveState(
+    String cgroup,
+    long initPid,
+    boolean initInCgroup,
+    List<LiveProcess> processes,
+    LiveDevices devices) {
+  public LiveState {
+    processes = List.copyOf(processes);
+  }
+}

@@ -1,0 +1,186 @@
+package org.capvirt.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.capvirt.InvalidDefinitionException;
+import org.capvirt.RuntimeFailureException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The lifecycle over a recording fake runtime: every failure point, reconciliation, races. */
+class DriverTest {
+  @TempDir Path root;
+
+  private static byte[] xml(String name) {
+    return LiveRoot.xml(name, "sleep 1", "", "").getBytes(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"create", "tighten", "start"})
+  void failureAtAnyStepOfStartUndoesEverything(String step) throws Exception {
+    FakeHost host = new FakeHost();
+    Driver d = host.driver(StateLayout.under(root));
+    d.define(xml("web"), "web.xml");
+    byte[] stored = Files.readAllBytes(StateLayout.under(root).definition("web"));
+    if (step.equals("tighten")) {
+      host.failTighten = true;
+    } else {
+      host.runtime.failAt = step;
+    }
+    assertThatThrownBy(() -> d.start("web")).isInstanceOf(RuntimeFailureException.class);
+    assertThat(host.runtime.containers).isEmpty();
+    assertThat(Files.exists(StateLayout.under(root).domainDir("web"))).isFalse();
+    assertThat(host.cgroupCalls).contains("remove /machine/web.capvirt");
+    assertThat(Files.readAllBytes(StateLayout.under(root).definition("web"))).isEqualTo(stored);
+    assertThat(d.info("web").state()).isEqualTo(DomainState.SHUTOFF);
+    if (!step.equals("create")) {
+      assertThat(host.runtime.calls).contains("delete web");
+    }
+  }
+
+  @Test
+  void startRunsCreateTightenStartInThatOrder() throws Exception {
+    FakeHost host = new FakeHost();
+    Driver d = host.driver(StateLayout.under(root));
+    d.create(xml("web"), "web.xml");
+    assertThat(host.runtime.calls).containsExactly("create web", "start web");
+    assertThat(host.cgroupCalls).containsExactly("tighten 4242");
+    DomainInfo i = d.info("web");
+    assertThat(i.state()).isEqualTo(DomainState.RUNNING);
+    assertThat(i.pid()).contains(4242L);
+    assertThat(i.runtime()).contains("runc 9.9.9");
+    assertThat(i.persistent()).isFalse();
+    assertThat(i.uuid()).isPresent();
+    assertThat(
+            Files.readString(
+                StateLayout.under(root).domainDir("web").resolve("bundle/config.json")))
+        .contains("\"CAP_CHOWN\"");
+  }
+
+  @Test
+  void aContainerThatExitedIsReportedShutOffAndCleanedUp() throws Exception {
+    FakeHost host = new FakeHost();
+    Driver d = host.driver(StateLayout.under(root));
+    d.define(xml("db"), "db.xml");
+    d.start("db");
+    host.runtime.exit("db");
+    assertThat(d.list(false)).isEmpty();
+    assertThat(d.list(true))
+        .singleElement()
+        .extracting(DomainInfo::state)
+        .isEqualTo(DomainState.SHUTOFF);
+    assertThat(host.runtime.containers).isEmpty();
+    assertThat(Files.exists(StateLayout.under(root).domainDir("db"))).isFalse();
+    d.start("db");
+    assertThat(d.info("db").state()).isEqualTo(DomainState.RUNNING);
+  }
+
+  @Test
+  void destroyAndShutdownOfAStoppedDomainSayItIsNotRunning() throws Exception {
+    Driver d = new FakeHost().driver(StateLayout.under(root));
+    d.define(xml("web"), "web.xml");
+    assertThatThrownBy(() -> d.destroy("web")).hasMessageContaining("is not running");
+    assertThatThrownBy(() -> d.shutdown("web", java.time.Duration.ZERO))
+        .hasMessageContaining("is not running");
+    assertThatThrownBy(() -> d.start("nosuch"))
+        .hasMessageContaining("failed to get domain 'nosuch'");
+  }
+
+  @Test
+  void concurrentStartsInOneProcessCreateOneContainer() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    host.driver(layout).define(xml("web"), "web.xml");
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<String>> results = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      Callable<String> c =
+          () -> {
+            go.await();
+            try {
+              host.driver(layout).start("web");
+              return "started";
+            } catch (RuntimeFailureException e) {
+              return e.getMessage();
+            }
+          };
+      results.add(pool.submit(c));
+    }
+    go.countDown();
+    List<String> outcomes = new ArrayList<>();
+    for (Future<String> f : results) {
+      outcomes.add(f.get());
+    }
+    pool.shutdown();
+    assertThat(outcomes).filteredOn("started"::equals).hasSize(1);
+    assertThat(outcomes)
+        .filteredOn(o -> !o.equals("started"))
+        .allMatch(o -> o.contains("already active"));
+    assertThat(host.runtime.calls).filteredOn(c -> c.startsWith("create")).hasSize(1);
+  }
+
+  @Test
+  void undefineOfARunningDomainLeavesItRunningAsTransient() throws Exception {
+    FakeHost host = new FakeHost();
+    Driver d = host.driver(StateLayout.under(root));
+    d.define(xml("web"), "web.xml");
+    d.start("web");
+    d.undefine("web");
+    DomainInfo i = d.info("web");
+    assertThat(i.state()).isEqualTo(DomainState.RUNNING);
+    assertThat(i.persistent()).isFalse();
+    d.destroy("web");
+    assertThat(d.list(true)).isEmpty();
+    assertThatThrownBy(() -> d.undefine("web")).hasMessageContaining("failed to get domain");
+  }
+
+  @Test
+  void redefineKeepsTheUuid() throws Exception {
+    Driver d = new FakeHost().driver(StateLayout.under(root));
+    String first = d.define(xml("web"), "web.xml").uuid().orElseThrow();
+    assertThat(d.define(xml("web"), "web.xml").uuid()).contains(first);
+    assertThat(d.dumpxml("web")).contains("<uuid>" + first + "</uuid>");
+  }
+
+  @Test
+  void namesWithPathOrShellCharactersAreRefused() throws Exception {
+    Driver d = new FakeHost().driver(StateLayout.under(root));
+    for (String bad : List.of("../x", "a/b", "a;b", ".hidden", "-x", "x".repeat(65), "", "a b")) {
+      assertThatThrownBy(() -> d.start(bad))
+          .as(bad)
+          .isInstanceOf(InvalidDefinitionException.class)
+          .hasMessageContaining("is not accepted");
+    }
+    assertThatThrownBy(() -> d.define(xml("a;b"), "x.xml"))
+        .isInstanceOf(InvalidDefinitionException.class);
+    try (var s = Files.walk(root)) {
+      assertThat(s.filter(Files::isRegularFile).toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void refusalsOfACreatedDomainPointIntoTheUsersFile() throws Exception {
+    Driver d = new FakeHost().driver(StateLayout.under(root));
+    byte[] xml =
+        ("<domain type='lxc'><name>x</name><os><type>exe</type><init>/bin/true</init></os>"
+                + "<devices><interface type='ethernet'/></devices></domain>")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> d.create(xml, "mine.xml"))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageStartingWith("mine.xml:1:");
+  }
+}

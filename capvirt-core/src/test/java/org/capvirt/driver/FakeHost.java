@@ -1,0 +1,58 @@
+package org.capvirt.driver;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.capvirt.RuntimeFailureException;
+import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.HostFacts;
+import org.capvirt.runtime.FakeRuntime;
+import org.capvirt.runtime.Runtime;
+import org.capvirt.runtime.RuntimeBinary;
+
+/** A driver over a fake runtime and fake cgroups, for lifecycle tests without containers. */
+final class FakeHost implements HostCgroups, RuntimeProvider {
+  final FakeRuntime runtime = new FakeRuntime();
+  final List<String> cgroupCalls = Collections.synchronizedList(new ArrayList<>());
+  volatile boolean failTighten;
+
+  static final HostFacts FACTS =
+      new HostFacts(40, CapSet.upTo(40), true, "6.1.0", HostFacts.CgroupLayout.HYBRID);
+
+  Driver driver(StateLayout layout) {
+    return new Driver(layout, this, this, () -> FACTS, p -> Optional.empty());
+  }
+
+  @Override
+  public RuntimeBinary choose() {
+    return FakeRuntime.BINARY;
+  }
+
+  @Override
+  public Runtime open(RuntimeBinary binary, Path root, Path log) {
+    return runtime;
+  }
+
+  @Override
+  public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
+      throws RuntimeFailureException {
+    cgroupCalls.add("tighten " + pid);
+    if (failTighten) {
+      throw new RuntimeFailureException("fake: the host refused a cgroup write");
+    }
+    return List.of();
+  }
+
+  @Override
+  public void removeLeftovers(String cgroupsPath) {
+    cgroupCalls.add("remove " + cgroupsPath);
+  }
+
+  @Override
+  public List<Path> existing(String cgroupsPath) {
+    return List.of();
+  }
+}

@@ -1,0 +1,82 @@
+package org.capvirt.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Names, layout and atomic writes. */
+class StateFilesTest {
+  @TempDir Path dir;
+
+  @Test
+  void layoutKeepsEveryPathInsideItsTree() {
+    StateLayout l = StateLayout.under(dir);
+    assertThat(l.definition("web")).isEqualTo(dir.resolve("etc/lxc/web.xml"));
+    assertThat(l.domainDir("web")).isEqualTo(dir.resolve("run/lxc/web"));
+    assertThatThrownBy(() -> l.definition("../../etc/passwd"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> l.domainDir("..")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(StateLayout.choose(Optional.of(dir))).isEqualTo(l);
+  }
+
+  @Test
+  void acceptedNames() {
+    assertThat(DomainNames.valid("web")).isTrue();
+    assertThat(DomainNames.valid("web-1.2_x+y")).isTrue();
+    assertThat(DomainNames.valid("x".repeat(64))).isTrue();
+    assertThat(DomainNames.valid("x".repeat(65))).isFalse();
+    assertThat(DomainNames.valid("a$(id)")).isFalse();
+    assertThat(DomainNames.valid("a\nb")).isFalse();
+    assertThat(DomainNames.valid(null)).isFalse();
+  }
+
+  @Test
+  void atomicWriteReplacesWithoutLeavingTemporaryFiles() throws Exception {
+    Path f = dir.resolve("sub/web.xml");
+    AtomicFiles.write(f, "one".getBytes());
+    AtomicFiles.write(f, "two".getBytes());
+    assertThat(Files.readString(f)).isEqualTo("two");
+    try (var s = Files.list(f.getParent())) {
+      assertThat(s.toList()).containsExactly(f);
+    }
+    assertThat(AtomicFiles.delete(f)).isTrue();
+    assertThat(AtomicFiles.delete(f)).isFalse();
+  }
+
+  @Test
+  void lockIsExclusiveAcrossThreads() throws Exception {
+    Path lock = dir.resolve("x.lock");
+    try (DomainLock held = DomainLock.acquire(lock, "x", java.time.Duration.ofSeconds(1))) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  assertThat(DomainLock.tryAcquire(lock)).isNull();
+                } catch (Exception e) {
+                  throw new AssertionError(e);
+                }
+              });
+      t.start();
+      t.join();
+      assertThatThrownBy(
+              () -> {
+                Thread other = new Thread(() -> {});
+                other.start();
+                other.join();
+                try (DomainLock again =
+                    DomainLock.acquire(lock, "x", java.time.Duration.ofMillis(50))) {
+                  throw new AssertionError("acquired twice");
+                }
+              })
+          .hasMessageContaining("is busy");
+    }
+    try (DomainLock again = DomainLock.tryAcquire(lock)) {
+      assertThat(again).isNotNull();
+    }
+  }
+}
