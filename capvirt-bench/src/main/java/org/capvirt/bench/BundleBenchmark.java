@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class BundleBenchmark {
   /** A corpus file under {@code shared/corpus/libvirt} that capvirt can run. */
-  @Param({"lxc-capabilities.xml", "lxc-systemd.xml", "lxc-filesystem-ram.xml"})
+  @Param({"lxc-capabilities.xml", "lxc-systemd.xml", "lxc-inituser.xml"})
   public String file;
 
   private static final Set<String> RUNC_CAPS = runcCaps();
