@@ -4,8 +4,11 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.xml.DomainXmlFormatter;
+import org.capvirt.xml.ParseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,11 +27,17 @@ final class FormatCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", description = "domain XML file (- for stdin)")
   String file;
 
+  @Option(
+      names = "--max-bytes",
+      paramLabel = "N",
+      description = "refuse files larger than N bytes (default: ${DEFAULT-VALUE})")
+  int maxBytes = ParseOptions.DEFAULT_MAX_BYTES;
+
   @Override
   public Integer call() throws Exception {
     String xml;
     try {
-      xml = DomainXmlFormatter.format(DomainFiles.read(file).def());
+      xml = DomainXmlFormatter.format(DomainFiles.read(file, options()).def());
     } catch (InvalidDefinitionException e) {
       PrintWriter err = spec.commandLine().getErr();
       e.problems().forEach(err::println);
@@ -39,5 +48,13 @@ final class FormatCommand implements Callable<Integer> {
     out.print(xml);
     out.flush();
     return ExitCodes.OK;
+  }
+
+  private ParseOptions options() {
+    if (maxBytes <= 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-bytes must be positive, got " + maxBytes);
+    }
+    return new ParseOptions(maxBytes);
   }
 }

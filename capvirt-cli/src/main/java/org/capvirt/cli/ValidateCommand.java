@@ -10,9 +10,11 @@ import java.util.concurrent.Callable;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Problem;
+import org.capvirt.xml.ParseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -35,6 +37,12 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one result per file as JSON on stdout")
   boolean json;
 
+  @Option(
+      names = "--max-bytes",
+      paramLabel = "N",
+      description = "refuse files larger than N bytes (default: ${DEFAULT-VALUE})")
+  int maxBytes = ParseOptions.DEFAULT_MAX_BYTES;
+
   /** One file's outcome, as {@code --json} prints it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Result(String file, boolean valid, List<ProblemJson> problems, String error) {}
@@ -51,7 +59,7 @@ final class ValidateCommand implements Callable<Integer> {
     boolean invalid = false;
     for (String file : files) {
       try {
-        DomainFiles.read(file);
+        DomainFiles.read(file, options());
         results.add(new Result(file, true, List.of(), null));
         if (!json) {
           out.println(file + ": valid");
@@ -86,5 +94,13 @@ final class ValidateCommand implements Callable<Integer> {
   private static ProblemJson json(Problem p) {
     return new ProblemJson(
         p.location().file(), p.location().line(), p.location().column(), p.message());
+  }
+
+  private ParseOptions options() {
+    if (maxBytes <= 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--max-bytes must be positive, got " + maxBytes);
+    }
+    return new ParseOptions(maxBytes);
   }
 }

@@ -100,4 +100,22 @@ class ValidateCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("Missing required parameter");
   }
+
+  @Test
+  void maxBytesOverridesTheLimit() throws Exception {
+    String a = write("a.xml", CliFixtures.VALID);
+    long size = Files.size(Path.of(a));
+    CliRun small = CliRun.of("validate", "--max-bytes", Long.toString(size - 1), a);
+    assertThat(small.exit()).isEqualTo(65);
+    assertThat(small.err())
+        .isEqualTo(
+            a
+                + ":1:1: file is "
+                + size
+                + " bytes, more than the limit of "
+                + (size - 1)
+                + " bytes\n");
+    assertThat(CliRun.of("validate", "--max-bytes", Long.toString(size), a).exit()).isZero();
+    assertThat(CliRun.of("validate", "--max-bytes", "0", a).exit()).isEqualTo(2);
+  }
 }

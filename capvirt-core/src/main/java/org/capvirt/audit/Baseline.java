@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.capvirt.model.CapSet;
-import org.capvirt.model.Capability;
+import org.capvirt.model.EngineDefaults;
 
 /**
  * Well-known capability sets other container systems grant by default or allow at most, to compare
@@ -19,76 +19,30 @@ import org.capvirt.model.Capability;
  */
 public enum Baseline {
   /** Docker (and containerd) default: 14 capabilities, CapBnd {@code 00000000a80425fb}. */
-  DOCKER(
-      "docker",
-      "Docker's default set",
-      "chown",
-      "dac_override",
-      "fsetid",
-      "fowner",
-      "mknod",
-      "net_raw",
-      "setgid",
-      "setuid",
-      "setfcap",
-      "setpcap",
-      "net_bind_service",
-      "sys_chroot",
-      "kill",
-      "audit_write"),
+  DOCKER("docker", "Docker's default set", EngineDefaults.DOCKER),
   /** Podman / containers.conf default: Docker's minus audit_write, mknod and net_raw (11). */
-  PODMAN(
-      "podman",
-      "Podman's default set",
-      "chown",
-      "dac_override",
-      "fowner",
-      "fsetid",
-      "kill",
-      "net_bind_service",
-      "setfcap",
-      "setgid",
-      "setpcap",
-      "setuid",
-      "sys_chroot"),
+  PODMAN("podman", "Podman's default set", EngineDefaults.PODMAN),
   /**
    * Kubernetes Pod Security Standard "baseline": what a pod may add (Docker's 14 minus net_raw).
    */
   K8S_BASELINE(
       "k8s-baseline",
       "the Kubernetes Pod Security 'baseline' allowed set",
-      "audit_write",
-      "chown",
-      "dac_override",
-      "fowner",
-      "fsetid",
-      "kill",
-      "mknod",
-      "net_bind_service",
-      "setfcap",
-      "setgid",
-      "setpcap",
-      "setuid",
-      "sys_chroot"),
+      EngineDefaults.PSS_BASELINE_ADD),
   /** Kubernetes Pod Security Standard "restricted": drop ALL, add at most net_bind_service. */
   K8S_RESTRICTED(
-      "k8s-restricted", "the Kubernetes Pod Security 'restricted' allowed set", "net_bind_service");
+      "k8s-restricted",
+      "the Kubernetes Pod Security 'restricted' allowed set",
+      EngineDefaults.PSS_RESTRICTED_ADD);
 
   private final String cliName;
   private final String title;
   private final CapSet caps;
 
-  Baseline(String cliName, String title, String... names) {
+  Baseline(String cliName, String title, CapSet caps) {
     this.cliName = cliName;
     this.title = title;
-    this.caps =
-        CapSet.of(
-            Arrays.stream(names)
-                .map(
-                    n ->
-                        Capability.byName(n)
-                            .orElseThrow(() -> new IllegalStateException("not a capability: " + n)))
-                .toList());
+    this.caps = caps;
   }
 
   /** The name on the command line: docker, podman, k8s-baseline, k8s-restricted. */

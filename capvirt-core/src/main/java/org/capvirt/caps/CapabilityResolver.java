@@ -62,8 +62,6 @@ public final class CapabilityResolver {
     CapabilitiesFeature feature = def.capabilities();
     boolean userns = def.idmap().isPresent();
     CapSet base = userns ? host.kernelCaps() : host.bounding();
-    String hostSet = "capvirt's bounding set on this host (CapBnd " + host.bounding() + ")";
-    String idmapAt = "<idmap> at " + where.atOrFile("/domain/idmap");
 
     List<Problem> problems = new ArrayList<>();
     List<Verdict> verdicts = new ArrayList<>();
@@ -75,21 +73,22 @@ public final class CapabilityResolver {
       StringBuilder reason = new StringBuilder(rule.reason());
       boolean kept = rule.wanted() && base.contains(c);
       if (rule.wanted() && !kept) {
-        reason.append(", but ").append(hostSet).append(" lacks ").append(c.name());
+        reason.append(", but ").append(hostSet(host)).append(" lacks ").append(c.name());
         if (state.equals(Optional.of(FeatureState.ON))) {
           problems.add(
               new Problem(
                   where.atOrFile(SourceMap.capabilityPath(c)),
                   c.name()
                       + " is marked on, but "
-                      + hostSet
+                      + hostSet(host)
                       + " lacks it, so no container started here can have it; remove the"
                       + " element, or add an <idmap> so the container gets a user namespace"));
         }
       } else if (kept && userns && !host.bounding().contains(c)) {
         reason
             .append("; the ")
-            .append(idmapAt)
+            .append("<idmap> at ")
+            .append(where.atOrFile("/domain/idmap"))
             .append(" starts a user namespace with every capability, so the host's lack of ")
             .append(c.name())
             .append(" does not limit it");
@@ -148,6 +147,10 @@ public final class CapabilityResolver {
     }
     return new ResolvedCaps(
         feature.policy(), inheritable, permitted, permitted, bounding, CapSet.EMPTY, decisions);
+  }
+
+  private static String hostSet(HostFacts host) {
+    return "capvirt's bounding set on this host (CapBnd " + host.bounding() + ")";
   }
 
   private record Verdict(Capability cap, boolean kept, String reason) {}

@@ -5,6 +5,7 @@ import java.util.List;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.CapsPolicy;
+import org.capvirt.model.EngineDefaults;
 import org.capvirt.model.HostdevDef;
 
 /**

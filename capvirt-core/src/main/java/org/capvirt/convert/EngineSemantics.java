@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
+import org.capvirt.model.EngineDefaults;
 
 /**
  * How each engine combines its default set with add/drop requests, as read in its source. {@code

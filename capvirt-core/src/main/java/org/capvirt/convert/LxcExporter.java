@@ -6,6 +6,7 @@ import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.DomainDef;
+import org.capvirt.model.EngineDefaults;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.IdMap;
 import org.capvirt.model.OsDef;

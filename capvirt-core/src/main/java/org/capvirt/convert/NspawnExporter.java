@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.DomainDef;
+import org.capvirt.model.EngineDefaults;
 import org.capvirt.model.HostdevDef;
 import org.capvirt.model.IdMap;
 

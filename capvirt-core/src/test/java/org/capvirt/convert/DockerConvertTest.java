@@ -9,6 +9,7 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.CapsPolicy;
+import org.capvirt.model.EngineDefaults;
 import org.capvirt.model.SourceMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

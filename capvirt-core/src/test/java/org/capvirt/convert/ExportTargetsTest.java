@@ -3,6 +3,7 @@ package org.capvirt.convert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.capvirt.model.EngineDefaults;
 import org.junit.jupiter.api.Test;
 
 /**

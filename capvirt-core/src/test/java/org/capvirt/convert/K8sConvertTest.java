@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.EngineDefaults;
 import org.capvirt.model.SourceMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -183,4 +183,28 @@ class DriverTest {
         .isInstanceOf(InvalidDefinitionException.class)
         .hasMessageStartingWith("mine.xml:1:");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"kill", "delete"})
+  void aFailedStopLeavesTheTruthAndCanBeRetried(String step) throws Exception {
+    FakeHost host = new FakeHost();
+    Driver d = host.driver(StateLayout.under(root));
+    d.create(xml("web"), "web.xml");
+    host.runtime.failAt = step;
+    assertThatThrownBy(
+            () -> {
+              if (step.equals("kill")) {
+                d.shutdown("web", java.time.Duration.ofSeconds(1));
+              } else {
+                d.destroy("web");
+              }
+            })
+        .isInstanceOf(RuntimeFailureException.class)
+        .hasMessageContaining("fake " + step + " failure");
+    assertThat(d.info("web").state()).isEqualTo(DomainState.RUNNING);
+    host.runtime.failAt = null;
+    d.destroy("web");
+    assertThat(d.list(true)).isEmpty();
+    assertThat(host.runtime.containers).isEmpty();
+  }
 }

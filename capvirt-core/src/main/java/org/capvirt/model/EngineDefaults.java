@@ -1,8 +1,6 @@
-package org.capvirt.convert;
+package org.capvirt.model;
 
 import java.util.Arrays;
-import org.capvirt.model.CapSet;
-import org.capvirt.model.Capability;
 
 /**
  * The default capability sets of other systems, each read in that project's source (see
@@ -102,12 +100,14 @@ public final class EngineDefaults {
    */
   public static final CapSet NEWER_THAN_OLD_ENGINES = set("perfmon", "bpf", "checkpoint_restore");
 
-  static Capability cap(String name) {
+  /** The capability with this exact name; for constant tables. */
+  public static Capability cap(String name) {
     return Capability.byName(name)
         .orElseThrow(() -> new IllegalArgumentException("no capability " + name));
   }
 
-  static CapSet set(String... names) {
+  /** The set of these exact names; for constant tables. */
+  public static CapSet set(String... names) {
     return CapSet.of(Arrays.stream(names).map(EngineDefaults::cap).toList());
   }
 }
