@@ -218,7 +218,12 @@ class ContainerFaultsTest {
       String polite = live.name("term");
       live.create(
           LiveRoot.xml(
-              polite, "trap 'echo got-term; exit 0' TERM; while :; do sleep 0.1; done", "", ""));
+              polite,
+              "trap 'echo got-term; exit 0' TERM; echo ready; while :; do sleep 0.1; done",
+              "",
+              ""));
+      // PID 1 of a namespace ignores a signal it has no handler for: wait until the trap is set
+      live.awaitLog(polite, "ready", Duration.ofSeconds(20));
       long t0 = System.nanoTime();
       live.driver.shutdown(polite, Duration.ofSeconds(20));
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));

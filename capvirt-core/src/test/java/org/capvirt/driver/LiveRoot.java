@@ -102,6 +102,17 @@ final class LiveRoot implements AutoCloseable {
     return Files.readString(driver.log(name));
   }
 
+  /** Waits until the domain's console log contains {@code text} (the init says it is ready). */
+  void awaitLog(String name, String text, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!Files.readString(driver.log(name)).contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(name + " did not print '" + text + "' within " + timeout);
+      }
+      Thread.sleep(10);
+    }
+  }
+
   /** Cgroup directories of the domain that exist now. */
   List<Path> cgroupDirs(String name) throws CapvirtException {
     return cgroups.existing("/machine/" + name + ".capvirt");
