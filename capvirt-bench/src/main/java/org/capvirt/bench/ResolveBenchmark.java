@@ -47,13 +47,13 @@ public class ResolveBenchmark {
   private byte[] xml;
   private ParsedDomain parsed;
 
-  private static final HostFacts HOST =
+  static final HostFacts HOST =
       new HostFacts(
           40, CapSet.parseHex("000001fffeffffff"), true, "6.1.0", HostFacts.CgroupLayout.HYBRID);
 
   private static final Map<String, DeviceNode> NODES =
       Map.of("/dev/sdf1", new DeviceNode('b', 8, 81), "/dev/tty0", new DeviceNode('c', 4, 0));
-  private static final DeviceLookup LOOKUP = p -> Optional.ofNullable(NODES.get(p));
+  static final DeviceLookup LOOKUP = p -> Optional.ofNullable(NODES.get(p));
 
   /** Reads the corpus file once. */
   @Setup

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.capvirt.driver.Driver;
 import org.capvirt.driver.StateLayout;
+import org.capvirt.runtime.Trace;
 import picocli.CommandLine.Option;
 
 /** {@code --root} and {@code --runtime}, shared by every lifecycle verb. */
@@ -23,6 +24,7 @@ final class DriverOptions {
   String runtime;
 
   Driver driver() {
+    Trace.mark("picocli parsed the command line");
     return Driver.onHost(
         StateLayout.choose(Optional.ofNullable(root)), Optional.ofNullable(runtime));
   }

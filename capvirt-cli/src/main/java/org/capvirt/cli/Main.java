@@ -24,10 +24,10 @@ import picocli.CommandLine.Command;
       QueryCommands.Dumpxml.class,
       QueryCommands.Exec.class,
       QueryCommands.Log.class,
-      ValidateCommand.class,
-      FormatCommand.class,
       CapsCommand.class,
       DevicesCommand.class,
+      ValidateCommand.class,
+      FormatCommand.class,
       ConvertCommands.Export.class,
       ConvertCommands.Import.class,
       VerifyCommand.class,
@@ -36,12 +36,20 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    boolean trace = "1".equals(System.getenv("CAPVIRT_TRACE"));
+    if (trace) {
+      StartupTrace.begin(System.getenv());
+    }
+    int code = run(args);
+    if (trace) {
+      StartupTrace.end(System.err);
+    }
+    System.exit(code);
   }
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
-    return ExitCodes.execute(new CommandLine(new Main()), args);
+    return ExitCodes.execute(LazyCommandLine.of(args), args);
   }
 
   @Override

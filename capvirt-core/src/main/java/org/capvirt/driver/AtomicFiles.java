@@ -20,6 +20,20 @@ final class AtomicFiles {
   static final String TEMP_INFIX = ".tmp-";
 
   static void write(Path target, byte[] content) throws IOException {
+    write(target, content, true);
+    syncDirectory(target.toAbsolutePath().getParent());
+  }
+
+  /**
+   * As {@link #write}, atomic against a killed capvirt but without fsync: for run-time state, which
+   * a power loss makes meaningless anyway (its containers are gone), where two fsyncs per file are
+   * most of what writing a bundle costs.
+   */
+  static void writeVolatile(Path target, byte[] content) throws IOException {
+    write(target, content, false);
+  }
+
+  private static void write(Path target, byte[] content, boolean sync) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     String stale = "." + target.getFileName() + TEMP_INFIX;
@@ -38,13 +52,14 @@ final class AtomicFiles {
         while (b.hasRemaining()) {
           ch.write(b);
         }
-        ch.force(true);
+        if (sync) {
+          ch.force(true);
+        }
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
-    syncDirectory(dir);
   }
 
   /** Deletes {@code target} and makes the deletion durable. */

@@ -21,6 +21,7 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.Location;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.runtime.HostCommandRunner;
+import org.capvirt.runtime.Trace;
 import org.capvirt.verify.VerifyReport;
 import org.capvirt.xml.DomainXmlFormatter;
 import org.capvirt.xml.DomainXmlParser;
@@ -118,12 +119,14 @@ public final class Driver {
   /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
   public Started create(byte[] xml, String fileName) throws CapvirtException {
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
+    Trace.mark("parsed the XML");
     if (p.def().uuid().isPresent()) {
       return startParsed(p, xml);
     }
     // Errors keep pointing into the user's file; the running definition gains the uuid.
     DomainDef def = Uuids.assign(p.def(), Optional.empty());
     byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
+    Trace.mark("assigned a uuid and formatted the running definition");
     return startParsed(new ParsedDomain(def, p.where()), formatted);
   }
 
@@ -140,7 +143,10 @@ public final class Driver {
       if (live.reconcileLocked(name).isPresent()) {
         throw new RuntimeFailureException("Domain '" + name + "' is already active");
       }
-      Launch launch = new Launch(layout, runtimes, cgroups, facts.read(), nodes);
+      Trace.mark("locked and reconciled");
+      HostFacts host = facts.read();
+      Trace.mark("read host facts");
+      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes);
       return new Started(p.def(), launch.start(p, xml));
     }
   }
@@ -165,7 +171,18 @@ public final class Driver {
   public void destroy(String name) throws CapvirtException {
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      Trace.mark("locked and reconciled");
+      // SIGKILL and wait for the init ourselves: 'runc delete --force' of a running container
+      // sleeps 100 ms before it first looks again; of a stopped one it removes at once.
+      try {
+        c.runtime().kill(name, "KILL");
+        Reconciler.awaitExit(c.pid(), Duration.ofSeconds(10));
+        Trace.mark("killed the init and saw it exit");
+      } catch (RuntimeFailureException e) {
+        // it exited by itself in between; the forced delete below removes whatever is left
+      }
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+      Trace.mark("removed the container, its cgroups and run directory");
     }
   }
 

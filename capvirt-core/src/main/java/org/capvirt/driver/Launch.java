@@ -20,9 +20,9 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
-import org.capvirt.runtime.ContainerState;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.runtime.RuntimeBinary;
+import org.capvirt.runtime.Trace;
 
 /**
  * Starts one domain, the caller holding its lock: resolve the policy, write the bundle, create,
@@ -55,7 +55,9 @@ final class Launch {
     String name = def.name();
     ResolvedCaps caps = CapabilityResolver.resolve(parsed, host);
     List<DeviceRule> rules = DeviceAcl.resolve(def, parsed.where(), caps.bounding(), nodes);
+    Trace.mark("resolved capabilities and device rules");
     RuntimeBinary binary = runtimes.choose();
+    Trace.mark("chose the runtime");
     RunDir run = new RunDir(layout.domainDir(name));
     Path rootfs =
         def.devices()
@@ -89,25 +91,21 @@ final class Launch {
                   binary.description(),
                   binary.capabilities()));
       warnings.addAll(config.warnings());
+      Trace.mark("rendered config.json");
       if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
         throw new RuntimeFailureException(
             "root filesystem source " + rootfs + " is not a directory on this host");
       }
-      AtomicFiles.write(run.bundle().resolve("config.json"), config.json());
-      AtomicFiles.write(run.liveXml(), xml);
+      AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
+      AtomicFiles.writeVolatile(run.liveXml(), xml);
       Files.write(layout.consoleLog(name), new byte[0]);
       run.writeRecord(binary, cgroupsPath);
+      Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
-      runtime.create(name, run.bundle(), layout.consoleLog(name));
-      ContainerState st =
-          runtime
-              .state(name)
-              .orElseThrow(
-                  () ->
-                      new RuntimeFailureException(
-                          "the runtime created '" + name + "' but does not know it"));
-      warnings.addAll(cgroups.tightenDevices(st.pid(), rules, host));
+      long pid = runtime.create(name, run.bundle(), layout.consoleLog(name));
+      warnings.addAll(cgroups.tightenDevices(pid, rules, host));
+      Trace.mark("tightened the device cgroup");
       runtime.start(name);
       return warnings;
     } catch (CapvirtException | RuntimeException e) {

@@ -147,6 +147,7 @@ final class Reconciler {
   static boolean awaitExit(long pid, Duration timeout) throws RuntimeFailureException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    long pauseMicros = 250;
     while (true) {
       try {
         String s = Files.readString(stat, StandardCharsets.US_ASCII);
@@ -164,8 +165,10 @@ final class Reconciler {
         return false;
       }
       try {
-        // /proc offers no way to wait for an unrelated process; poll its state.
-        Thread.sleep(20);
+        // /proc offers no way to wait for an unrelated process; poll its state, first often
+        // (a killed init is gone within a millisecond or two), then every 20 ms.
+        Thread.sleep(pauseMicros / 1000, (int) (pauseMicros % 1000) * 1000);
+        pauseMicros = Math.min(pauseMicros * 2, 20_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new RuntimeFailureException("interrupted while waiting for pid " + pid, e);

@@ -1,16 +1,16 @@
 package org.capvirt.driver;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.runtime.JsonFields;
 import org.capvirt.runtime.RuntimeBinary;
 
 /**
@@ -20,8 +20,6 @@ import org.capvirt.runtime.RuntimeBinary;
  * runtime what happened).
  */
 record RunDir(Path dir) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   Path bundle() {
     return dir.resolve("bundle");
   }
@@ -51,26 +49,26 @@ record RunDir(Path dir) {
   }
 
   void writeRecord(RuntimeBinary b, String cgroupsPath) throws IOException {
-    ObjectNode n = JSON.createObjectNode();
+    Map<String, String> n = new LinkedHashMap<>();
     n.put("path", b.path().toString());
     n.put("kind", b.kind());
     n.put("version", b.version());
     n.put("cgroupsPath", cgroupsPath);
-    AtomicFiles.write(record(), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+    AtomicFiles.writeVolatile(record(), JsonFields.write(n));
   }
 
   /** The runtime and cgroup recorded at start, or empty if start never got that far. */
   Optional<Recorded> readRecord() throws CapvirtIoException {
     try {
-      JsonNode n = JSON.readTree(Files.readAllBytes(record()));
+      Map<String, String> n = JsonFields.read(Files.readAllBytes(record()));
       return Optional.of(
           new Recorded(
               new RuntimeBinary(
-                  Path.of(n.path("path").asText()),
-                  n.path("kind").asText(),
-                  n.path("version").asText(),
+                  Path.of(n.getOrDefault("path", "")),
+                  n.getOrDefault("kind", ""),
+                  n.getOrDefault("version", ""),
                   Set.of()),
-              n.path("cgroupsPath").asText()));
+              n.getOrDefault("cgroupsPath", "")));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

@@ -1,74 +1,99 @@
 package org.capvirt.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.Properties;
 
 /**
- * Remembers what a runtime binary's {@code --version} and {@code features} said, keyed by its path,
- * inode, size and modification time, so that a start does not run them every time. Any doubt (no
- * entry, a changed binary, an unreadable file) means asking the binary again.
+ * What {@code RUNTIME --version} and {@code RUNTIME features} said about a runtime binary, kept in
+ * a directory so that a start does not run them again (two process spawns on every start). An entry
+ * holds while the binary's inode, size, mtime and ctime are unchanged, so an upgrade or a
+ * replacement of the binary is described afresh. A cache that cannot be read or written is ignored.
+ * The entries are properties files: reading one needs nothing outside java.base.
  */
 final class DescriptionCache {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Path dir;
 
   DescriptionCache(Path dir) {
     this.dir = dir;
   }
 
-  private Path entry(Path binary) {
-    return dir.resolve(binary.toAbsolutePath().toString().replace('/', '_') + ".json");
-  }
-
-  private static String stamp(Path binary) throws IOException {
-    return Files.getAttribute(binary, "unix:ino")
-        + ":"
-        + Files.size(binary)
-        + ":"
-        + Files.getLastModifiedTime(binary).to(TimeUnit.NANOSECONDS);
-  }
-
+  /** The description stored for {@code binary}, if it still matches the file. */
   Optional<RuntimeBinary> get(Path binary) {
     try {
-      JsonNode n = JSON.readTree(Files.readAllBytes(entry(binary)));
-      if (!n.path("stamp").asText().equals(stamp(binary))) {
+      Properties f = new Properties();
+      try (InputStream in = Files.newInputStream(entry(binary))) {
+        f.load(in);
+      }
+      if (!identity(binary).equals(f.getProperty("identity"))
+          || !binary.toString().equals(f.getProperty("path"))
+          || f.getProperty("kind", "").isEmpty()) {
         return Optional.empty();
       }
-      Set<String> caps = new LinkedHashSet<>();
-      n.path("capabilities").forEach(c -> caps.add(c.asText()));
+      String caps = f.getProperty("capabilities", "");
       return Optional.of(
-          new RuntimeBinary(binary, n.path("kind").asText(), n.path("version").asText(), caps));
+          new RuntimeBinary(
+              binary,
+              f.getProperty("kind"),
+              f.getProperty("version", ""),
+              caps.isEmpty()
+                  ? new LinkedHashSet<>()
+                  : new LinkedHashSet<>(Arrays.asList(caps.split(",")))));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
 
+  /** Stores {@code b}'s description (atomically: a rename over the old entry). */
   void put(RuntimeBinary b) {
+    Path target = entry(b.path());
+    Path tmp =
+        target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try {
-      ObjectNode n = JSON.createObjectNode();
-      n.put("stamp", stamp(b.path()));
-      n.put("kind", b.kind());
-      n.put("version", b.version());
-      b.capabilities().stream().sorted().forEach(n.putArray("capabilities")::add);
+      Properties f = new Properties();
+      f.setProperty("path", b.path().toString());
+      f.setProperty("identity", identity(b.path()));
+      f.setProperty("kind", b.kind());
+      f.setProperty("version", b.version());
+      f.setProperty("capabilities", String.join(",", b.capabilities()));
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".entry", ".tmp");
-      Files.write(tmp, JSON.writeValueAsBytes(n));
-      Files.move(
-          tmp,
-          entry(b.path()),
-          StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      // a cache that cannot be written only costs the next start two runtime calls
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        f.store(out, "what " + b.path() + " said about itself");
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException x) {
+        // the next start describes the runtime again; nothing is lost
+      }
     }
+  }
+
+  private Path entry(Path binary) {
+    return dir.resolve(
+        binary.toAbsolutePath().normalize().toString().replace('/', '_') + ".properties");
+  }
+
+  private static String identity(Path binary) throws IOException {
+    Map<String, Object> a = Files.readAttributes(binary, "unix:ino,size,lastModifiedTime,ctime");
+    return a.get("ino")
+        + "/"
+        + a.get("size")
+        + "/"
+        + a.get("lastModifiedTime")
+        + "/"
+        + a.get("ctime");
   }
 }

@@ -3,9 +3,15 @@ package org.capvirt.runtime;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
 
@@ -15,6 +21,11 @@ import org.capvirt.RuntimeFailureException;
  */
 public final class HostCommandRunner implements CommandRunner {
   private static final File DEV_NULL = new File("/dev/null");
+  private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
+  private static final long PID = ProcessHandle.current().pid();
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   @Override
   public Completed run(Command command) throws CapvirtIoException, RuntimeFailureException {
@@ -24,8 +35,8 @@ public final class HostCommandRunner implements CommandRunner {
     try {
       switch (command.output()) {
         case Command.Capture c -> {
-          out = Files.createTempFile("capvirt-out", ".txt");
-          err = Files.createTempFile("capvirt-err", ".txt");
+          out = captureFile("out");
+          err = captureFile("err");
           pb.redirectInput(DEV_NULL).redirectOutput(out.toFile()).redirectError(err.toFile());
         }
         case Command.AppendTo a -> {
@@ -53,12 +64,31 @@ public final class HostCommandRunner implements CommandRunner {
         throw new RuntimeFailureException(
             "'" + command + "' did not finish within " + command.timeout().toSeconds() + "s");
       }
-      return new Completed(p.exitValue(), read(out), read(err));
+      Completed c = new Completed(p.exitValue(), read(out), read(err));
+      Trace.mark("ran " + command);
+      return c;
     } catch (IOException e) {
       throw new CapvirtIoException("cannot capture the output of '" + command + "'", e);
     } finally {
       deleteQuietly(out);
       deleteQuietly(err);
+    }
+  }
+
+  /**
+   * A new file only this user can read, named by pid and a counter: {@code Files.createTempFile}
+   * would seed a SecureRandom, which costs a cold CLI more than the command it captures. O_EXCL
+   * creation (never following a planted link) keeps it as safe.
+   */
+  private static Path captureFile(String stream) throws IOException {
+    while (true) {
+      Path p =
+          TMP.resolve("capvirt-" + PID + "-" + SEQUENCE.incrementAndGet() + "-" + stream + ".txt");
+      try {
+        return Files.createFile(p, OWNER_ONLY);
+      } catch (FileAlreadyExistsException e) {
+        // left by an earlier process that had our pid: take the next name
+      }
     }
   }
 

@@ -1,7 +1,5 @@
 package org.capvirt.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
@@ -21,7 +20,6 @@ import org.capvirt.RuntimeFailureException;
 public final class OciRuntime implements Runtime {
   static final Duration SHORT = Duration.ofSeconds(30);
   static final Duration CREATE = Duration.ofSeconds(60);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RuntimeBinary binary;
   private final Path root;
@@ -85,15 +83,36 @@ public final class OciRuntime implements Runtime {
   }
 
   @Override
-  public void create(String id, Path bundle, Path consoleLog)
+  public long create(String id, Path bundle, Path consoleLog)
       throws RuntimeFailureException, CapvirtIoException {
     truncateLog();
+    // The pid comes back in a file: no 'state' call (another process spawn) after create.
+    Path pidFile = root.resolve(id + ".pid");
+    try {
+      Files.deleteIfExists(pidFile);
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot remove the stale pid file " + pidFile, e);
+    }
     Command c =
         new Command(
-            argv("create", "--bundle", bundle.toString(), id),
+            argv("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id),
             CREATE,
             new Command.AppendTo(consoleLog));
     check(c, runner.run(c));
+    String text;
+    try {
+      text = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
+      Files.delete(pidFile); // the runtime's own state is what counts from here on
+    } catch (IOException e) {
+      throw new RuntimeFailureException(
+          "the runtime created '" + id + "' but wrote no pid to " + pidFile, e);
+    }
+    long pid = pid(text);
+    if (pid <= 0) {
+      throw new RuntimeFailureException(
+          "the runtime created '" + id + "' but wrote '" + text + "' as its pid to " + pidFile);
+    }
+    return pid;
   }
 
   @Override
@@ -117,12 +136,20 @@ public final class OciRuntime implements Runtime {
       check(c, r);
     }
     try {
-      JsonNode n = JSON.readTree(r.stdout());
+      Map<String, String> n = JsonFields.read(r.stdout().getBytes(StandardCharsets.UTF_8));
       return Optional.of(
-          new ContainerState(id, n.path("status").asText("unknown"), n.path("pid").asLong(0)));
+          new ContainerState(id, n.getOrDefault("status", "unknown"), pid(n.get("pid"))));
     } catch (IOException e) {
       throw new RuntimeFailureException(
           "'" + c + "' printed something that is not JSON: " + r.stdout().strip(), e);
+    }
+  }
+
+  private static long pid(String text) {
+    try {
+      return text == null ? 0 : Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

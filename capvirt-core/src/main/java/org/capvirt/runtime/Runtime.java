@@ -21,8 +21,10 @@ public interface Runtime {
   /**
    * Creates the container from {@code bundle}; its init waits for {@link #start}. The init's stdout
    * and stderr are appended to {@code consoleLog}.
+   *
+   * @return the init's pid on the host
    */
-  void create(String id, Path bundle, Path consoleLog)
+  long create(String id, Path bundle, Path consoleLog)
       throws RuntimeFailureException, CapvirtIoException;
 
   /** Lets a created container's init run. */

@@ -26,7 +26,6 @@ import org.capvirt.model.Capability;
  * to support.
  */
 public final class RuntimeFinder {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern VERSION = Pattern.compile("(?m)^(runc|crun) version (\\S+)");
 
   private final CommandRunner runner;
@@ -166,7 +165,9 @@ public final class RuntimeFinder {
   static Set<String> featureCaps(String featuresJson) {
     Set<String> out = new LinkedHashSet<>();
     try {
-      JsonNode n = JSON.readTree(featuresJson).path("linux").path("capabilities");
+      // databind only here, when a runtime is described afresh: set up on every start it would
+      // cost more than the rest of choosing the runtime
+      JsonNode n = new ObjectMapper().readTree(featuresJson).path("linux").path("capabilities");
       n.forEach(c -> out.add(c.asText()));
     } catch (IOException e) {
       return Set.of();

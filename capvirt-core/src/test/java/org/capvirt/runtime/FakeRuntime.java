@@ -55,13 +55,15 @@ public final class FakeRuntime implements Runtime {
   }
 
   @Override
-  public synchronized void create(String id, Path bundle, Path consoleLog)
+  public synchronized long create(String id, Path bundle, Path consoleLog)
       throws RuntimeFailureException {
     step("create", id);
     if (containers.containsKey(id)) {
       throw new RuntimeFailureException("container " + id + " exists");
     }
-    containers.put(id, new ContainerState(id, "created", nextPid++));
+    long pid = nextPid++;
+    containers.put(id, new ContainerState(id, "created", pid));
+    return pid;
   }
 
   @Override

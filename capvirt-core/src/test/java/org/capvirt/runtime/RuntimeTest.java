@@ -91,6 +91,14 @@ class RuntimeTest {
     RecordingRunner r =
         new RecordingRunner(
             argv -> {
+              int pidFile = argv.indexOf("--pid-file");
+              if (pidFile >= 0) {
+                try {
+                  Files.writeString(Path.of(argv.get(pidFile + 1)), "4242");
+                } catch (java.io.IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }
               if (argv.contains("start")) {
                 try {
                   Files.writeString(log, "level=error msg=\"exec: no such file\"\n");
@@ -104,7 +112,12 @@ class RuntimeTest {
     RuntimeBinary b =
         new RuntimeBinary(Path.of("/usr/sbin/runc"), "runc", "1.1.5", java.util.Set.of());
     OciRuntime rt = new OciRuntime(b, dir.resolve("state"), log, r);
-    rt.create("web", dir.resolve("bundle"), dir.resolve("console.log"));
+    Files.createDirectories(dir.resolve("state"));
+    assertThat(rt.create("web", dir.resolve("bundle"), dir.resolve("console.log")))
+        .as("the pid runc wrote to --pid-file")
+        .isEqualTo(4242);
+    assertThat(dir.resolve("state/web.pid")).as("read, then removed").doesNotExist();
+    assertThat(r.commands).hasSize(1);
     assertThat(r.commands.get(0).argv())
         .containsExactly(
             "/usr/sbin/runc",
@@ -115,6 +128,8 @@ class RuntimeTest {
             "create",
             "--bundle",
             dir.resolve("bundle").toString(),
+            "--pid-file",
+            dir.resolve("state/web.pid").toString(),
             "web");
     assertThat(r.commands.get(0).output())
         .isEqualTo(new Command.AppendTo(dir.resolve("console.log")));

@@ -1,0 +1,90 @@
+package org.capvirt.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.capvirt.CapvirtException;
+import org.capvirt.caps.ContainerPolicy;
+import org.capvirt.model.CapSet;
+import org.capvirt.model.Capability;
+import org.capvirt.model.ParsedDomain;
+import org.capvirt.oci.BundleInputs;
+import org.capvirt.oci.OciConfig;
+import org.capvirt.xml.DomainXmlParser;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Bundle rendering: the OCI config.json of a corpus domain from its resolved policy, and the whole
+ * pure part of a start (parse, resolve, render) as {@code capvirt create} runs it before the
+ * runtime.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class BundleBenchmark {
+  /** A corpus file under {@code shared/corpus/libvirt} that capvirt can run. */
+  @Param({"lxc-capabilities.xml", "lxc-systemd.xml", "lxc-inituser.xml"})
+  public String file;
+
+  private static final Set<String> RUNC_CAPS = runcCaps();
+
+  private byte[] xml;
+  private BundleInputs inputs;
+
+  /** Reads, parses and resolves the corpus file once. */
+  @Setup
+  public void read() throws IOException, CapvirtException {
+    xml = Files.readAllBytes(ResolveBenchmark.corpus().resolve(file));
+    inputs = inputs(DomainXmlParser.parse(xml, file));
+  }
+
+  private static BundleInputs inputs(ParsedDomain p) throws CapvirtException {
+    ContainerPolicy policy =
+        ContainerPolicy.resolve(p, ResolveBenchmark.HOST, ResolveBenchmark.LOOKUP);
+    return new BundleInputs(
+        p.def(),
+        p.where(),
+        policy.caps(),
+        policy.devices(),
+        ResolveBenchmark.LOOKUP,
+        0,
+        0,
+        "/run/capvirt/lxc/bench/bundle/rootfs",
+        "runc 1.1.5",
+        RUNC_CAPS);
+  }
+
+  /** config.json from the resolved policy. */
+  @Benchmark
+  public OciConfig.Rendered render() throws CapvirtException {
+    return OciConfig.render(inputs);
+  }
+
+  /** Parse, resolve and render: all the pure work of a start. */
+  @Benchmark
+  public OciConfig.Rendered parseResolveRender() throws CapvirtException {
+    return OciConfig.render(inputs(DomainXmlParser.parse(xml, file)));
+  }
+
+  private static Set<String> runcCaps() {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (Capability c : CapSet.upTo(40).members()) {
+      out.add(c.constantName());
+    }
+    return out;
+  }
+}
