@@ -11,11 +11,11 @@ import org.capvirt.model.EngineDefaults;
  * Well-known capability sets other container systems grant by default or allow at most, to compare
  * a definition with.
  *
- * <p>Source: /work/shared/docs/reference/container-capability-anchors.md §2 ("Exact default
- * capability lists (read in source)"): moby {@code daemon/pkg/oci/caps/defaults.go} (= containerd
- * {@code defaultUnixCaps()}), containers/common {@code pkg/config/default.go DefaultCapabilities}
- * (since v0.51.0), and Kubernetes pod-security-admission {@code check_capabilities_baseline.go} /
- * {@code check_capabilities_restricted.go}.
+ * <p>The sets are {@link EngineDefaults}', read in each project's source: moby {@code
+ * daemon/pkg/oci/caps/defaults.go} (= containerd {@code defaultUnixCaps()}), containers/common
+ * {@code pkg/config/default.go DefaultCapabilities} (since v0.51.0), and Kubernetes
+ * pod-security-admission {@code check_capabilities_baseline.go} / {@code
+ * check_capabilities_restricted.go}.
  */
 public enum Baseline {
   /** Docker (and containerd) default: 14 capabilities, CapBnd {@code 00000000a80425fb}. */
