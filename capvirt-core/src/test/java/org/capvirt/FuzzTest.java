@@ -193,7 +193,8 @@ class FuzzTest {
               0,
               "/r/rootfs",
               "runc 1.1.5",
-              RUNTIME_CAPS));
+              RUNTIME_CAPS,
+              false));
       ExportContext ctx = ExportContext.of(p, host, NODES);
       for (ExportTarget t : ExportTarget.values()) {
         Conversions.export(t, ctx);

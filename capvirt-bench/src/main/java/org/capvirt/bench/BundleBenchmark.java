@@ -65,7 +65,8 @@ public class BundleBenchmark {
         0,
         "/run/capvirt/lxc/bench/bundle/rootfs",
         "runc 1.1.5",
-        RUNC_CAPS);
+        RUNC_CAPS,
+        false);
   }
 
   /** config.json from the resolved policy. */

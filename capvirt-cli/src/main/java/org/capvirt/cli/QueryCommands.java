@@ -3,24 +3,21 @@ package org.capvirt.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtException;
-import org.capvirt.CapvirtIoException;
 import org.capvirt.driver.DomainInfo;
 import org.capvirt.driver.Driver;
+import org.capvirt.driver.LastExit;
+import org.capvirt.driver.StateReason;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** The virsh verbs that look at domains: list, dominfo, domstate, dumpxml, plus exec and log. */
+/** The virsh verbs that look at domains: list, dominfo, domstate, dumpxml. */
 final class QueryCommands {
   private QueryCommands() {}
 
@@ -45,7 +42,36 @@ final class QueryCommands {
     } else {
       n.putNull("runtime");
     }
+    n.put("reason", i.reason().word());
     n.put("persistent", i.persistent());
+    if (i.maxMemoryKib().isPresent()) {
+      n.put("maxMemoryKiB", i.maxMemoryKib().get());
+    } else {
+      n.putNull("maxMemoryKiB");
+    }
+    if (i.usedMemoryKib().isPresent()) {
+      n.put("usedMemoryKiB", i.usedMemoryKib().get());
+    } else {
+      n.putNull("usedMemoryKiB");
+    }
+    if (i.lastExit().isPresent()) {
+      LastExit e = i.lastExit().get();
+      ObjectNode x = n.putObject("lastExit");
+      x.put("reason", e.reason().word());
+      if (e.status().isPresent()) {
+        x.put("status", e.status().get());
+      } else {
+        x.putNull("status");
+      }
+      if (e.signal().isPresent()) {
+        x.put("signal", e.signal().get());
+      } else {
+        x.putNull("signal");
+      }
+      x.put("oom", e.oom());
+    } else {
+      n.putNull("lastExit");
+    }
     return n;
   }
 
@@ -102,19 +128,36 @@ final class QueryCommands {
       out.printf(f, "UUID:", i.uuid().orElse(""));
       out.printf(f, "OS Type:", "exe");
       out.printf(f, "State:", i.state().word());
+      i.maxMemoryKib().ifPresent(m -> out.printf(f, "Max memory:", m + " KiB"));
+      i.usedMemoryKib().ifPresent(m -> out.printf(f, "Used memory:", m + " KiB"));
       out.printf(f, "Persistent:", i.persistent() ? "yes" : "no");
       out.printf(f, "Runtime:", i.runtime().orElse("-"));
+      i.lastExit()
+          .filter(e -> e.reason() != StateReason.UNKNOWN)
+          .ifPresent(e -> out.printf(f, "Last exit:", e.describe()));
       out.println();
       return 0;
     }
   }
 
-  /** {@code domstate NAME}. */
-  @Command(name = "domstate", description = "Print a domain's state.")
+  /** {@code domstate NAME [--reason]}. */
+  @Command(name = "domstate", description = "Print a domain's state (with --reason, why).")
   static final class Domstate extends DomainVerb {
+    @Option(
+        names = "--reason",
+        description = "Also print why: running (booted), shut off (shutdown|destroyed|crashed).")
+    boolean reason;
+
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
-      out.println(d.info(name).state().word());
+      DomainInfo i = d.info(name);
+      if (!reason) {
+        out.println(i.state().word());
+        return 0;
+      }
+      boolean oom = i.lastExit().map(LastExit::oomKilled).orElse(false);
+      out.println(
+          i.state().word() + " (" + i.reason().word() + (oom ? ": out of memory" : "") + ")");
       return 0;
     }
   }
@@ -126,42 +169,6 @@ final class QueryCommands {
     int run(Driver d, PrintWriter out) throws CapvirtException {
       String xml = d.dumpxml(name);
       out.print(xml.endsWith("\n") ? xml : xml + "\n");
-      return 0;
-    }
-  }
-
-  /** {@code exec NAME -- CMD...}. */
-  @Command(
-      name = "exec",
-      description = "Run a command inside a running domain with its capability sets and cgroup.")
-  static final class Exec implements Callable<Integer> {
-    @Mixin DriverOptions opts;
-
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "Command.")
-    List<String> command;
-
-    @Override
-    public Integer call() throws Exception {
-      return opts.driver().exec(name, command);
-    }
-  }
-
-  /** {@code log NAME}. */
-  @Command(name = "log", description = "Print the init's stdout and stderr (current or last run).")
-  static final class Log extends DomainVerb {
-    @Override
-    int run(Driver d, PrintWriter out) throws CapvirtException {
-      var file = d.log(name);
-      out.flush();
-      try (InputStream in = Files.newInputStream(file)) {
-        in.transferTo(System.out);
-        System.out.flush();
-      } catch (IOException e) {
-        throw new CapvirtIoException("cannot read " + file, e);
-      }
       return 0;
     }
   }

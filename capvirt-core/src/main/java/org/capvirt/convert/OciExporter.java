@@ -47,7 +47,8 @@ public final class OciExporter {
                 gid,
                 "rootfs",
                 "any OCI runtime",
-                known));
+                known,
+                false));
     List<String> notes = new ArrayList<>(r.warnings());
     if (ctx.def().devices().rootFilesystem().isEmpty()) {
       notes.add("root.path is 'rootfs': bind-mount the host's / there (capvirt does so itself)");

@@ -20,6 +20,7 @@ import org.capvirt.model.DomainDef;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.Location;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.runtime.ExecRequest;
 import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.Trace;
 import org.capvirt.verify.VerifyReport;
@@ -155,6 +156,7 @@ public final class Driver {
   public void shutdown(String name, Duration timeout) throws CapvirtException {
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      intend(c.run(), "shutdown");
       c.runtime().kill(name, "TERM");
       if (!Reconciler.awaitExit(c.pid(), timeout)) {
         c.runtime().kill(name, "KILL");
@@ -172,6 +174,7 @@ public final class Driver {
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
       Trace.mark("locked and reconciled");
+      intend(c.run(), "destroyed");
       // SIGKILL and wait for the init ourselves: 'runc delete --force' of a running container
       // sleeps 100 ms before it first looks again; of a stopped one it removes at once.
       try {
@@ -218,10 +221,24 @@ public final class Driver {
     return new String(xml, StandardCharsets.UTF_8);
   }
 
-  /** Runs {@code argv} in the running domain with its capability sets and cgroup. */
+  /** Runs {@code argv} in the running domain with the caller's stdin, as the init's user. */
   public int exec(String name, List<String> argv) throws CapvirtException {
+    return exec(name, ExecRequest.of(argv));
+  }
+
+  /**
+   * Runs {@code r} in the running domain with its capability sets and cgroup; a user given by name
+   * ({@code USER[:GROUP]}) is looked up in the container's own /etc/passwd and /etc/group.
+   */
+  public int exec(String name, ExecRequest r) throws CapvirtException {
     Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
-    return c.runtime().exec(name, argv);
+    ExecRequest req = r;
+    if (r.user().isPresent()) {
+      Path root = Path.of("/proc", Long.toString(c.pid()), "root");
+      String ids = InitUser.execUser(r.user().get(), root);
+      req = new ExecRequest(r.argv(), r.tty(), r.stdin(), Optional.of(ids), r.env(), r.cwd());
+    }
+    return c.runtime().exec(name, req);
   }
 
   /** The {@code Cap*} lines of the running init's /proc/PID/status, as the kernel reports them. */
@@ -250,6 +267,23 @@ public final class Driver {
     return Verification.verify(name, c.get(), facts.read(), nodes, cgroups);
   }
 
+  /**
+   * Whether the domain's init still runs, cheaply (its monitor's files, else the runtime): what
+   * {@code log --follow} asks between reads.
+   */
+  public boolean running(String name) throws CapvirtException {
+    RunDir run = new RunDir(layout.domainDir(validName(name)));
+    if (!run.exists()) {
+      return false;
+    }
+    Optional<Long> monitor = org.capvirt.runtime.Conmon.readPid(run.monitor().monitorPid());
+    if (monitor.isPresent()) {
+      return !Files.exists(run.monitor().exit())
+          && Files.exists(Path.of("/proc", Long.toString(monitor.get())));
+    }
+    return live.current(name).isPresent();
+  }
+
   /** The file holding the init's stdout and stderr of the current or last run. */
   public Path log(String name) throws CapvirtException {
     Path p = layout.consoleLog(validName(name));
@@ -257,6 +291,16 @@ public final class Driver {
       throw new RuntimeFailureException("no log for domain '" + name + "': it never started");
     }
     return p;
+  }
+
+  /** Notes what capvirt is about to do to the init, so its end gets the right reason. */
+  private static void intend(RunDir run, String what) throws CapvirtIoException {
+    try {
+      Files.createDirectories(run.monitor().dir());
+      AtomicFiles.writeVolatile(run.monitor().stopIntent(), what.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot record the stop of " + run.dir(), e);
+    }
   }
 
   private List<String> definedNames() throws CapvirtIoException {

@@ -31,6 +31,41 @@ final class InitUser {
     return new long[] {uid, gid};
   }
 
+  /**
+   * {@code USER[:GROUP]} for exec as {@code UID:GID}, names looked up in the container root {@code
+   * rootfs}; without a group, the user's primary group from its passwd line (else 0).
+   */
+  static String execUser(String spec, Path rootfs)
+      throws RuntimeFailureException, CapvirtIoException {
+    int colon = spec.indexOf(':');
+    String user = colon < 0 ? spec : spec.substring(0, colon);
+    long uid = id(user, rootfs.resolve("etc/passwd"), "User");
+    long gid =
+        colon >= 0
+            ? id(spec.substring(colon + 1), rootfs.resolve("etc/group"), "Group")
+            : primaryGroup(user, uid, rootfs.resolve("etc/passwd")).orElse(0L);
+    return uid + ":" + gid;
+  }
+
+  private static Optional<Long> primaryGroup(String user, long uid, Path db)
+      throws CapvirtIoException {
+    try {
+      for (String line : Files.readAllLines(db, StandardCharsets.UTF_8)) {
+        String[] f = line.split(":", -1);
+        if (f.length >= 4
+            && (f[0].equals(user) || f[2].equals(Long.toString(uid)))
+            && f[3].matches("[0-9]{1,10}")) {
+          return Optional.of(Long.parseLong(f[3]));
+        }
+      }
+      return Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + db, e);
+    }
+  }
+
   private static long id(String spec, Path db, String what)
       throws RuntimeFailureException, CapvirtIoException {
     if (spec.startsWith("+")) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
@@ -20,16 +21,22 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
+import org.capvirt.runtime.Conmon;
+import org.capvirt.runtime.InitIo;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.runtime.RuntimeBinary;
 import org.capvirt.runtime.Trace;
 
 /**
- * Starts one domain, the caller holding its lock: resolve the policy, write the bundle, create,
- * tighten the device cgroup while init is still blocked in the runtime, start. Any failure undoes
- * every step before it is reported.
+ * Starts one domain, the caller holding its lock: resolve the policy, write the bundle, create
+ * (through conmon, which stays as the container's monitor, when it is installed), tighten the
+ * device cgroup while init is still blocked in the runtime, start. Any failure undoes every step
+ * before it is reported.
  */
 final class Launch {
+  /** No limit on the log's size (conmon's default). */
+  static final long LOG_SIZE_MAX = -1;
+
   private final StateLayout layout;
   private final RuntimeProvider runtimes;
   private final HostCgroups cgroups;
@@ -57,6 +64,9 @@ final class Launch {
     List<DeviceRule> rules = DeviceAcl.resolve(def, parsed.where(), caps.bounding(), nodes);
     Trace.mark("resolved capabilities and device rules");
     RuntimeBinary binary = runtimes.choose();
+    Optional<Conmon> monitor = runtimes.monitor();
+    // Only a monitor can hold a pty's master once capvirt has exited.
+    boolean terminal = monitor.isPresent() && !def.devices().consoles().isEmpty();
     Trace.mark("chose the runtime");
     RunDir run = new RunDir(layout.domainDir(name));
     Path rootfs =
@@ -89,7 +99,8 @@ final class Launch {
                   ids[1],
                   run.hostRoot().toString(),
                   binary.description(),
-                  binary.capabilities()));
+                  binary.capabilities(),
+                  terminal));
       warnings.addAll(config.warnings());
       Trace.mark("rendered config.json");
       if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
@@ -98,12 +109,12 @@ final class Launch {
       }
       AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
       AtomicFiles.writeVolatile(run.liveXml(), xml);
-      Files.write(layout.consoleLog(name), new byte[0]);
+      InitIo io = initIo(name, run, terminal);
       run.writeRecord(binary, cgroupsPath);
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
-      long pid = runtime.create(name, run.bundle(), layout.consoleLog(name));
+      long pid = create(monitor, runtime, binary, run, name, io);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
       runtime.start(name);
@@ -118,11 +129,39 @@ final class Launch {
     }
   }
 
+  /**
+   * Where the init's output goes, in one place: a fresh log for this run (the last run's exit
+   * record goes with it), and the monitor's directory.
+   */
+  private InitIo initIo(String name, RunDir run, boolean terminal) throws IOException {
+    Files.write(layout.consoleLog(name), new byte[0]);
+    Files.deleteIfExists(layout.lastExit(name));
+    return new InitIo(layout.consoleLog(name), terminal, run.monitor(), LOG_SIZE_MAX, List.of());
+  }
+
+  /** {@code runtime create}: run by conmon, which stays as the monitor, or by capvirt alone. */
+  private static long create(
+      Optional<Conmon> monitor,
+      Runtime runtime,
+      RuntimeBinary binary,
+      RunDir run,
+      String name,
+      InitIo io)
+      throws CapvirtException {
+    if (monitor.isPresent()) {
+      return monitor
+          .get()
+          .create(binary, run.runtimeRoot(), run.runtimeLog(), name, run.bundle(), io);
+    }
+    return runtime.create(name, run.bundle(), io.log());
+  }
+
   private void undo(
       RunDir run, Runtime runtime, boolean created, String name, String cgroupsPath, Exception e) {
     try {
       if (runtime != null && created) {
         runtime.delete(name, true);
+        Reconciler.awaitMonitor(run.monitor());
       }
     } catch (CapvirtException | RuntimeException x) {
       e.addSuppressed(x);

@@ -11,7 +11,11 @@ import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.MemorySize;
+import org.capvirt.runtime.Conmon;
 import org.capvirt.runtime.ContainerState;
+import org.capvirt.runtime.MonitorFiles;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.xml.DomainXmlParser;
 
@@ -21,6 +25,9 @@ import org.capvirt.xml.DomainXmlParser;
  * cgroup directories and the run-time directory.
  */
 final class Reconciler {
+  /** How long an ended init's monitor gets to write its exit status. */
+  static final Duration MONITOR_WAIT = Duration.ofSeconds(5);
+
   private final StateLayout layout;
   private final RuntimeProvider runtimes;
   private final HostCgroups cgroups;
@@ -89,8 +96,37 @@ final class Reconciler {
   /** Deletes the container (killing it if needed), its cgroups and its run-time directory. */
   void remove(String name, RunDir run, Runtime rt, String cgroupsPath) throws CapvirtException {
     rt.delete(name, true);
+    awaitMonitor(run.monitor());
+    LastExit end = LastExit.fromMonitor(run.monitor());
+    try {
+      end.write(layout.lastExit(name));
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot record how " + name + " ended", e);
+    }
     cgroups.removeLeftovers(cgroupsPath);
     run.removeAll();
+  }
+
+  /**
+   * Waits (briefly) until the monitor of an ended init has drained the log and written the exit
+   * status; a monitor that is gone (killed) wrote what it wrote.
+   */
+  static void awaitMonitor(MonitorFiles m) throws CapvirtException {
+    Optional<Long> pid = Conmon.readPid(m.monitorPid());
+    if (pid.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + MONITOR_WAIT.toNanos();
+    while (!Files.exists(m.exit())
+        && Files.exists(Path.of("/proc", Long.toString(pid.get())))
+        && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RuntimeFailureException("interrupted while waiting for conmon " + pid.get(), e);
+      }
+    }
   }
 
   /** Names with a run-time directory. */
@@ -122,25 +158,48 @@ final class Reconciler {
     if (xml.isEmpty()) {
       xml = Driver.read(definition);
     }
-    Optional<String> uuid = Optional.empty();
+    Optional<DomainDef> def = Optional.empty();
     if (xml.isPresent()) {
       try {
-        uuid = DomainXmlParser.parse(xml.get(), definition.toString()).def().uuid();
+        def = Optional.of(DomainXmlParser.parse(xml.get(), definition.toString()).def());
       } catch (CapvirtException e) {
-        uuid = Optional.empty();
+        def = Optional.empty();
       }
     }
     DomainState state =
         c.map(l -> l.state().status().equals("paused") ? DomainState.PAUSED : DomainState.RUNNING)
             .orElse(DomainState.SHUTOFF);
+    Optional<LastExit> end =
+        c.isPresent() ? Optional.empty() : Optional.of(LastExit.read(layout.lastExit(name)));
     return Optional.of(
         new DomainInfo(
             name,
-            uuid,
+            def.flatMap(DomainDef::uuid),
             state,
+            end.map(LastExit::reason).orElse(StateReason.BOOTED),
+            end,
             c.map(Live::pid),
             c.map(l -> l.runtime().description()),
-            persistent));
+            persistent,
+            def.flatMap(DomainDef::memory).map(MemorySize::kib),
+            c.isPresent() ? usedMemoryKib(c.get().cgroupsPath()) : Optional.empty()));
+  }
+
+  /** The memory the container's cgroup uses now (v1 memory.usage_in_bytes, v2 memory.current). */
+  private Optional<Long> usedMemoryKib(String cgroupsPath) throws CapvirtIoException {
+    for (Path dir : cgroups.existing(cgroupsPath)) {
+      for (String f : List.of("memory.usage_in_bytes", "memory.current")) {
+        try {
+          String v = Files.readString(dir.resolve(f), StandardCharsets.US_ASCII).strip();
+          return Optional.of(Long.parseLong(v) / 1024);
+        } catch (NoSuchFileException | NumberFormatException e) {
+          // not the memory hierarchy, or not this layout's file
+        } catch (IOException e) {
+          throw new CapvirtIoException("cannot read " + dir.resolve(f), e);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Waits until process {@code pid} has exited (gone or a zombie); false on timeout. */

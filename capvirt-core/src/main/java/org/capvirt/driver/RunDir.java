@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.runtime.JsonFields;
+import org.capvirt.runtime.MonitorFiles;
 import org.capvirt.runtime.RuntimeBinary;
 
 /**
@@ -34,6 +35,11 @@ record RunDir(Path dir) {
 
   Path runtimeLog() {
     return dir.resolve("runtime.log");
+  }
+
+  /** What the monitor (conmon) keeps: pids, exit status, OOM mark, capvirt's stop intent. */
+  MonitorFiles monitor() {
+    return new MonitorFiles(dir.resolve("monitor"));
   }
 
   Path liveXml() {

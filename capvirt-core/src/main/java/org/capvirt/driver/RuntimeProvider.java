@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.runtime.CommandRunner;
+import org.capvirt.runtime.Conmon;
 import org.capvirt.runtime.OciRuntime;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.runtime.RuntimeBinary;
@@ -17,6 +18,11 @@ public interface RuntimeProvider {
 
   /** {@code binary} working on state under {@code root}, logging to {@code log}. */
   Runtime open(RuntimeBinary binary, Path root, Path log);
+
+  /** The per-container monitor new containers get, or empty (the runtime then runs alone). */
+  default Optional<Conmon> monitor() {
+    return Optional.empty();
+  }
 
   /**
    * runc/crun on this host: {@code choice} is --runtime (runc, crun or a path), if given; what the
@@ -32,6 +38,11 @@ public interface RuntimeProvider {
       @Override
       public Runtime open(RuntimeBinary binary, Path root, Path log) {
         return new OciRuntime(binary, root, log, runner);
+      }
+
+      @Override
+      public Optional<Conmon> monitor() {
+        return Conmon.onHost(runner);
       }
     };
   }

@@ -53,6 +53,11 @@ public record StateLayout(Path definitions, Path runtime) {
     return runtime.resolve(".locks").resolve(checked(name) + ".lock");
   }
 
+  /** How the last run of {@code name} ended ({@link LastExit}), beside its log. */
+  public Path lastExit(String name) {
+    return runtime.resolve(".logs").resolve(checked(name) + ".exit");
+  }
+
   /** The init's stdout and stderr for the last run of {@code name}. */
   public Path consoleLog(String name) {
     return runtime.resolve(".logs").resolve(checked(name) + ".log");

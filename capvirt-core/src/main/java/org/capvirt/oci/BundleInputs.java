@@ -24,6 +24,7 @@ import org.capvirt.model.SourceMap;
  *     root is bind-mounted on (runc cannot pivot into {@code /} itself)
  * @param runtime the runtime's name and version, for messages
  * @param runtimeCapabilities the {@code CAP_*} names the runtime knows
+ * @param terminal whether init's stdio is a pseudo-terminal (a pty console held by the monitor)
  */
 public record BundleInputs(
     DomainDef def,
@@ -35,7 +36,8 @@ public record BundleInputs(
     long gid,
     String hostRootDir,
     String runtime,
-    Set<String> runtimeCapabilities) {
+    Set<String> runtimeCapabilities,
+    boolean terminal) {
   public BundleInputs {
     deviceRules = List.copyOf(deviceRules);
     runtimeCapabilities = Set.copyOf(runtimeCapabilities);

@@ -118,7 +118,7 @@ public final class OciConfig {
     g.writeStartObject();
     g.writeStringField("ociVersion", "1.0.2");
     g.writeObjectFieldStart("process");
-    g.writeBooleanField("terminal", false);
+    g.writeBooleanField("terminal", in.terminal());
     g.writeObjectFieldStart("user");
     g.writeNumberField("uid", in.uid());
     g.writeNumberField("gid", in.gid());

@@ -43,8 +43,14 @@ public final class HostCommandRunner implements CommandRunner {
           ProcessBuilder.Redirect r = ProcessBuilder.Redirect.appendTo(a.file().toFile());
           pb.redirectInput(DEV_NULL).redirectOutput(r).redirectError(r);
         }
-        case Command.Inherit i -> pb.inheritIO();
+        case Command.Inherit i -> {
+          pb.inheritIO();
+          if (!i.stdin()) {
+            pb.redirectInput(DEV_NULL);
+          }
+        }
       }
+      command.directory().ifPresent(d -> pb.directory(d.toFile()));
       Process p;
       try {
         p = pb.start();

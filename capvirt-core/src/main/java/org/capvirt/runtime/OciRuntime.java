@@ -169,10 +169,49 @@ public final class OciRuntime implements Runtime {
   }
 
   @Override
-  public int exec(String id, List<String> command)
-      throws RuntimeFailureException, CapvirtIoException {
-    List<String> a = argv("exec", id);
-    a.addAll(command);
-    return runner.run(new Command(a, Duration.ofDays(3650), new Command.Inherit())).exitCode();
+  public int exec(String id, ExecRequest r) throws RuntimeFailureException, CapvirtIoException {
+    // A log of its own: what the runtime says when it cannot start the command tells 127 from 126.
+    Path own = root.resolve("exec-" + ProcessHandle.current().pid() + ".log");
+    List<String> a = new ArrayList<>();
+    a.addAll(List.of(binary.path().toString(), "--root", root.toString(), "--log", own.toString()));
+    a.add("exec");
+    if (r.tty()) {
+      a.add("--tty");
+    }
+    r.user().ifPresent(u -> a.addAll(List.of("--user", u)));
+    r.cwd().ifPresent(d -> a.addAll(List.of("--cwd", d)));
+    r.env().forEach(e -> a.addAll(List.of("--env", e)));
+    a.add(id);
+    a.addAll(r.argv());
+    try {
+      int code =
+          runner
+              .run(new Command(a, Duration.ofDays(3650), new Command.Inherit(r.stdin() || r.tty())))
+              .exitCode();
+      return code == 255 ? startFailure(own).orElse(code) : code;
+    } finally {
+      try {
+        Files.deleteIfExists(own);
+      } catch (IOException e) {
+        // a leftover exec log is harmless
+      }
+    }
+  }
+
+  /** 127 or 126 when the runtime's log says the command could not be started. */
+  static Optional<Integer> startFailure(Path execLog) {
+    String text;
+    try {
+      text = Files.readString(execLog, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (text.contains("executable file not found") || text.contains("no such file or directory")) {
+      return Optional.of(127);
+    }
+    if (text.contains("permission denied")) {
+      return Optional.of(126);
+    }
+    return Optional.empty();
   }
 }

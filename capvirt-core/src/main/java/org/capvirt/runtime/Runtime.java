@@ -1,7 +1,6 @@
 package org.capvirt.runtime;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
@@ -39,6 +38,9 @@ public interface Runtime {
   /** Deletes the container; {@code force} kills it first if it still runs. */
   void delete(String id, boolean force) throws RuntimeFailureException, CapvirtIoException;
 
-  /** Runs {@code argv} inside the container with the caller's stdio; returns its exit code. */
-  int exec(String id, List<String> argv) throws RuntimeFailureException, CapvirtIoException;
+  /**
+   * Runs {@code r} inside the container with the caller's stdio; returns its exit code, 127 when
+   * the command does not exist and 126 when it cannot be run (as podman and shells report them).
+   */
+  int exec(String id, ExecRequest r) throws RuntimeFailureException, CapvirtIoException;
 }

@@ -171,7 +171,7 @@ class ContainerEnforcementTest {
   void devHoldsLibvirtsNodesAndHostnameIsFiltered() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("dev_x");
-      live.create(LiveRoot.xml(name, "ls /dev; hostname", "<privnet/>", ""));
+      live.create(LiveRoot.xml(name, "ls -1 /dev; hostname", "<privnet/>", ""));
       String log = live.awaitExitAndLog(name, Duration.ofSeconds(30));
       assertThat(log.lines().toList())
           .contains("null", "zero", "full", "random", "urandom", "tty", "ptmx", "pts")

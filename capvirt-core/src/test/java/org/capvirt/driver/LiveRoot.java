@@ -104,15 +104,33 @@ final class LiveRoot implements AutoCloseable {
       }
       Thread.sleep(50);
     }
-    return Files.readString(driver.log(name));
+    return logText(name);
+  }
+
+  /** The init's output as it wrote it (the monitor's timestamps taken off, a pty's CR too). */
+  String logText(String name) throws CapvirtException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    new LogReader(false, Optional.empty()).copy(driver.log(name), out, Optional.empty());
+    return out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
   }
 
   /** Waits until the domain's console log contains {@code text} (the init says it is ready). */
   void awaitLog(String name, String text, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!Files.readString(driver.log(name)).contains(text)) {
+    while (!logText(name).contains(text)) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(name + " did not print '" + text + "' within " + timeout);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /** Waits (up to 10 s) until process {@code pid} is gone. */
+  static void awaitGone(long pid) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("pid " + pid + " still there after 10s");
       }
       Thread.sleep(10);
     }

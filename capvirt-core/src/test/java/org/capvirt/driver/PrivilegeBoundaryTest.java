@@ -107,7 +107,7 @@ class PrivilegeBoundaryTest {
   static String awaitLog(LiveRoot live, String name, String marker) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
-      String log = Files.readString(live.driver.log(name));
+      String log = live.logText(name);
       if (log.contains(marker)) {
         return log;
       }

@@ -48,7 +48,7 @@ class OciConfigTest {
     ResolvedCaps caps = CapabilityResolver.resolve(def, where, HOST);
     List<DeviceRule> rules = DeviceAcl.resolve(def, where, caps.bounding(), NODES);
     return new BundleInputs(
-        def, where, caps, rules, NODES, 0, 0, "/b/rootfs", "runc 1.1.5", runtimeCaps);
+        def, where, caps, rules, NODES, 0, 0, "/b/rootfs", "runc 1.1.5", runtimeCaps, false);
   }
 
   static JsonNode render(DomainDef def) throws Exception {
@@ -351,7 +351,8 @@ class OciConfigTest {
                         0,
                         "/b/rootfs",
                         "runc",
-                        ALL_NAMES)))
+                        ALL_NAMES,
+                        false)))
         .hasMessageContaining("hostdev path '/etc/passwd' is not supported");
   }
 }

@@ -1,0 +1,209 @@
+package org.capvirt.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+
+/**
+ * conmon, the per-container monitor podman uses: it runs {@code runtime create} (so the init is its
+ * child and it can reap it), holds the console pty the runtime hands over on {@code
+ * --console-socket}, writes the init's output to a timestamped log, records the exit status (and an
+ * OOM kill) in its directory, and runs an exit command. capvirt still runs {@code runtime start}
+ * itself, after it has tightened the device cgroup of the created container.
+ */
+public final class Conmon {
+  static final Duration LAUNCH = Duration.ofSeconds(30);
+  static final Duration CREATE = Duration.ofSeconds(60);
+
+  private final Path binary;
+  private final CommandRunner runner;
+
+  public Conmon(Path binary, CommandRunner runner) {
+    this.binary = binary;
+    this.runner = runner;
+  }
+
+  /**
+   * conmon from PATH, unless {@code CAPVIRT_MONITOR=none} asks for none (the runtime then writes
+   * the log itself and there is no console).
+   */
+  public static Optional<Conmon> onHost(CommandRunner runner) {
+    if ("none".equals(System.getenv("CAPVIRT_MONITOR"))) {
+      return Optional.empty();
+    }
+    String path =
+        Optional.ofNullable(System.getenv("PATH")).orElse("/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String d : path.split(":")) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, "conmon"))) {
+        return Optional.of(new Conmon(Path.of(d, "conmon"), runner));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The conmon binary. */
+  public Path binary() {
+    return binary;
+  }
+
+  /** conmon's command line for container {@code id}: it runs {@code runtime create}. */
+  List<String> argv(
+      RuntimeBinary runtime, Path runtimeRoot, Path runtimeLog, String id, Path bundle, InitIo io) {
+    MonitorFiles m = io.monitor();
+    List<String> a = new ArrayList<>();
+    a.addAll(
+        List.of(
+            binary.toString(),
+            "--api-version",
+            "1",
+            "--cid",
+            id,
+            "--cuuid",
+            id,
+            "--name",
+            id,
+            "--runtime",
+            runtime.path().toString(),
+            "--bundle",
+            bundle.toString(),
+            "--container-pidfile",
+            m.initPid().toString(),
+            "--conmon-pidfile",
+            m.monitorPid().toString(),
+            "--log-path",
+            "k8s-file:" + io.log(),
+            "--persist-dir",
+            m.dir().toString(),
+            "--exit-dir",
+            m.dir().toString(),
+            "--socket-dir-path",
+            m.dir().toString(),
+            "--runtime-arg",
+            "--root",
+            "--runtime-arg",
+            runtimeRoot.toString(),
+            "--runtime-arg",
+            "--log",
+            "--runtime-arg",
+            runtimeLog.toString()));
+    if (io.terminal()) {
+      a.add("--terminal");
+    }
+    if (io.logSizeMax() > 0) {
+      a.add("--log-size-max");
+      a.add(Long.toString(io.logSizeMax()));
+    }
+    if (!io.exitCommand().isEmpty()) {
+      a.add("--exit-command");
+      a.add(io.exitCommand().get(0));
+      for (String x : io.exitCommand().subList(1, io.exitCommand().size())) {
+        a.add("--exit-command-arg");
+        a.add(x);
+      }
+    }
+    return a;
+  }
+
+  /**
+   * Starts conmon for {@code id} and waits until the runtime has created the container (its init
+   * blocked until {@code runtime start}).
+   *
+   * @return the init's host pid
+   */
+  public long create(
+      RuntimeBinary runtime, Path runtimeRoot, Path runtimeLog, String id, Path bundle, InitIo io)
+      throws RuntimeFailureException, CapvirtIoException {
+    MonitorFiles m = io.monitor();
+    try {
+      Files.createDirectories(m.dir());
+      Files.deleteIfExists(m.initPid());
+      Files.deleteIfExists(m.monitorPid());
+      Files.deleteIfExists(m.exit());
+      Files.deleteIfExists(m.oom());
+      Files.deleteIfExists(runtimeLog);
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot prepare the monitor directory " + m.dir(), e);
+    }
+    // conmon forks and its first process exits at once; the monitor goes on in the background.
+    // It writes an 'oom' mark into its working directory too: that is its own directory.
+    Command c =
+        Command.captured(LAUNCH, argv(runtime, runtimeRoot, runtimeLog, id, bundle, io))
+            .in(m.dir());
+    Completed r = runner.run(c);
+    if (!r.ok()) {
+      throw RuntimeFailureException.command(c.argv(), r.exitCode(), r.stderr().strip());
+    }
+    Trace.mark("launched conmon");
+    long monitor = readPid(m.monitorPid()).orElse(0L);
+    long deadline = System.nanoTime() + CREATE.toNanos();
+    long pauseMicros = 250;
+    while (true) {
+      Optional<Long> pid = readPid(m.initPid());
+      if (pid.isPresent()) {
+        Trace.mark("the runtime created the container under conmon");
+        return pid.get();
+      }
+      boolean monitorGone = monitor <= 0 || !Files.exists(Path.of("/proc", Long.toString(monitor)));
+      if (monitorGone || System.nanoTime() > deadline) {
+        // Once more: the runtime may have written the pid just before the monitor gave up.
+        Optional<Long> late = readPid(m.initPid());
+        if (late.isPresent() && !monitorGone) {
+          return late.get();
+        }
+        if (!monitorGone) {
+          ProcessHandle.of(monitor).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        throw new RuntimeFailureException(
+            "the runtime "
+                + runtime.path()
+                + " did not create the container '"
+                + id
+                + "' under conmon ("
+                + (monitorGone
+                    ? "conmon exited"
+                    : "nothing after " + CREATE.toSeconds() + "s; conmon killed")
+                + ")"
+                + tail(runtimeLog));
+      }
+      try {
+        Thread.sleep(pauseMicros / 1000, (int) (pauseMicros % 1000) * 1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RuntimeFailureException("interrupted while waiting for conmon of " + id, e);
+      }
+      pauseMicros = Math.min(pauseMicros * 2, 5_000);
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return lines.isEmpty()
+          ? ""
+          : ":\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+    } catch (IOException e) {
+      return " (the runtime wrote no log)";
+    }
+  }
+
+  /** The pid in {@code file}, or empty when it is missing, empty or not a number. */
+  public static Optional<Long> readPid(Path file) throws CapvirtIoException {
+    try {
+      String s = Files.readString(file, StandardCharsets.US_ASCII).strip();
+      long pid = Long.parseLong(s);
+      return pid > 0 ? Optional.of(pid) : Optional.empty();
+    } catch (NoSuchFileException | NumberFormatException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + file, e);
+    }
+  }
+}

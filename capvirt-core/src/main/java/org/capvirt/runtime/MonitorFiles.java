@@ -1,0 +1,36 @@
+package org.capvirt.runtime;
+
+import java.nio.file.Path;
+
+/**
+ * The files one container's monitor (conmon) keeps in its directory: the init's and its own pid,
+ * the exit status it records when the init ends ({@code exit}, as {@code 128+N} for signal N) and
+ * the mark it leaves when the kernel's OOM killer struck the container's memory cgroup ({@code
+ * oom}). The attach socket and the control FIFO live in the bundle, where conmon puts them.
+ */
+public record MonitorFiles(Path dir) {
+  /** The init's host pid, written by the runtime's {@code create --pid-file}. */
+  public Path initPid() {
+    return dir.resolve("init.pid");
+  }
+
+  /** The monitor's own pid. */
+  public Path monitorPid() {
+    return dir.resolve("conmon.pid");
+  }
+
+  /** The init's exit status (decimal; 128+N when signal N ended it). */
+  public Path exit() {
+    return dir.resolve("exit");
+  }
+
+  /** Present when the OOM killer acted in the container's memory cgroup. */
+  public Path oom() {
+    return dir.resolve("oom");
+  }
+
+  /** What capvirt itself did to stop the domain (shutdown, destroyed), written before it acts. */
+  public Path stopIntent() {
+    return dir.resolve("stop-intent");
+  }
+}
