@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       QueryCommands.Dumpxml.class,
       ExecCommand.class,
       LogCommand.class,
+      ConsoleCommand.class,
       CapsCommand.class,
       DevicesCommand.class,
       ValidateCommand.class,

@@ -284,6 +284,32 @@ public final class Driver {
     return live.current(name).isPresent();
   }
 
+  /** Where a running domain's console is: conmon's attach socket and its control FIFO. */
+  public record ConsoleEndpoint(Path attach, Path control) {}
+
+  /** The console of the running domain {@code name}, held by its monitor. */
+  public ConsoleEndpoint console(String name) throws CapvirtException {
+    Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
+    Path attach = c.run().bundle().resolve("attach");
+    if (!Files.exists(attach)) {
+      throw new RuntimeFailureException(
+          "domain '" + name + "' has no console: it was started without conmon");
+    }
+    Optional<byte[]> xml = read(c.run().liveXml());
+    boolean pty =
+        xml.isPresent()
+            && !DomainXmlParser.parse(xml.get(), c.run().liveXml().toString())
+                .def()
+                .devices()
+                .consoles()
+                .isEmpty();
+    if (!pty) {
+      throw new RuntimeFailureException(
+          "domain '" + name + "' has no <console type='pty'/>: its output is only in its log");
+    }
+    return new ConsoleEndpoint(attach, c.run().bundle().resolve("ctl"));
+  }
+
   /** The file holding the init's stdout and stderr of the current or last run. */
   public Path log(String name) throws CapvirtException {
     Path p = layout.consoleLog(validName(name));
