@@ -9,11 +9,14 @@ import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.driver.Driver;
+import org.capvirt.driver.ShutdownMode;
+import org.capvirt.driver.Stopped;
 import org.capvirt.xml.ParseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -108,13 +111,45 @@ final class LifecycleCommands {
         names = "--timeout",
         paramLabel = "S",
         defaultValue = "30",
-        description = "Seconds to wait after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
+        description =
+            "Seconds to wait for the init to stop before SIGKILL (default ${DEFAULT-VALUE}).")
     long timeout;
+
+    @Option(
+        names = "--mode",
+        paramLabel = "signal|initctl",
+        defaultValue = "signal",
+        description =
+            "How to ask the init: signal (SIGRTMIN+3 for systemd, else SIGTERM) or initctl"
+                + " (runlevel 0 on the guest's /run/initctl); default ${DEFAULT-VALUE}.")
+    String mode;
 
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
-      d.shutdown(name, Duration.ofSeconds(Math.max(0, timeout)));
+      ShutdownMode m =
+          switch (mode) {
+            case "signal" -> ShutdownMode.SIGNAL;
+            case "initctl" -> ShutdownMode.INITCTL;
+            default ->
+                throw new ParameterException(
+                    spec.commandLine(),
+                    "--mode: '" + mode + "' is not a shutdown mode (expected signal|initctl)");
+          };
+      Stopped s = d.shutdown(name, Duration.ofSeconds(Math.max(0, timeout)), m);
       out.println("Domain '" + name + "' is being shutdown");
+      if (s.killed()) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "capvirt: warning: "
+                    + name
+                    + " did not stop within "
+                    + timeout
+                    + "s of "
+                    + s.request()
+                    + "; it was killed with SIGKILL");
+        spec.commandLine().getErr().flush();
+      }
       return 0;
     }
   }

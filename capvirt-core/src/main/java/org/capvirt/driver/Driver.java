@@ -152,13 +152,24 @@ public final class Driver {
     }
   }
 
-  /** SIGTERM to init, SIGKILL after {@code timeout}, then the container is removed. */
-  public void shutdown(String name, Duration timeout) throws CapvirtException {
+  /** {@link #shutdown(String, Duration, ShutdownMode)} by signal. */
+  public Stopped shutdown(String name, Duration timeout) throws CapvirtException {
+    return shutdown(name, timeout, ShutdownMode.SIGNAL);
+  }
+
+  /**
+   * Asks the init to stop ({@code mode}), SIGKILL after {@code timeout}, then the container is
+   * removed; says whether SIGKILL was needed.
+   */
+  public Stopped shutdown(String name, Duration timeout, ShutdownMode mode)
+      throws CapvirtException {
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
       intend(c.run(), "shutdown");
-      c.runtime().kill(name, "TERM");
+      String request = InitStop.request(mode, name, c.pid(), c.runtime());
+      boolean killed = false;
       if (!Reconciler.awaitExit(c.pid(), timeout)) {
+        killed = true;
         c.runtime().kill(name, "KILL");
         if (!Reconciler.awaitExit(c.pid(), Duration.ofSeconds(30))) {
           throw new RuntimeFailureException(
@@ -166,6 +177,7 @@ public final class Driver {
         }
       }
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+      return new Stopped(mode, request, killed);
     }
   }
 

@@ -175,6 +175,9 @@ public final class OciConfig {
       // Without a network namespace sysfs is the host's superblock: bind it, read-only throughout.
       mount(g, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", "rro");
     }
+    // In its own cgroup namespace the guest sees only its cgroup, read-only (the runtime mounts
+    // each hierarchy's view of it; systemd tracks its services in the unified hierarchy).
+    mount(g, "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro");
     String guestRoot = rootPath.endsWith("/") ? rootPath : rootPath + "/";
     for (FilesystemDef fs : def.devices().filesystems()) {
       if (fs.target().equals("/")) {
@@ -241,6 +244,7 @@ public final class OciConfig {
     namespace(g, "mount", Optional.empty());
     namespace(g, "uts", utsPath);
     namespace(g, "ipc", ipcPath);
+    namespace(g, "cgroup", Optional.empty());
     if (newNet || netPath.isPresent()) {
       namespace(g, "network", netPath);
     }

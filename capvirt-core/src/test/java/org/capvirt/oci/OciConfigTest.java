@@ -111,12 +111,12 @@ class OciConfigTest {
   @Test
   void namespacesFollowLibvirt() throws Exception {
     assertThat(types(render(Domains.lxc().name("a").build()).at("/linux/namespaces")))
-        .containsExactly("pid", "mount", "uts", "ipc");
+        .containsExactly("pid", "mount", "uts", "ipc", "cgroup");
     assertThat(
             types(
                 render(Domains.lxc().name("a").privnet().idmap(100000, 65536).build())
                     .at("/linux/namespaces")))
-        .containsExactly("pid", "mount", "uts", "ipc", "network", "user");
+        .containsExactly("pid", "mount", "uts", "ipc", "cgroup", "network", "user");
     JsonNode linux = render(Domains.lxc().name("a").idmap(100000, 65536).build()).at("/linux");
     assertThat(linux.at("/uidMappings/0/hostID").asLong()).isEqualTo(100000);
     assertThat(linux.at("/gidMappings/0/size").asLong()).isEqualTo(65536);
@@ -151,8 +151,11 @@ class OciConfigTest {
     List<String> dests = new ArrayList<>();
     c.get("mounts").forEach(m -> dests.add(m.get("destination").asText()));
     assertThat(dests)
-        .containsExactly("/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/d");
-    assertThat(texts(c.at("/mounts/6/options"))).containsExactly("rbind", "rro");
+        .containsExactly(
+            "/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup", "/d");
+    assertThat(texts(c.at("/mounts/6/options"))).contains("ro");
+    assertThat(c.at("/mounts/6/type").asText()).isEqualTo("cgroup");
+    assertThat(texts(c.at("/mounts/7/options"))).containsExactly("rbind", "rro");
   }
 
   @Test
@@ -165,7 +168,7 @@ class OciConfigTest {
             new FilesystemDef.RamSource(1024),
             "/scratch",
             false);
-    JsonNode m = render(Domains.lxc().name("a").filesystem(ram).build()).at("/mounts/7");
+    JsonNode m = render(Domains.lxc().name("a").filesystem(ram).build()).at("/mounts/8");
     assertThat(m.get("type").asText()).isEqualTo("tmpfs");
     assertThat(texts(m.get("options"))).contains("size=1024k");
   }
@@ -294,8 +297,8 @@ class OciConfigTest {
                 Optional.empty()));
     JsonNode c = render(shared);
     assertThat(c.at("/linux/namespaces/3/path").asText()).isEqualTo("/proc/1234/ns/ipc");
-    assertThat(c.at("/linux/namespaces/4/type").asText()).isEqualTo("network");
-    assertThat(c.at("/linux/namespaces/4/path").asText()).isEqualTo("/run/netns/blue");
+    assertThat(c.at("/linux/namespaces/5/type").asText()).isEqualTo("network");
+    assertThat(c.at("/linux/namespaces/5/path").asText()).isEqualTo("/run/netns/blue");
     assertThat(c.has("hostname")).isTrue();
     DomainDef byName =
         withNamespace(
