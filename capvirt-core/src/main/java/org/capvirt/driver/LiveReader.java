@@ -60,6 +60,24 @@ final class LiveReader {
         addThreads(pid, initPid, p.get(), out);
       }
     }
+    if (dev instanceof LiveDevices.Listed l) {
+      // Child devices cgroups of the container's that hold one of its processes.
+      java.util.Map<String, List<org.capvirt.devices.DeviceRule>> children =
+          new java.util.TreeMap<>();
+      for (LiveProcess p : out) {
+        Optional<String> d = p.devicesCgroup();
+        if (d.isPresent()
+            && d.get().startsWith(l.directory() + "/")
+            && !children.containsKey(d.get())) {
+          try {
+            children.put(d.get(), DeviceCgroup.list(Path.of(d.get())));
+          } catch (CapvirtIoException e) {
+            // the child went away while it was read
+          }
+        }
+      }
+      dev = new LiveDevices.Listed(l.directory(), l.rules(), children);
+    }
     return new LiveState(cgroupsPath, initPid, initInCgroup, out, dev);
   }
 

@@ -17,6 +17,7 @@ final class CapWords {
       case NO_NEW_PRIVS,
           FOREIGN_PROCESS,
           OUTSIDE_DEVICE_CGROUP,
+          CHILD_DEVICE_CGROUP,
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
           DEVICES_UNREADABLE ->
@@ -78,6 +79,7 @@ final class CapWords {
       case NO_NEW_PRIVS,
           FOREIGN_PROCESS,
           OUTSIDE_DEVICE_CGROUP,
+          CHILD_DEVICE_CGROUP,
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
           DEVICES_UNREADABLE ->

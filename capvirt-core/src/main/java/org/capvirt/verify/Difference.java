@@ -33,6 +33,7 @@ public record Difference(
     NO_NEW_PRIVS("no-new-privs"),
     FOREIGN_PROCESS("foreign-process"),
     OUTSIDE_DEVICE_CGROUP("outside-device-cgroup"),
+    CHILD_DEVICE_CGROUP("child-device-cgroup"),
     INIT_OUTSIDE_CGROUP("init-outside-cgroup"),
     DEVICE_RULES("device-rules"),
     DEVICES_UNREADABLE("devices-unreadable");

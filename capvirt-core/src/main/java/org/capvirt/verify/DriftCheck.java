@@ -3,6 +3,7 @@ package org.capvirt.verify;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.verify.Difference.Kind;
 import org.capvirt.verify.Difference.Severity;
@@ -107,6 +108,35 @@ public final class DriftCheck {
     }
     if (live.devices() instanceof LiveDevices.Listed l
         && p.devicesCgroup().isPresent()
+        && p.devicesCgroup().get().startsWith(l.directory() + "/")) {
+      // A child the guest made (systemd's services): at most the container's own rules is normal.
+      String child = p.devicesCgroup().get();
+      List<DeviceRule> rules = l.children().getOrDefault(child, List.of());
+      List<DeviceRule> looser =
+          rules.stream().filter(r -> l.rules().stream().noneMatch(c -> covers(c, r))).toList();
+      out.add(
+          diff(
+              Kind.CHILD_DEVICE_CGROUP,
+              looser.isEmpty() ? Severity.NORMAL : Severity.DRIFT,
+              p,
+              Optional.empty(),
+              CapSet.EMPTY,
+              CapSet.EMPTY,
+              looser.isEmpty()
+                  ? p.label()
+                      + " is in the child devices cgroup "
+                      + child
+                      + " ("
+                      + rules.size()
+                      + " rules, none beyond the container's): stricter than the container is"
+                      + " normal"
+                  : p.label()
+                      + " is in the child devices cgroup "
+                      + child
+                      + " that allows more than the container: "
+                      + looser.stream().map(DeviceRule::toString).toList()));
+    } else if (live.devices() instanceof LiveDevices.Listed l
+        && p.devicesCgroup().isPresent()
         && !p.devicesCgroup().get().equals(l.directory())) {
       out.add(
           diff(
@@ -124,6 +154,15 @@ public final class DriftCheck {
                   + ": the container's device rules do not confine it (something wrote its pid to"
                   + " another devices cgroup.procs); move it back or kill it"));
     }
+  }
+
+  /** Whether {@code outer} allows everything {@code inner} does. */
+  static boolean covers(DeviceRule outer, DeviceRule inner) {
+    boolean type = outer.type() == 'a' || outer.type() == inner.type();
+    boolean major = outer.major() == DeviceRule.ANY || outer.major() == inner.major();
+    boolean minor = outer.minor() == DeviceRule.ANY || outer.minor() == inner.minor();
+    boolean access = inner.access().chars().allMatch(ch -> outer.access().indexOf(ch) >= 0);
+    return type && major && minor && access;
   }
 
   private static Difference capDiff(

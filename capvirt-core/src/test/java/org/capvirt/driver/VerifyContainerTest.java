@@ -150,6 +150,36 @@ class VerifyContainerTest {
   }
 
   @Test
+  void aChildDevicesCgroupWithStricterRulesIsNormal() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("vchild");
+      live.create(LiveRoot.xml(name, TWO_PROCESSES, "", ""));
+      VerifyReport before = awaitProcesses(live, name, 2);
+      long child =
+          before.live().processes().stream()
+              .filter(p -> !p.isThread() && p.pid() != before.live().initPid())
+              .findFirst()
+              .orElseThrow()
+              .pid();
+      // What systemd does for a service with DevicePolicy: a child cgroup with fewer rules.
+      Path svc = LiveRoot.devicesDir(name).resolve("svc.service");
+      Files.createDirectory(svc);
+      Files.writeString(svc.resolve("devices.deny"), "c 1:9 rwm", StandardCharsets.US_ASCII);
+      Files.writeString(
+          svc.resolve("cgroup.procs"), Long.toString(child), StandardCharsets.US_ASCII);
+      VerifyReport r = live.driver.verify(name);
+      assertThat(r.ok()).as("%s", r.differences()).isTrue();
+      assertThat(of(r, Kind.CHILD_DEVICE_CGROUP))
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.severity()).isEqualTo(Severity.NORMAL);
+                assertThat(d.pid()).contains(child);
+              });
+    }
+  }
+
+  @Test
   void aHostProcessMovedIntoTheCgroupIsForeignAndBeyondTheBoundingSet() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("vhost");

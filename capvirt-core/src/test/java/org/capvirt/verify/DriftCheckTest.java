@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.capvirt.devices.DeviceAcl;
+import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
 import org.capvirt.verify.Difference.Kind;
@@ -184,6 +185,46 @@ class DriftCheckTest {
         .singleElement()
         .satisfies(
             d -> assertThat(d.message()).contains("pid 19").contains("without no_new_privs"));
+  }
+
+  @Test
+  void aChildDevicesCgroupWithStricterRulesIsNormalAndOneWithLooserRulesIsDrift() {
+    String child = DIR + "/system.slice/systemd-journald.service";
+    LiveProcess journald =
+        new LiveProcess(
+            30, 30, "systemd-journal", 0, 0, ROOT, false, List.of(), Optional.of(child));
+    LiveState stricter =
+        new LiveState(
+            "/machine/web.capvirt",
+            10,
+            true,
+            List.of(proc(10, 0, ROOT), journald),
+            new LiveDevices.Listed(
+                DIR, DeviceAcl.FIXED, java.util.Map.of(child, List.of(DeviceAcl.FIXED.get(0)))));
+    VerifyReport ok = DriftCheck.check("web", ROOT_INIT, stricter);
+    assertThat(ok.ok()).as("%s", ok.differences()).isTrue();
+    assertThat(of(ok, Kind.CHILD_DEVICE_CGROUP))
+        .singleElement()
+        .satisfies(d -> assertThat(d.severity()).isEqualTo(Severity.NORMAL));
+    assertThat(of(ok, Kind.OUTSIDE_DEVICE_CGROUP)).isEmpty();
+
+    DeviceRule extra = DeviceRule.blk(8, 0, "rw");
+    LiveState looser =
+        new LiveState(
+            "/machine/web.capvirt",
+            10,
+            true,
+            List.of(proc(10, 0, ROOT), journald),
+            new LiveDevices.Listed(DIR, DeviceAcl.FIXED, java.util.Map.of(child, List.of(extra))));
+    VerifyReport drift = DriftCheck.check("web", ROOT_INIT, looser);
+    assertThat(drift.ok()).isFalse();
+    assertThat(of(drift, Kind.CHILD_DEVICE_CGROUP))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.severity()).isEqualTo(Severity.DRIFT);
+              assertThat(d.message()).contains("b 8:0 rw");
+            });
   }
 
   @Test
