@@ -23,10 +23,16 @@ final class ConsoleCommand extends DomainVerb {
               + Runtime.version().feature()
               + ")");
     }
-    out.println("Connected to domain '" + name + "'");
-    out.println("Escape character is ^] (Ctrl + ])");
-    out.flush();
-    ConsoleRelay.End end = ConsoleRelay.run(c.attach(), c.control());
+    ConsoleRelay.End end =
+        ConsoleRelay.run(
+            c.attach(),
+            c.control(),
+            () -> {
+              // raw mode: a line ends with CR LF
+              out.print("Connected to domain '" + name + "'\r\n");
+              out.print("Escape character is ^] (Ctrl + ])\r\n");
+              out.flush();
+            });
     out.println();
     if (end == ConsoleRelay.End.CLOSED) {
       out.println("Domain '" + name + "' closed its console");

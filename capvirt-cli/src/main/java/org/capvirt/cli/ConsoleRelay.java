@@ -24,8 +24,11 @@ final class ConsoleRelay {
     return false;
   }
 
-  /** Relays until {@code ^]} or the console closes; {@code ctl} gets the window size. */
-  static End run(Path attach, Path ctl) {
+  /**
+   * Relays until {@code ^]} or the console closes; {@code ctl} gets the window size, {@code
+   * attached} runs once the terminal is in raw mode and the socket connected.
+   */
+  static End run(Path attach, Path ctl, Runnable attached) {
     throw new UnsupportedOperationException(
         "console needs a Java runtime of version 22 or newer (this one is "
             + Runtime.version().feature()

@@ -71,8 +71,11 @@ final class ConsoleRelay {
     return true;
   }
 
-  /** Relays until {@code ^]} or the console closes; {@code ctl} gets the window size. */
-  static End run(Path attach, Path ctl) {
+  /**
+   * Relays until {@code ^]} or the console closes; {@code ctl} gets the window size, {@code
+   * attached} runs once the terminal is in raw mode and the socket connected.
+   */
+  static End run(Path attach, Path ctl, Runnable attached) {
     try (Arena arena = Arena.ofConfined()) {
       int sock = connect(arena, attach);
       MemorySegment saved = arena.allocate(128);
@@ -85,6 +88,7 @@ final class ConsoleRelay {
           int ignored = (int) TCSETATTR.invokeExact(STDIN, TCSANOW, raw);
           resize(arena, ctl);
         }
+        attached.run(); // once the terminal is raw: what the user types now goes to the guest
         return relay(arena, sock);
       } finally {
         if (tty) {

@@ -95,6 +95,7 @@ final class Reconciler {
 
   /** Deletes the container (killing it if needed), its cgroups and its run-time directory. */
   void remove(String name, RunDir run, Runtime rt, String cgroupsPath) throws CapvirtException {
+    stopOrphanedMonitor(run.monitor());
     rt.delete(name, true);
     awaitMonitor(run.monitor());
     LastExit end = LastExit.fromMonitor(run.monitor());
@@ -105,6 +106,29 @@ final class Reconciler {
     }
     cgroups.removeLeftovers(cgroupsPath);
     run.removeAll();
+  }
+
+  /**
+   * A monitor whose runtime has not written the init's pid belongs to a start whose capvirt died (a
+   * live start holds the lock this caller holds): kill it, and with it (its parent-death signal)
+   * the runtime's create, before that creates a container nobody would remove.
+   */
+  static void stopOrphanedMonitor(MonitorFiles m) throws CapvirtException {
+    Optional<Long> pid = Conmon.readPid(m.monitorPid());
+    if (pid.isEmpty() || Files.exists(m.initPid()) || Files.exists(m.exit())) {
+      return;
+    }
+    Optional<ProcessHandle> h =
+        ProcessHandle.of(pid.get())
+            .filter(p -> p.info().command().map(c -> c.endsWith("/conmon")).orElse(false));
+    if (h.isEmpty()) {
+      return;
+    }
+    h.get().destroyForcibly();
+    if (!awaitExit(pid.get(), MONITOR_WAIT)) {
+      throw new RuntimeFailureException(
+          "conmon (pid " + pid.get() + ") of an interrupted start survived SIGKILL");
+    }
   }
 
   /**
