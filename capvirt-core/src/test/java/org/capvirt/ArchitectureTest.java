@@ -22,7 +22,8 @@ class ArchitectureTest {
     "org.capvirt.oci..",
     "org.capvirt.audit..",
     "org.capvirt.convert..",
-    "org.capvirt.verify.."
+    "org.capvirt.verify..",
+    "org.capvirt.net.."
   };
 
   @Test

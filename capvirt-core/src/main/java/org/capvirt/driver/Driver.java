@@ -19,6 +19,7 @@ import org.capvirt.host.HostProbe;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.Location;
+import org.capvirt.model.NetworkDef;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.Trace;
@@ -47,6 +48,7 @@ public final class Driver {
   private final Facts facts;
   private final DeviceLookup nodes;
   private final Reconciler live;
+  private final Networking network;
 
   public Driver(
       StateLayout layout,
@@ -59,7 +61,8 @@ public final class Driver {
     this.cgroups = cgroups;
     this.facts = facts;
     this.nodes = nodes;
-    this.live = new Reconciler(layout, runtimes, cgroups);
+    this.network = new Networking(layout, new HostCommandRunner());
+    this.live = new Reconciler(layout, runtimes, cgroups, network);
   }
 
   /** The driver for this host: real runtimes, cgroups, /proc and /dev. */
@@ -146,7 +149,7 @@ public final class Driver {
       Trace.mark("locked and reconciled");
       HostFacts host = facts.read();
       Trace.mark("read host facts");
-      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes);
+      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes, network);
       return new Started(p.def(), launch.start(p, xml));
     }
   }
@@ -248,6 +251,36 @@ public final class Driver {
       throw notRunning(name);
     }
     return Verification.verify(name, c.get(), facts.read(), nodes, cgroups);
+  }
+
+  /** A named network, whether its bridge is up, and which running domains use it. */
+  public record NetworkInfo(NetworkDef def, boolean builtIn, boolean active, List<String> users) {}
+
+  /** Stores a network definition (libvirt network XML); refused while running domains use it. */
+  public NetworkDef netDefine(byte[] xml, String fileName) throws CapvirtException {
+    NetworkDef n = org.capvirt.xml.NetworkXml.parse(xml, fileName);
+    return network.store().define(xml, fileName, network.users(n.name()));
+  }
+
+  /** Removes a stored network definition; refused while running domains use it. */
+  public void netUndefine(String name) throws CapvirtException {
+    network.store().undefine(name, network.users(name));
+  }
+
+  /** The networks (the built-in default among them), by name. */
+  public List<NetworkInfo> netList() throws CapvirtException {
+    List<NetworkInfo> out = new java.util.ArrayList<>();
+    for (NetworkDef n : network.store().all().values()) {
+      out.add(
+          new NetworkInfo(
+              n, n == NetworkStore.DEFAULT, network.active(n.name()), network.users(n.name())));
+    }
+    return out;
+  }
+
+  /** One network's definition as libvirt network XML. */
+  public String netDumpxml(String name) throws CapvirtException {
+    return org.capvirt.xml.NetworkXml.format(network.store().get(name));
   }
 
   /** The file holding the init's stdout and stderr of the current or last run. */

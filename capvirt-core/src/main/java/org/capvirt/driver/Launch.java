@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.InvalidDefinitionException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.caps.ResolvedCaps;
@@ -18,6 +19,7 @@ import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
 import org.capvirt.runtime.Runtime;
@@ -25,9 +27,9 @@ import org.capvirt.runtime.RuntimeBinary;
 import org.capvirt.runtime.Trace;
 
 /**
- * Starts one domain, the caller holding its lock: resolve the policy, write the bundle, create,
- * tighten the device cgroup while init is still blocked in the runtime, start. Any failure undoes
- * every step before it is reported.
+ * Starts one domain, the caller holding its lock: resolve the policy and plan the network, write
+ * the bundle, create, attach the interfaces and tighten the device cgroup while init is still
+ * blocked in the runtime, start. Any failure undoes every step before it is reported.
  */
 final class Launch {
   private final StateLayout layout;
@@ -35,14 +37,17 @@ final class Launch {
   private final HostCgroups cgroups;
   private final HostFacts host;
   private final DeviceLookup nodes;
+  private final Networking network;
 
   Launch(
       StateLayout layout,
       RuntimeProvider runtimes,
       HostCgroups cgroups,
       HostFacts host,
-      DeviceLookup nodes) {
+      DeviceLookup nodes,
+      Networking network) {
     this.layout = layout;
+    this.network = network;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
     this.host = host;
@@ -56,6 +61,10 @@ final class Launch {
     ResolvedCaps caps = CapabilityResolver.resolve(parsed, host);
     List<DeviceRule> rules = DeviceAcl.resolve(def, parsed.where(), caps.bounding(), nodes);
     Trace.mark("resolved capabilities and device rules");
+    NetworkPlan net = network.plan(parsed);
+    if (!net.problems().isEmpty()) {
+      throw new InvalidDefinitionException(net.problems());
+    }
     RuntimeBinary binary = runtimes.choose();
     Trace.mark("chose the runtime");
     RunDir run = new RunDir(layout.domainDir(name));
@@ -104,6 +113,7 @@ final class Launch {
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
       long pid = runtime.create(name, run.bundle(), layout.consoleLog(name));
+      network.attach(run, def.uuid().orElse(name), pid, net);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
       runtime.start(name);
@@ -124,6 +134,11 @@ final class Launch {
       if (runtime != null && created) {
         runtime.delete(name, true);
       }
+    } catch (CapvirtException | RuntimeException x) {
+      e.addSuppressed(x);
+    }
+    try {
+      network.detach(run);
     } catch (CapvirtException | RuntimeException x) {
       e.addSuppressed(x);
     }

@@ -24,9 +24,12 @@ final class Reconciler {
   private final StateLayout layout;
   private final RuntimeProvider runtimes;
   private final HostCgroups cgroups;
+  private final Networking network;
 
-  Reconciler(StateLayout layout, RuntimeProvider runtimes, HostCgroups cgroups) {
+  Reconciler(
+      StateLayout layout, RuntimeProvider runtimes, HostCgroups cgroups, Networking network) {
     this.layout = layout;
+    this.network = network;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
   }
@@ -86,9 +89,13 @@ final class Reconciler {
     }
   }
 
-  /** Deletes the container (killing it if needed), its cgroups and its run-time directory. */
+  /**
+   * Deletes the container (killing it if needed), detaches its interfaces, removes its cgroups and
+   * its run-time directory.
+   */
   void remove(String name, RunDir run, Runtime rt, String cgroupsPath) throws CapvirtException {
     rt.delete(name, true);
+    network.detach(run);
     cgroups.removeLeftovers(cgroupsPath);
     run.removeAll();
   }

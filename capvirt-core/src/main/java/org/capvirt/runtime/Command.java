@@ -3,20 +3,36 @@ package org.capvirt.runtime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * One external command: an argument list (never a shell line), a time limit, and where its output
- * goes.
+ * One external command: an argument list (never a shell line), a time limit, where its output goes,
+ * variables added to the inherited environment, and what it reads on stdin (else nothing).
  */
-public record Command(List<String> argv, Duration timeout, Output output) {
+public record Command(
+    List<String> argv,
+    Duration timeout,
+    Output output,
+    Map<String, String> environment,
+    Optional<byte[]> stdin) {
   public Command {
     argv = List.copyOf(argv);
+    environment = Map.copyOf(environment);
+    stdin = stdin.map(byte[]::clone);
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("a command needs at least the program");
     }
   }
 
-  /** Where stdout and stderr go; stdin is /dev/null except for {@link Inherit}. */
+  /** A command with the caller's environment and no input. */
+  public Command(List<String> argv, Duration timeout, Output output) {
+    this(argv, timeout, output, Map.of(), Optional.empty());
+  }
+
+  /**
+   * Where stdout and stderr go; stdin is /dev/null (or {@link #stdin}) except for {@link Inherit}.
+   */
   public sealed interface Output {}
 
   /** Captured and returned in the result (through temporary files, never a pipe). */

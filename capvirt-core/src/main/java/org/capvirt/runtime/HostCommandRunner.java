@@ -30,18 +30,26 @@ public final class HostCommandRunner implements CommandRunner {
   @Override
   public Completed run(Command command) throws CapvirtIoException, RuntimeFailureException {
     ProcessBuilder pb = new ProcessBuilder(command.argv());
+    pb.environment().putAll(command.environment());
     Path out = null;
     Path err = null;
+    Path in = null;
     try {
+      File stdin = DEV_NULL;
+      if (command.stdin().isPresent()) {
+        in = captureFile("in");
+        Files.write(in, command.stdin().get());
+        stdin = in.toFile();
+      }
       switch (command.output()) {
         case Command.Capture c -> {
           out = captureFile("out");
           err = captureFile("err");
-          pb.redirectInput(DEV_NULL).redirectOutput(out.toFile()).redirectError(err.toFile());
+          pb.redirectInput(stdin).redirectOutput(out.toFile()).redirectError(err.toFile());
         }
         case Command.AppendTo a -> {
           ProcessBuilder.Redirect r = ProcessBuilder.Redirect.appendTo(a.file().toFile());
-          pb.redirectInput(DEV_NULL).redirectOutput(r).redirectError(r);
+          pb.redirectInput(stdin).redirectOutput(r).redirectError(r);
         }
         case Command.Inherit i -> pb.inheritIO();
       }
@@ -72,6 +80,7 @@ public final class HostCommandRunner implements CommandRunner {
     } finally {
       deleteQuietly(out);
       deleteQuietly(err);
+      deleteQuietly(in);
     }
   }
 
