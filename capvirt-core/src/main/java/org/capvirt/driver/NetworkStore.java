@@ -66,7 +66,7 @@ final class NetworkStore {
   }
 
   private Path file(String name) throws RuntimeFailureException {
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+    if (!NetworkXml.validName(name)) {
       throw new RuntimeFailureException("not a valid network name: '" + name + "'");
     }
     return definitions.resolve(name + ".xml");

@@ -34,8 +34,8 @@ public final class CniJson {
         o.put("ipMasq", b.ipMasq());
         ObjectNode cni = JSON.createObjectNode();
         b.mac().ifPresent(m -> cni.put("mac", m));
-        if (!b.requestedIps().isEmpty()) {
-          strings(cni.putArray("ips"), b.requestedIps());
+        if (b.ipam().orElse(null) instanceof Ipam.HostLocal h && !h.requested().isEmpty()) {
+          strings(cni.putArray("ips"), h.requested());
         }
         if (!cni.isEmpty()) {
           o.putObject("args").set("cni", cni);

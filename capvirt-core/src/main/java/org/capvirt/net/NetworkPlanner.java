@@ -182,7 +182,7 @@ public final class NetworkPlanner {
     }
     boolean nat = net.forward() == NetworkDef.Forward.NAT && net.ip().isPresent();
     PluginConf.Bridge b =
-        new PluginConf.Bridge(net.bridge(), net.ip().isPresent(), nat, ipam, n.mac(), List.of());
+        new PluginConf.Bridge(net.bridge(), net.ip().isPresent(), nat, ipam, n.mac());
     return Optional.of(
         new InterfacePlan(
             i,
@@ -202,7 +202,7 @@ public final class NetworkPlanner {
     String br = n.sourceBridge().orElseThrow();
     ifname(at + "/source/@bridge", br, "bridge");
     Optional<Ipam> ipam = staticIpam(at, n, false);
-    PluginConf.Bridge b = new PluginConf.Bridge(br, false, false, ipam, n.mac(), List.of());
+    PluginConf.Bridge b = new PluginConf.Bridge(br, false, false, ipam, n.mac());
     return Optional.of(
         new InterfacePlan(
             i,

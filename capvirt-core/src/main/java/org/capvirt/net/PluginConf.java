@@ -1,6 +1,5 @@
 package org.capvirt.net;
 
-import java.util.List;
 import java.util.Optional;
 
 /** One CNI reference plugin's configuration, as decided; {@link CniJson} writes it. */
@@ -10,20 +9,12 @@ public sealed interface PluginConf {
 
   /**
    * {@code bridge}: a veth pair with its host side in {@code bridge}; as gateway the bridge gets
-   * the pool's gateway address; {@code ipMasq} masquerades what leaves the subnet.
+   * the pool's gateway address; {@code ipMasq} masquerades what leaves the subnet. A fixed address
+   * asked of a host-local pool and the MAC go in the configuration's {@code args}.
    */
   record Bridge(
-      String bridge,
-      boolean isGateway,
-      boolean ipMasq,
-      Optional<Ipam> ipam,
-      Optional<String> mac,
-      List<String> requestedIps)
+      String bridge, boolean isGateway, boolean ipMasq, Optional<Ipam> ipam, Optional<String> mac)
       implements PluginConf {
-    public Bridge {
-      requestedIps = List.copyOf(requestedIps);
-    }
-
     @Override
     public String type() {
       return "bridge";

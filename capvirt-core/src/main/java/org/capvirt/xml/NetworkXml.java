@@ -32,18 +32,14 @@ public final class NetworkXml {
 
   /** Parses {@code xml}, naming {@code fileName} in every problem. */
   public static NetworkDef parse(byte[] xml, String fileName) throws InvalidDefinitionException {
-    XmlNode root = XmlReader.read(xml, fileName, ParseOptions.DEFAULTS);
+    XmlNode root = XmlReader.read(xml, fileName, ParseOptions.DEFAULTS, "network");
     ProblemList problems = new ProblemList();
     Values v = new Values(problems);
-    if (!root.name.equals("network")) {
-      problems.add(root.location, "expected <network>, found " + root.tag());
-      problems.throwIfAny();
-    }
     check(root, problems);
     Optional<String> name = v.childText(root, "name").filter(s -> !s.isEmpty());
     if (name.isEmpty()) {
       problems.add(root.location, "missing <name>");
-    } else if (!name.get().matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+    } else if (!validName(name.get())) {
       problems.add(
           root.child("name").orElse(root).location,
           "network name '"
@@ -78,7 +74,10 @@ public final class NetworkXml {
               + "' is not supported: the CNI bridge plugin runs"
               + " bridges without STP (write stp='off' or leave it out)");
     }
-    if (!bridge.matches("[A-Za-z0-9_.-]{1,15}")) {
+    boolean nameOk =
+        name.filter(NetworkXml::validName).isPresent()
+            || br.flatMap(b -> b.value("name")).isPresent();
+    if (nameOk && !bridge.matches("[A-Za-z0-9_.-]{1,15}")) {
       problems.add(
           br.map(b -> b.at("name")).orElse(root.location),
           "bridge name '"
@@ -96,6 +95,13 @@ public final class NetworkXml {
     }
     problems.throwIfAny();
     return new NetworkDef(name.orElseThrow(), uuid, bridge, forward, subnet);
+  }
+
+  /**
+   * Whether {@code name} is a valid network name: 1-64 of A-Z a-z 0-9 _ . -, alphanumeric first.
+   */
+  public static boolean validName(String name) {
+    return name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
   }
 
   private static Optional<NetworkDef.Subnet> subnet(XmlNode ip, ProblemList problems) {

@@ -59,6 +59,20 @@ class HostCommandRunnerTest {
   }
 
   @Test
+  void environmentIsAddedAndStdinIsFedFromAFile() throws Exception {
+    Completed c =
+        runner.run(
+            new Command(
+                List.of("/bin/sh", "-c", "printf '%s:' \"$CNI_COMMAND\"; cat"),
+                Duration.ofSeconds(10),
+                new Command.Capture(),
+                java.util.Map.of("CNI_COMMAND", "ADD"),
+                java.util.Optional.of("{\"cniVersion\":\"1.0.0\"}".getBytes())));
+    assertThat(c.stdout()).isEqualTo("ADD:{\"cniVersion\":\"1.0.0\"}");
+    assertThat(System.getenv("CNI_COMMAND")).as("only the child's environment changes").isNull();
+  }
+
+  @Test
   void aMissingProgramIsAnIoError() {
     assertThatThrownBy(
             () -> runner.run(Command.captured(Duration.ofSeconds(5), List.of("/no/such/program"))))
