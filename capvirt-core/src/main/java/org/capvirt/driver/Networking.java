@@ -265,20 +265,18 @@ final class Networking {
     }
   }
 
-  /** Removes the bridges of named networks that no other running domain uses any more. */
+  /**
+   * Removes the bridge of each named network no other running domain uses any more (when capvirt
+   * made it), and the pool's bookkeeping once it holds no lease (DEL itself recreates it).
+   */
   private void releaseBridges(NetRecord rec, RunDir self, List<String> prefix)
       throws CapvirtException {
-    for (String net : rec.networks()) {
-      Path marker = store.bridgeMarker(net);
-      if (!Files.exists(marker)) {
+    for (NetRecord.Attachment a : rec.attachments()) {
+      if (a.network().isEmpty() || a.bridge().isEmpty()) {
         continue;
       }
-      String bridge;
-      try {
-        bridge = Files.readString(marker).strip();
-      } catch (IOException e) {
-        throw new CapvirtIoException("cannot read " + marker, e);
-      }
+      String net = a.network().get();
+      String bridge = a.bridge().get();
       boolean used = false;
       for (RunDir r : runDirs()) {
         if (!r.dir().equals(self.dir())) {
@@ -289,24 +287,34 @@ final class Networking {
       if (used) {
         continue;
       }
-      if (link(bridge, prefix).isPresent()) {
-        ip(prefix, "link", "delete", "dev", bridge, "type", "bridge");
-      }
+      Path marker = store.bridgeMarker(net);
       try {
-        Path leases = store.ipamDir().resolve("capvirt-" + net);
-        if (Files.isDirectory(leases)) {
-          try (var s = Files.list(leases)) {
+        if (Files.exists(marker)) {
+          if (link(bridge, prefix).isPresent()) {
+            ip(prefix, "link", "delete", "dev", bridge, "type", "bridge");
+            Trace.mark("removed the unused bridge " + bridge);
+          }
+          Files.delete(marker);
+        }
+        Path pool = store.ipamDir().resolve("capvirt-" + net);
+        if (Files.isDirectory(pool)) {
+          try (var s = Files.list(pool)) {
             for (Path f : s.toList()) {
-              Files.delete(f);
+              String n = f.getFileName().toString();
+              if (n.equals("lock") || n.startsWith("last_reserved_ip.")) {
+                Files.delete(f);
+              }
             }
           }
-          Files.delete(leases);
+          try (var s = Files.list(pool)) {
+            if (s.findAny().isEmpty()) {
+              Files.delete(pool);
+            }
+          }
         }
-        Files.delete(marker);
       } catch (IOException e) {
         throw new CapvirtIoException("cannot remove the state of network " + net, e);
       }
-      Trace.mark("removed the unused bridge " + bridge);
     }
   }
 
@@ -358,8 +366,14 @@ final class Networking {
     }
   }
 
+  /**
+   * Every network command runs in the namespace the domain was started from, and dies with this
+   * capvirt: a plugin left running by a killed capvirt could write a lease after the next command
+   * has cleaned up.
+   */
   private static List<String> prefix(RunDir run) {
-    return List.of("nsenter", "--net=" + run.hostns(), "--");
+    return List.of(
+        "setpriv", "--pdeathsig", "KILL", "--", "nsenter", "--net=" + run.hostns(), "--");
   }
 
   private DomainLock lock() throws CapvirtException {

@@ -165,12 +165,14 @@ public final class NetworkPlanner {
         routes.add(new Ipam.Route("0.0.0.0/0", Optional.empty()));
       }
       routes.addAll(routes(at, n.routes()));
+      // A fixed address may lie outside the DHCP range, as in libvirt: ask the whole subnet.
+      boolean fixed = !requested.isEmpty();
       ipam =
           Optional.of(
               new Ipam.HostLocal(
                   gw.network(s.prefix()) + "/" + s.prefix(),
-                  s.rangeStart(),
-                  s.rangeEnd(),
+                  fixed ? Optional.empty() : s.rangeStart(),
+                  fixed ? Optional.empty() : s.rangeEnd(),
                   gw.toString(),
                   routes,
                   ctx.ipamDir(),
@@ -280,6 +282,15 @@ public final class NetworkPlanner {
         continue;
       }
       boolean v6 = v6(ip);
+      if (c.get().endsWith(v6 ? "/128" : "/32")) {
+        problem(
+            ipAt,
+            "type='ethernet' needs a prefix below "
+                + (v6 ? "128" : "32")
+                + " on the"
+                + " container's address: the ptp plugin replaces the address's subnet route");
+        continue;
+      }
       if (!families.add(v6)) {
         problem(
             ipAt,

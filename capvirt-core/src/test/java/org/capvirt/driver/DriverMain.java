@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * A separate capvirt process for tests of cross-process locking and of kill -9: {@code ROOT
- * RUNTIME|- start NAME} or {@code ROOT - define FILE}. Exit 0 on success, 1 on a capvirt error.
+ * RUNTIME|- start NAME}, {@code ROOT - define FILE} or {@code ROOT - create FILE}. Exit 0 on
+ * success, 1 on a capvirt error.
  */
 public final class DriverMain {
   private DriverMain() {}
@@ -18,6 +19,7 @@ public final class DriverMain {
       switch (args[2]) {
         case "start" -> d.start(args[3]);
         case "define" -> d.define(Files.readAllBytes(Path.of(args[3])), args[3]);
+        case "create" -> d.create(Files.readAllBytes(Path.of(args[3])), args[3]);
         default -> throw new IllegalArgumentException(args[2]);
       }
       System.out.println("ok");
@@ -30,7 +32,12 @@ public final class DriverMain {
 
   /** A process running this main with the test class path. */
   static ProcessBuilder command(String... args) {
-    java.util.List<String> cmd = new java.util.ArrayList<>();
+    return command(java.util.List.of(), args);
+  }
+
+  /** As {@link #command(String...)}, run through {@code prefix} (nsenter into a namespace). */
+  static ProcessBuilder command(java.util.List<String> prefix, String... args) {
+    java.util.List<String> cmd = new java.util.ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

@@ -95,14 +95,14 @@ class NetworkPlannerTest {
   void theRenderedBridgeConfigurationIsWhatThePluginReads() throws Exception {
     InterfacePlan i =
         plan("<interface type='network'><source network='default'/>"
-                + "<mac address='00:16:3e:0f:ef:8a'/><ip address='192.168.130.9'/></interface>")
+                + "<mac address='00:16:3e:0f:ef:8a'/></interface>")
             .interfaces()
             .get(0);
     assertThat(CniJson.render(i.cniName(), i.chain().get(0), Optional.empty()))
         .isEqualTo(
             "{\"cniVersion\":\"1.0.0\",\"name\":\"capvirt-default\",\"type\":\"bridge\","
                 + "\"bridge\":\"capvirt0\",\"isGateway\":true,\"ipMasq\":true,"
-                + "\"args\":{\"cni\":{\"mac\":\"00:16:3e:0f:ef:8a\",\"ips\":[\"192.168.130.9\"]}},"
+                + "\"args\":{\"cni\":{\"mac\":\"00:16:3e:0f:ef:8a\"}},"
                 + "\"ipam\":{\"type\":\"host-local\",\"ranges\":[[{\"subnet\":\"192.168.130.0/24\","
                 + "\"rangeStart\":\"192.168.130.2\",\"rangeEnd\":\"192.168.130.254\","
                 + "\"gateway\":\"192.168.130.1\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}],"
@@ -121,6 +121,7 @@ class NetworkPlannerTest {
                 .get(0);
     Ipam.HostLocal h = (Ipam.HostLocal) b.ipam().orElseThrow();
     assertThat(h.requested()).containsExactly("10.5.3.4");
+    assertThat(h.rangeStart()).as("a fixed address may lie outside the range").isEmpty();
     assertThat(h.routes()).as("an isolated network gives no default route").isEmpty();
     assertThat(b.ipMasq()).isFalse();
     assertThat(CniJson.render("n", b, Optional.empty())).contains("\"ips\":[\"10.5.3.4\"]");
@@ -156,9 +157,19 @@ class NetworkPlannerTest {
   @Test
   void libvirtsEthernetHostIpCorpusFileGivesTheHostSideItsSourceAddressesAndRoutes()
       throws Exception {
-    byte[] xml = Files.readAllBytes(Corpus.libvirt().resolve("lxc-ethernet-hostip.xml"));
-    ParsedDomain d = DomainXmlParser.parse(xml, "lxc-ethernet-hostip.xml");
-    NetworkPlan p = NetworkPlanner.plan(d.def(), d.where(), CTX);
+    String text = Files.readString(Corpus.libvirt().resolve("lxc-ethernet-hostip.xml"));
+    ParsedDomain d =
+        DomainXmlParser.parse(text.getBytes(StandardCharsets.UTF_8), "lxc-ethernet-hostip.xml");
+    assertThat(NetworkPlanner.plan(d.def(), d.where(), CTX).problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "lxc-ethernet-hostip.xml:36:7: type='ethernet' needs a prefix below 32 on the"
+                + " container's address: the ptp plugin replaces the address's subnet route");
+    ParsedDomain wider =
+        DomainXmlParser.parse(
+            text.replace("prefix='32' peer=", "prefix='30' peer=").getBytes(StandardCharsets.UTF_8),
+            "wider.xml");
+    NetworkPlan p = NetworkPlanner.plan(wider.def(), wider.where(), CTX);
     assertThat(p.problems()).isEmpty();
     InterfacePlan i = p.interfaces().get(0);
     assertThat(i.kind()).isEqualTo(InterfacePlan.Kind.ETHERNET);
@@ -167,7 +178,7 @@ class NetworkPlannerTest {
         .containsExactly(
             new PluginConf.Ptp(
                 new Ipam.Static(
-                    List.of(new Ipam.Address("192.168.122.1/32", Optional.of("192.168.122.12"))),
+                    List.of(new Ipam.Address("192.168.122.1/30", Optional.of("192.168.122.12"))),
                     List.of())),
             new PluginConf.Tuning("00:16:3e:0f:ef:8a", "/state/tuning"));
     assertThat(i.hostAddresses())
