@@ -116,7 +116,7 @@ final class Networking {
           plugins.add(
               c.type(),
               CniJson.render(i.cniName(), c, prev),
-              containerId,
+              attachmentId(containerId, i.guestDev()),
               run.netns().toString(),
               i.guestDev());
       first = first.or(() -> Optional.of(result));
@@ -167,7 +167,12 @@ final class Networking {
           List<NetRecord.Plugin> ps = new ArrayList<>(a.plugins());
           java.util.Collections.reverse(ps);
           for (NetRecord.Plugin p : ps) {
-            plugins.del(p.type(), p.conf(), rec.get().containerId(), netns, a.ifname());
+            plugins.del(
+                p.type(),
+                p.conf(),
+                attachmentId(rec.get().containerId(), a.ifname()),
+                netns,
+                a.ifname());
           }
         }
         Trace.mark("detached the interfaces");
@@ -181,6 +186,14 @@ final class Networking {
     } catch (IOException e) {
       throw new CapvirtIoException("cannot remove " + run.networkRecord(), e);
     }
+  }
+
+  /**
+   * The CNI container id of one interface: the domain's uuid and the interface's name, so that two
+   * interfaces on one network get separate firewall chains (the bridge plugin names them by id).
+   */
+  private static String attachmentId(String containerId, String ifname) {
+    return containerId + "-" + ifname;
   }
 
   /** The running domains whose interfaces use network {@code name}. */

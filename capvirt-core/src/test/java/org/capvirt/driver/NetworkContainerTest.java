@@ -250,4 +250,50 @@ class NetworkContainerTest {
       assertThat(problems).isEmpty();
     }
   }
+
+  /**
+   * The start latency an interface adds: {@code create} (a new capvirt process, as the CLI runs) of
+   * a domain with 0, 1 and 2 interfaces on a NAT network, alternating, medians printed.
+   */
+  @Test
+  @org.junit.jupiter.api.Tag("long")
+  void startLatencyPerInterface() throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      String s = subnet();
+      Files.writeString(
+          tmp.resolve("net.xml"),
+          "<network><name>lat</name><forward/><bridge name='cvlat'/><ip address='"
+              + s
+              + ".1' prefix='24'/></network>");
+      live.driver.netDefine(Files.readAllBytes(tmp.resolve("net.xml")), "net.xml");
+      String one = "    <interface type='network'><source network='lat'/></interface>\n";
+      int rounds = 5;
+      List<List<Long>> ms = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      for (int r = 0; r < rounds; r++) {
+        for (int n = 0; n <= 2; n++) {
+          String name = live.name("netlat" + n);
+          String xml = domain(name, one.repeat(n));
+          long t0 = System.nanoTime();
+          assertThat(create(live, ns, xml)).isEqualTo("ok");
+          ms.get(n).add((System.nanoTime() - t0) / 1_000_000);
+          if (n > 0) {
+            assertThat(ping(live, name, s + ".1")).isZero();
+          }
+          live.driver.destroy(name);
+        }
+      }
+      long[] median = new long[3];
+      for (int n = 0; n <= 2; n++) {
+        List<Long> sorted = ms.get(n).stream().sorted().toList();
+        median[n] = sorted.get(rounds / 2);
+      }
+      System.out.printf(
+          "create with 0/1/2 network interfaces: median %d / %d / %d ms (%d rounds; +%d ms for"
+              + " the first interface, +%d ms for the second)%n",
+          median[0], median[1], median[2], rounds, median[1] - median[0], median[2] - median[1]);
+      assertThat(median[2] - median[0]).as("two interfaces cost under 2 s").isLessThan(2000);
+      assertThat(ns.leftovers(live.root)).isEmpty();
+    }
+  }
 }
