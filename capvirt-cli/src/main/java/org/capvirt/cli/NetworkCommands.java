@@ -62,7 +62,9 @@ final class NetworkCommands {
 
     @Override
     public Integer call() throws CapvirtException {
-      spec.commandLine().getOut().print(opts.driver().netDumpxml(name));
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(opts.driver().netDumpxml(name));
+      out.flush();
       return 0;
     }
   }

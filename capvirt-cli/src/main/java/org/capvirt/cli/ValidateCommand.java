@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
+import org.capvirt.driver.Driver;
+import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.Problem;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +25,9 @@ import picocli.CommandLine.Spec;
       "Check libvirt LXC domain XML files strictly: unknown elements and attributes, unknown"
           + " capability names, bad policy/state values, missing required parts.",
       "Every problem is printed on stderr as FILE:LINE:COL: message.",
+      "A valid definition that start would still refuse on this host (a setting capvirt cannot"
+          + " run, an interface it cannot attach here) is reported too, as FILE:LINE:COL: start"
+          + " would refuse: message; it stays valid.",
       "Exit status: 0 all valid, 65 some file is invalid, 74 some file cannot be read."
     })
 final class ValidateCommand implements Callable<Integer> {
@@ -36,9 +41,16 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Mixin MaxBytesOption maxBytes;
 
+  @Mixin DriverOptions driver;
+
   /** One file's outcome, as {@code --json} prints it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Result(String file, boolean valid, List<ProblemJson> problems, String error) {}
+  record Result(
+      String file,
+      boolean valid,
+      List<ProblemJson> problems,
+      String error,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ProblemJson> startRefuses) {}
 
   /** One problem, as {@code --json} prints it. */
   record ProblemJson(String file, int line, int column, String message) {}
@@ -52,22 +64,30 @@ final class ValidateCommand implements Callable<Integer> {
     boolean invalid = false;
     for (String file : files) {
       try {
-        DomainFiles.read(file, maxBytes.options());
-        results.add(new Result(file, true, List.of(), null));
+        ParsedDomain parsed = DomainFiles.read(file, maxBytes.options());
+        List<Problem> refuses = starter().startProblems(parsed);
+        results.add(
+            new Result(
+                file, true, List.of(), null, refuses.stream().map(ValidateCommand::json).toList()));
         if (!json) {
           out.println(file + ": valid");
+          refuses.forEach(p -> err.println(p.location() + ": start would refuse: " + p.message()));
         }
       } catch (InvalidDefinitionException e) {
         invalid = true;
         results.add(
             new Result(
-                file, false, e.problems().stream().map(ValidateCommand::json).toList(), null));
+                file,
+                false,
+                e.problems().stream().map(ValidateCommand::json).toList(),
+                null,
+                List.of()));
         if (!json) {
           e.problems().forEach(err::println);
         }
       } catch (CapvirtIoException e) {
         unreadable = true;
-        results.add(new Result(file, false, List.of(), e.getMessage()));
+        results.add(new Result(file, false, List.of(), e.getMessage(), List.of()));
         if (!json) {
           err.println("capvirt: " + e.getMessage());
         }
@@ -79,6 +99,15 @@ final class ValidateCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     return unreadable ? ExitCodes.IO_ERR : invalid ? ExitCodes.DATA_ERR : ExitCodes.OK;
+  }
+
+  private Driver starter;
+
+  private Driver starter() {
+    if (starter == null) {
+      starter = driver.driver();
+    }
+    return starter;
   }
 
   private static ProblemJson json(Problem p) {

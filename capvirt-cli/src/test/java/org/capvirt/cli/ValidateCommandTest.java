@@ -47,6 +47,24 @@ class ValidateCommandTest {
   }
 
   @Test
+  void whatStartWouldRefuseIsReportedAndTheFileStaysValid() throws Exception {
+    String f =
+        write(
+            "net.xml",
+            "<domain type='lxc'><name>n</name><os><type>exe</type><init>/bin/sh</init></os>\n"
+                + "<devices><interface type='network'><source network='nope'/></interface>"
+                + "</devices></domain>\n");
+    CliRun r = CliRun.of("validate", "--root", dir.resolve("root").toString(), f);
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(f + ": valid\n");
+    assertThat(r.err())
+        .isEqualTo(
+            f
+                + ":2:44: start would refuse: network 'nope' is not defined (see 'capvirt"
+                + " net-list --all')\n");
+  }
+
+  @Test
   void unreadableFileExits74() throws Exception {
     String ok = write("ok.xml", CliFixtures.VALID);
     String missing = dir.resolve("missing.xml").toString();

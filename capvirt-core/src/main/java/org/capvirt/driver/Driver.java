@@ -13,6 +13,7 @@ import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.RuntimeFailureException;
+import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.devices.DeviceLookup;
 import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.host.HostProbe;
@@ -21,6 +22,9 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.Location;
 import org.capvirt.model.NetworkDef;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.model.Problem;
+import org.capvirt.net.NetworkPlan;
+import org.capvirt.oci.Unsupported;
 import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.Trace;
 import org.capvirt.verify.VerifyReport;
@@ -251,6 +255,24 @@ public final class Driver {
       throw notRunning(name);
     }
     return Verification.verify(name, c.get(), facts.read(), nodes, cgroups);
+  }
+
+  /**
+   * What {@code start} would refuse for {@code p} on this host, each at its element: what capvirt
+   * cannot run, a capability the host cannot grant, interfaces it cannot attach from this network
+   * namespace. Empty when the domain would start (as far as can be told without starting it).
+   */
+  public List<Problem> startProblems(ParsedDomain p) throws CapvirtException {
+    List<Problem> out = new java.util.ArrayList<>(Unsupported.problems(p.def(), p.where()));
+    try {
+      CapabilityResolver.resolve(p, facts.read());
+    } catch (InvalidDefinitionException e) {
+      out.addAll(e.problems());
+    }
+    NetworkPlan plan = network.plan(p);
+    out.addAll(plan.problems());
+    out.addAll(network.hostProblems(plan));
+    return out;
   }
 
   /** A named network, whether its bridge is up, and which running domains use it. */

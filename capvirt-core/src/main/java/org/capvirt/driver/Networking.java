@@ -1,29 +1,24 @@
 package org.capvirt.driver;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
-import org.capvirt.model.Ipv4;
 import org.capvirt.model.NetworkDef;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.model.Problem;
 import org.capvirt.net.CniJson;
 import org.capvirt.net.InterfacePlan;
 import org.capvirt.net.NetworkPlan;
 import org.capvirt.net.NetworkPlanner;
 import org.capvirt.net.PluginConf;
 import org.capvirt.runtime.CniPlugins;
-import org.capvirt.runtime.Command;
 import org.capvirt.runtime.CommandRunner;
-import org.capvirt.runtime.Completed;
 import org.capvirt.runtime.Trace;
 
 /**
@@ -34,15 +29,17 @@ import org.capvirt.runtime.Trace;
  * from its first use to its last; every change holds one lock for all networks.
  */
 final class Networking {
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final StateLayout layout;
   private final NetworkStore store;
   private final CommandRunner runner;
+  private final HostLinks links;
+  private final NamespaceFiles binds;
 
   Networking(StateLayout layout, CommandRunner runner) {
     this.layout = layout;
+    this.links = new HostLinks(runner);
+    this.binds = new NamespaceFiles(runner);
     this.store = new NetworkStore(layout);
     this.runner = runner;
   }
@@ -79,11 +76,11 @@ final class Networking {
         as.add(new NetRecord.Attachment(i.guestDev(), i.bridge(), i.network(), ps));
       }
       new NetRecord(containerId, as).write(run.networkRecord());
-      bind(
+      binds.bind(
           Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "ns", "net"),
           run.hostns());
-      bind(Path.of("/proc", Long.toString(pid), "ns", "net"), run.netns());
-      if (inode(run.netns()) == inode(run.hostns())) {
+      binds.bind(Path.of("/proc", Long.toString(pid), "ns", "net"), run.netns());
+      if (NamespaceFiles.inode(run.netns()) == NamespaceFiles.inode(run.hostns())) {
         throw new RuntimeFailureException(
             "the container's init runs in capvirt's own network namespace; refusing to attach"
                 + " its interfaces to the host");
@@ -96,7 +93,10 @@ final class Networking {
       }
       for (InterfacePlan i : plan.interfaces()) {
         if (i.kind() == InterfacePlan.Kind.BRIDGE) {
-          requireBridge(i.bridge().orElseThrow(), prefix);
+          Optional<String> p = links.bridgeProblem(i.bridge().orElseThrow(), prefix);
+          if (p.isPresent()) {
+            throw new RuntimeFailureException(p.get());
+          }
         }
         add(i, plugins, containerId, run, prefix);
         Trace.mark("attached " + i.guestDev() + " (" + i.kind().name().toLowerCase() + ")");
@@ -131,21 +131,22 @@ final class Networking {
                 () -> new RuntimeFailureException("the CNI result names no host-side veth"));
     if (i.targetDev().isPresent()) {
       String t = i.targetDev().get();
-      ip(prefix, "link", "set", "dev", hostDev, "down");
-      ip(prefix, "link", "set", "dev", hostDev, "name", t);
-      ip(prefix, "link", "set", "dev", t, "up");
+      links.ip(prefix, "link", "set", "dev", hostDev, "down");
+      links.ip(prefix, "link", "set", "dev", hostDev, "name", t);
+      links.ip(prefix, "link", "set", "dev", t, "up");
       hostDev = t;
     }
     for (InterfacePlan.HostAddress a : i.hostAddresses()) {
       if (a.peer().isPresent()) {
         String[] cidr = a.cidr().split("/");
-        ip(prefix, "addr", "add", cidr[0], "peer", a.peer().get() + "/" + cidr[1], "dev", hostDev);
+        links.ip(
+            prefix, "addr", "add", cidr[0], "peer", a.peer().get() + "/" + cidr[1], "dev", hostDev);
       } else {
-        ip(prefix, "addr", "add", a.cidr(), "dev", hostDev);
+        links.ip(prefix, "addr", "add", a.cidr(), "dev", hostDev);
       }
     }
     for (var r : i.hostRoutes()) {
-      ip(prefix, "route", "add", r.dst(), "via", r.gateway().orElseThrow(), "dev", hostDev);
+      links.ip(prefix, "route", "add", r.dst(), "via", r.gateway().orElseThrow(), "dev", hostDev);
     }
   }
 
@@ -155,12 +156,12 @@ final class Networking {
     if (rec.isEmpty()) {
       return;
     }
-    if (mounted(run.hostns())) {
+    if (NamespaceFiles.mounted(run.hostns())) {
       Path dir = CniPlugins.find().orElseThrow(Networking::noPlugins);
       List<String> prefix = prefix(run);
       try (DomainLock l = lock()) {
         CniPlugins plugins = new CniPlugins(runner, dir, prefix);
-        String netns = mounted(run.netns()) ? run.netns().toString() : "";
+        String netns = NamespaceFiles.mounted(run.netns()) ? run.netns().toString() : "";
         List<NetRecord.Attachment> as = new ArrayList<>(rec.get().attachments());
         java.util.Collections.reverse(as);
         for (NetRecord.Attachment a : as) {
@@ -179,8 +180,8 @@ final class Networking {
         releaseBridges(rec.get(), run, prefix);
       }
     }
-    unbind(run.netns());
-    unbind(run.hostns());
+    binds.unbind(run.netns());
+    binds.unbind(run.hostns());
     try {
       Files.deleteIfExists(run.networkRecord());
     } catch (IOException e) {
@@ -234,41 +235,9 @@ final class Networking {
     if (Files.exists(marker)) {
       return;
     }
-    if (link(net.bridge(), prefix).isPresent()) {
-      throw new RuntimeFailureException(
-          "network '"
-              + net.name()
-              + "': bridge '"
-              + net.bridge()
-              + "' already exists on this host"
-              + " and capvirt did not make it (use <interface type='bridge'> to join it)");
-    }
-    if (net.ip().isPresent()) {
-      NetworkDef.Subnet s = net.ip().get();
-      Ipv4 gw = Ipv4.parse(s.address()).orElseThrow();
-      JsonNode links = json(ip(prefix, "-j", "-4", "addr", "show").stdout());
-      for (JsonNode link : links) {
-        for (JsonNode a : link.path("addr_info")) {
-          Optional<Ipv4> local = Ipv4.parse(a.path("local").asText());
-          int p = Math.min(s.prefix(), a.path("prefixlen").asInt(32));
-          if (local.isPresent() && local.get().sameSubnet(gw, p)) {
-            throw new RuntimeFailureException(
-                "network '"
-                    + net.name()
-                    + "': its subnet "
-                    + gw.network(s.prefix())
-                    + "/"
-                    + s.prefix()
-                    + " is already in use on this host ("
-                    + link.path("ifname").asText()
-                    + " has "
-                    + local.get()
-                    + "/"
-                    + a.path("prefixlen").asInt()
-                    + "); net-define it with another subnet");
-          }
-        }
-      }
+    Optional<String> p = links.claimProblem(net, prefix);
+    if (p.isPresent()) {
+      throw new RuntimeFailureException(p.get());
     }
     try {
       Files.createDirectories(marker.getParent());
@@ -276,6 +245,33 @@ final class Networking {
     } catch (IOException e) {
       throw new CapvirtIoException("cannot write " + marker, e);
     }
+  }
+
+  /**
+   * What would stop {@code plan} from being attached from this process's network namespace: no
+   * plugins, a missing bridge, a named network whose bridge or subnet is taken on this host.
+   */
+  List<Problem> hostProblems(NetworkPlan plan) throws CapvirtException {
+    List<Problem> out = new ArrayList<>();
+    if (plan.interfaces().isEmpty()) {
+      return out;
+    }
+    if (CniPlugins.find().isEmpty()) {
+      out.add(new Problem(plan.interfaces().get(0).location(), noPlugins().getMessage()));
+    }
+    for (InterfacePlan i : plan.interfaces()) {
+      Optional<String> p =
+          switch (i.kind()) {
+            case BRIDGE -> links.bridgeProblem(i.bridge().orElseThrow(), List.of());
+            case NETWORK ->
+                Files.exists(store.bridgeMarker(i.network().orElseThrow()))
+                    ? Optional.empty()
+                    : links.claimProblem(store.get(i.network().get()), List.of());
+            case ETHERNET -> Optional.empty();
+          };
+      p.ifPresent(m -> out.add(new Problem(i.location(), m)));
+    }
+    return out;
   }
 
   /**
@@ -303,8 +299,8 @@ final class Networking {
       Path marker = store.bridgeMarker(net);
       try {
         if (Files.exists(marker)) {
-          if (link(bridge, prefix).isPresent()) {
-            ip(prefix, "link", "delete", "dev", bridge, "type", "bridge");
+          if (links.link(bridge, prefix).isPresent()) {
+            links.ip(prefix, "link", "delete", "dev", bridge, "type", "bridge");
             Trace.mark("removed the unused bridge " + bridge);
           }
           Files.delete(marker);
@@ -331,54 +327,6 @@ final class Networking {
     }
   }
 
-  private void requireBridge(String bridge, List<String> prefix) throws CapvirtException {
-    Optional<JsonNode> l = link(bridge, prefix);
-    if (l.isEmpty() || !l.get().path("linkinfo").path("info_kind").asText().equals("bridge")) {
-      throw new RuntimeFailureException(
-          "bridge '"
-              + bridge
-              + "' does not exist on this host"
-              + (l.isPresent() ? " (an interface of that name is not a bridge)" : "")
-              + ": type='bridge' joins an existing bridge");
-    }
-  }
-
-  private Optional<JsonNode> link(String name, List<String> prefix) throws CapvirtException {
-    List<String> argv = new ArrayList<>(prefix);
-    argv.addAll(List.of("ip", "-d", "-j", "link", "show", "dev", name));
-    Completed c = runner.run(Command.captured(TIMEOUT, argv));
-    if (!c.ok()) {
-      return Optional.empty();
-    }
-    JsonNode j = json(c.stdout());
-    return j.size() == 0 ? Optional.empty() : Optional.of(j.get(0));
-  }
-
-  private Completed ip(List<String> prefix, String... args) throws CapvirtException {
-    List<String> argv = new ArrayList<>(prefix);
-    argv.add("ip");
-    argv.addAll(List.of(args));
-    Completed c = runner.run(Command.captured(TIMEOUT, argv));
-    if (!c.ok()) {
-      throw new RuntimeFailureException(
-          "'ip "
-              + String.join(" ", args)
-              + "' failed (exit "
-              + c.exitCode()
-              + "): "
-              + c.stderr().strip());
-    }
-    return c;
-  }
-
-  private static JsonNode json(String s) throws RuntimeFailureException {
-    try {
-      return JSON.readTree(s);
-    } catch (IOException e) {
-      throw new RuntimeFailureException("'ip -j' printed no JSON: " + s, e);
-    }
-  }
-
   /**
    * Every network command runs in the namespace the domain was started from, and dies with this
    * capvirt: a plugin left running by a killed capvirt could write a lease after the next command
@@ -391,59 +339,6 @@ final class Networking {
 
   private DomainLock lock() throws CapvirtException {
     return DomainLock.acquire(store.runtime().resolve(".lock"), "networks", Driver.LOCK_WAIT);
-  }
-
-  private void bind(Path source, Path target) throws CapvirtException {
-    try {
-      Files.deleteIfExists(target);
-      Files.createFile(target);
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot create " + target, e);
-    }
-    run(List.of("mount", "--bind", source.toString(), target.toString()));
-  }
-
-  private void unbind(Path target) throws CapvirtException {
-    if (mounted(target)) {
-      run(List.of("umount", target.toString()));
-    }
-    try {
-      Files.deleteIfExists(target);
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot remove " + target, e);
-    }
-  }
-
-  private void run(List<String> argv) throws CapvirtException {
-    Completed c = runner.run(Command.captured(TIMEOUT, argv));
-    if (!c.ok()) {
-      throw new RuntimeFailureException(
-          "'"
-              + String.join(" ", argv)
-              + "' failed (exit "
-              + c.exitCode()
-              + "): "
-              + c.stderr().strip());
-    }
-  }
-
-  /** Whether a namespace is bound on {@code file} (its device is nsfs, not its directory's). */
-  private static boolean mounted(Path file) throws CapvirtIoException {
-    try {
-      return Files.exists(file)
-          && !Files.getAttribute(file, "unix:dev")
-              .equals(Files.getAttribute(file.getParent(), "unix:dev"));
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot inspect " + file, e);
-    }
-  }
-
-  private static long inode(Path file) throws CapvirtIoException {
-    try {
-      return (Long) Files.getAttribute(file, "unix:ino");
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot inspect " + file, e);
-    }
   }
 
   private static RuntimeFailureException noPlugins() {

@@ -23,6 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 class NetworkContainerTest {
   @TempDir Path tmp;
 
+  @org.junit.jupiter.api.BeforeEach
+  void needsThePlugins() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        org.capvirt.runtime.CniPlugins.find().isPresent(),
+        "the CNI reference plugins are not installed (containernetworking-plugins)");
+  }
+
   /** A subnet 10.X.Y.0/24 unlikely to be used by a parallel test. */
   static String subnet() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
