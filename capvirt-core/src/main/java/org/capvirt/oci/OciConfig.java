@@ -179,7 +179,11 @@ public final class OciConfig {
       }
       switch (fs.source()) {
         case FilesystemDef.DirSource d when fs.type() == FilesystemDef.FsType.BIND -> {
-          String src = rootFs.isEmpty() ? d.dir() : guestRoot + d.dir().replaceFirst("^/+", "");
+          String src =
+              in.bindSources()
+                  .getOrDefault(
+                      d.dir(),
+                      rootFs.isEmpty() ? d.dir() : guestRoot + d.dir().replaceFirst("^/+", ""));
           bind(g, fs.target(), src, fs.readonly());
         }
         case FilesystemDef.DirSource d -> bind(g, fs.target(), d.dir(), fs.readonly());

@@ -176,6 +176,88 @@ class EscapeSuiteTest {
     }
   }
 
+  /**
+   * A bind source the container replaces by {@code ln -s / /data} between two starts binds the
+   * container's own root the second time (resolved inside it, as libvirt does), never the host's.
+   */
+  @Test
+  void aLinkPlantedBetweenStartsBindsNothingOfTheHost() throws Exception {
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (LiveRoot live = new LiveRoot()) {
+      Map<Config, String> names = new EnumMap<>(Config.class);
+      Map<Config, Path> roots = new EnumMap<>(Config.class);
+      for (Config c : Config.values()) {
+        String name = live.name("plant-" + c.name().toLowerCase().replace('_', '-'));
+        Path root = ownRoot(tmp.resolve("root-" + name), c.idmap ? 100000 : 0);
+        names.put(c, name);
+        roots.put(c, root);
+        String marker = "escape-marker-" + name;
+        String script =
+            "if [ -L /data ]; then echo x > /mnt/"
+                + marker
+                + " && echo WROTE; ls -a /mnt | tr '\\n' ' '; echo; else echo first > /mnt/first"
+                + " && rm -rf /data && ln -s / /data && echo PLANTED; fi; echo '== END'; exec sleep 300";
+        String fs =
+            "<filesystem type='mount'><source dir='"
+                + root
+                + "'/><target dir='/'/></filesystem>\n"
+                + "    <filesystem type='mount'><source dir='/usr'/><target dir='/usr'/><readonly/>"
+                + "</filesystem>\n"
+                + "    <filesystem type='bind'><source dir='/data'/><target dir='/mnt'/></filesystem>\n"
+                + "    <console type='pty'/>";
+        String xml =
+            LiveRoot.xml(name, script, c.capabilities, c.idmap ? IDMAP : "")
+                .replace("<console type='pty'/>", fs);
+        live.define(xml);
+        live.driver.start(name);
+      }
+      for (Config c : Config.values()) {
+        String name = names.get(c);
+        live.awaitLog(name, "== END", Duration.ofSeconds(60));
+        assertThat(Files.readString(live.driver.log(name)))
+            .as(c + " first start")
+            .contains("PLANTED");
+        assertThat(Files.isSymbolicLink(roots.get(c).resolve("data"))).as(c.name()).isTrue();
+        live.driver.destroy(name);
+        live.driver.start(name);
+      }
+      for (Config c : Config.values()) {
+        String name = names.get(c);
+        live.awaitLog(name, "== END", Duration.ofSeconds(60));
+        String log = Files.readString(live.driver.log(name));
+        String marker = "escape-marker-" + name;
+        assertThat(Path.of("/", marker)).as(c + ": nothing written to the host's /").doesNotExist();
+        assertThat(log).as(c + " second start").contains("WROTE");
+        assertThat(roots.get(c).resolve(marker))
+            .as(c + ": /data -> / is the container's own root")
+            .exists();
+        assertThat(log).as(c.name()).contains(" usr ").doesNotContain(" etc ");
+      }
+    } finally {
+      try (Stream<Path> s = Files.list(Path.of("/"))) {
+        for (Path p :
+            s.filter(p -> p.getFileName().toString().startsWith("escape-marker-plant-")).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  /** A root of its own: /usr comes from the host (read-only), the rest is empty directories. */
+  static Path ownRoot(Path root, int uid) throws Exception {
+    for (String d : List.of("proc", "sys", "dev", "usr", "mnt", "data", "tmp")) {
+      Files.createDirectories(root.resolve(d));
+    }
+    for (String l : List.of("bin", "lib", "lib64", "sbin")) {
+      if (Files.exists(Path.of("/usr", l))) {
+        Files.createSymbolicLink(root.resolve(l), Path.of("usr", l));
+      }
+    }
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+    run("chown", "-hR", uid + ":" + uid, root.toString());
+    return root;
+  }
+
   /** The read-only and masked paths this kernel has are mounts in the container, read-only. */
   static void assertConfined(Config c, List<String> mountLines) {
     Map<String, String> byPath = new LinkedHashMap<>();
