@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
@@ -15,6 +16,7 @@ import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.oci.Confinement;
 import org.capvirt.verify.CapMasks;
 import org.capvirt.verify.DriftCheck;
 import org.capvirt.verify.Expected;
@@ -40,8 +42,12 @@ final class Verification {
     ParsedDomain p = DomainXmlParser.parse(xml, file.toString());
     ResolvedCaps caps = CapabilityResolver.resolve(p, host);
     List<DeviceRule> rules = DeviceAcl.resolve(p.def(), p.where(), caps.bounding(), nodes);
-    Expected want = new Expected(CapMasks.of(caps), noNewPrivileges(c.run()), rules);
-    LiveState live = new LiveReader(Path.of("/proc"), cgroups).read(c.pid(), c.cgroupsPath(), host);
+    Confinement confinement = Confinement.of(p.def());
+    Expected want =
+        new Expected(CapMasks.of(caps), noNewPrivileges(c.run()), rules, Optional.of(confinement));
+    LiveState live =
+        new LiveReader(Path.of("/proc"), cgroups)
+            .read(c.pid(), c.cgroupsPath(), host, Optional.of(confinement));
     return DriftCheck.check(name, want, live);
   }
 
