@@ -39,6 +39,7 @@ public final class Auditor {
     CapSet kept = granted(parsed, host, out);
     Subject s = new Subject(parsed.def(), parsed.where(), host, kept);
     IsolationChecks.check(s, out);
+    ConfinementChecks.check(s, out);
     CapabilityChecks.check(s, out);
     DeviceChecks.check(s, out);
     options.baseline().ifPresent(b -> CapabilityChecks.baseline(s, b, out));

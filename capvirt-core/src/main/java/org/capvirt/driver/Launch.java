@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
@@ -77,6 +78,7 @@ final class Launch {
       Files.createDirectories(run.runtimeRoot());
       Files.createDirectories(layout.consoleLog(name).getParent());
       long[] ids = InitUser.resolve(def.os(), rootfs);
+      Map<String, String> binds = BindSources.resolve(def, parsed.where(), rootfs);
       OciConfig.Rendered config =
           OciConfig.render(
               new BundleInputs(
@@ -89,7 +91,8 @@ final class Launch {
                   ids[1],
                   run.hostRoot().toString(),
                   binary.description(),
-                  binary.capabilities()));
+                  binary.capabilities(),
+                  binds));
       warnings.addAll(config.warnings());
       Trace.mark("rendered config.json");
       if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
