@@ -67,7 +67,8 @@ final class Launch {
     List<String> warnings = new ArrayList<>();
     Runtime runtime = null;
     boolean created = false;
-    String cgroupsPath = OciConfig.cgroupsPath(def);
+    String cgroupsPath = layout.cgroupsPath(def);
+    refuseBusyCgroup(name, cgroupsPath);
     try {
       Files.createDirectories(run.hostRoot());
       // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
@@ -89,7 +90,8 @@ final class Launch {
                   ids[1],
                   run.hostRoot().toString(),
                   binary.description(),
-                  binary.capabilities()));
+                  binary.capabilities(),
+                  cgroupsPath));
       warnings.addAll(config.warnings());
       Trace.mark("rendered config.json");
       if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
@@ -115,6 +117,23 @@ final class Launch {
       CapvirtIoException io = new CapvirtIoException("cannot write the bundle of " + name, e);
       undo(run, runtime, created, name, cgroupsPath, io);
       throw io;
+    }
+  }
+
+  /** A cgroup holding processes belongs to a container this state root did not start. */
+  private void refuseBusyCgroup(String name, String cgroupsPath) throws CapvirtException {
+    List<Long> pids = cgroups.processes(cgroupsPath);
+    if (!pids.isEmpty()) {
+      throw new RuntimeFailureException(
+          "cannot start '"
+              + name
+              + "': its cgroup "
+              + cgroupsPath
+              + " already holds processes "
+              + pids
+              + " that this state root ("
+              + layout.runtime()
+              + ") did not start; stop them or remove that cgroup first");
     }
   }
 

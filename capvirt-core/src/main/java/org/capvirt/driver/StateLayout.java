@@ -1,7 +1,14 @@
 package org.capvirt.driver;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
+import org.capvirt.model.DomainDef;
+import org.capvirt.oci.OciConfig;
 
 /**
  * Where capvirt keeps its state: persistent definitions ({@code NAME.xml}, like /etc/libvirt/lxc)
@@ -36,6 +43,39 @@ public record StateLayout(Path definitions, Path runtime) {
       throw new IllegalArgumentException("not a valid domain name: '" + name + "'");
     }
     return name;
+  }
+
+  /**
+   * The cgroup of domain {@code def} when started from this state root; every command that looks
+   * for a domain's cgroup goes through here (or reads what start recorded from here).
+   */
+  public String cgroupsPath(DomainDef def) {
+    return cgroupsPath(def.partitionOrDefault(), def.name());
+  }
+
+  /** The cgroup of domain {@code name} under {@code partition} for this state root. */
+  public String cgroupsPath(String partition, String name) {
+    return OciConfig.cgroupsPath(partition, checked(name), cgroupTag());
+  }
+
+  /**
+   * What tells this state root's cgroups from another's: {@code capvirt} for the system layout (as
+   * libvirt's {@code NAME.libvirt-lxc}), else {@code capvirt-} and the first 8 hex digits of the
+   * SHA-256 of the run-time directory's absolute path, so that two roots may each run a domain of
+   * one name.
+   */
+  public String cgroupTag() {
+    if (equals(SYSTEM)) {
+      return "capvirt";
+    }
+    try {
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(runtime.toAbsolutePath().normalize().toString().getBytes(UTF_8));
+      return "capvirt-" + HexFormat.of().formatHex(d, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   /** The persistent definition of {@code name}. */

@@ -24,6 +24,8 @@ import org.capvirt.model.SourceMap;
  *     root is bind-mounted on (runc cannot pivot into {@code /} itself)
  * @param runtime the runtime's name and version, for messages
  * @param runtimeCapabilities the {@code CAP_*} names the runtime knows
+ * @param cgroupsPath the container's cgroup, unique per state root (see {@link
+ *     OciConfig#cgroupsPath(String, String, String)})
  */
 public record BundleInputs(
     DomainDef def,
@@ -35,10 +37,37 @@ public record BundleInputs(
     long gid,
     String hostRootDir,
     String runtime,
-    Set<String> runtimeCapabilities) {
+    Set<String> runtimeCapabilities,
+    String cgroupsPath) {
   public BundleInputs {
     deviceRules = List.copyOf(deviceRules);
     runtimeCapabilities = Set.copyOf(runtimeCapabilities);
+  }
+
+  /** Inputs for the system state root's cgroup, {@link OciConfig#cgroupsPath(DomainDef)}. */
+  public BundleInputs(
+      DomainDef def,
+      SourceMap where,
+      ResolvedCaps caps,
+      List<DeviceRule> deviceRules,
+      DeviceLookup nodes,
+      long uid,
+      long gid,
+      String hostRootDir,
+      String runtime,
+      Set<String> runtimeCapabilities) {
+    this(
+        def,
+        where,
+        caps,
+        deviceRules,
+        nodes,
+        uid,
+        gid,
+        hostRootDir,
+        runtime,
+        runtimeCapabilities,
+        OciConfig.cgroupsPath(def));
   }
 
   /** The uuid the driver assigned (libvirt assigns one at define), or empty. */

@@ -43,12 +43,29 @@ class DriverTest {
     assertThatThrownBy(() -> d.start("web")).isInstanceOf(RuntimeFailureException.class);
     assertThat(host.runtime.containers).isEmpty();
     assertThat(Files.exists(StateLayout.under(root).domainDir("web"))).isFalse();
-    assertThat(host.cgroupCalls).contains("remove /machine/web.capvirt");
+    assertThat(host.cgroupCalls)
+        .contains("remove " + StateLayout.under(root).cgroupsPath("/machine", "web"));
     assertThat(Files.readAllBytes(StateLayout.under(root).definition("web"))).isEqualTo(stored);
     assertThat(d.info("web").state()).isEqualTo(DomainState.SHUTOFF);
     if (!step.equals("create")) {
       assertThat(host.runtime.calls).contains("delete web");
     }
+  }
+
+  @Test
+  void aCgroupHoldingProcessesOfAnotherRootIsRefusedAndLeftAlone() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    host.busy.add(777L);
+    assertThatThrownBy(() -> d.create(xml("web"), "web.xml"))
+        .isInstanceOf(RuntimeFailureException.class)
+        .hasMessageContaining(layout.cgroupsPath("/machine", "web"))
+        .hasMessageContaining("[777]")
+        .hasMessageContaining(layout.runtime().toString());
+    assertThat(host.runtime.calls).isEmpty();
+    assertThat(host.cgroupCalls).isEmpty();
+    assertThat(Files.exists(layout.domainDir("web"))).isFalse();
   }
 
   @Test
