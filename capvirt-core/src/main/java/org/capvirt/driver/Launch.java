@@ -3,7 +3,6 @@ package org.capvirt.driver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.capvirt.CapvirtException;
@@ -70,13 +69,9 @@ final class Launch {
     String cgroupsPath = layout.cgroupsPath(def);
     refuseBusyCgroup(name, cgroupsPath);
     try {
-      Files.createDirectories(run.hostRoot());
       // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
-      for (Path p = run.hostRoot(); !p.equals(layout.runtime().getParent()); p = p.getParent()) {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
-      }
-      Files.createDirectories(run.runtimeRoot());
-      Files.createDirectories(layout.consoleLog(name).getParent());
+      StateDirs.below(layout.runtime(), run.hostRoot(), StateDirs.PASSABLE);
+      StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
       long[] ids = InitUser.resolve(def.os(), rootfs);
       OciConfig.Rendered config =
           OciConfig.render(
@@ -100,7 +95,7 @@ final class Launch {
       }
       AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
       AtomicFiles.writeVolatile(run.liveXml(), xml);
-      Files.write(layout.consoleLog(name), new byte[0]);
+      StateDirs.createPrivate(layout.consoleLog(name));
       run.writeRecord(binary, cgroupsPath);
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());

@@ -90,11 +90,21 @@ public record StateLayout(Path definitions, Path runtime) {
 
   /** The lock serialising every change to {@code name}; never deleted. */
   public Path lock(String name) {
-    return runtime.resolve(".locks").resolve(checked(name) + ".lock");
+    return locks().resolve(checked(name) + ".lock");
   }
 
   /** The init's stdout and stderr for the last run of {@code name}. */
   public Path consoleLog(String name) {
-    return runtime.resolve(".logs").resolve(checked(name) + ".log");
+    return logs().resolve(checked(name) + ".log");
+  }
+
+  /** The directory of the per-domain lock files. */
+  public Path locks() {
+    return runtime.resolve(".locks");
+  }
+
+  /** The directory of the init logs. */
+  public Path logs() {
+    return runtime.resolve(".logs");
   }
 }

@@ -50,7 +50,7 @@ class StateFilesTest {
 
   @Test
   void atomicWriteReplacesWithoutLeavingTemporaryFiles() throws Exception {
-    Path f = dir.resolve("sub/web.xml");
+    Path f = Files.createDirectory(dir.resolve("sub")).resolve("web.xml");
     AtomicFiles.write(f, "one".getBytes());
     AtomicFiles.write(f, "two".getBytes());
     assertThat(Files.readString(f)).isEqualTo("two");
