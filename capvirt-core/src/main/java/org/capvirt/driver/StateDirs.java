@@ -112,8 +112,17 @@ final class StateDirs {
   }
 
   private static void tree(Path dir, Set<PosixFilePermission> mode) throws IOException {
-    above(dir.getParent());
-    own(dir.getParent(), mode);
+    Path top = dir.toAbsolutePath().normalize().getParent();
+    above(top);
+    // a state root that does not exist yet (--root NEW): made passable, as the run tree needs
+    java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+    for (Path p = top.getParent(); !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+      missing.push(p);
+    }
+    for (Path p : missing) {
+      own(p, PASSABLE);
+    }
+    own(top, mode);
     own(dir, mode);
   }
 
