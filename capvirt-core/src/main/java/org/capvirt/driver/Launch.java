@@ -13,9 +13,11 @@ import org.capvirt.caps.ResolvedCaps;
 import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceRule;
+import org.capvirt.host.ContainerAccounts;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
@@ -52,7 +54,9 @@ final class Launch {
   List<String> start(ParsedDomain parsed, byte[] xml) throws CapvirtException {
     DomainDef def = parsed.def();
     String name = def.name();
-    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host);
+    // the uid first: a name the container's /etc/passwd maps to 0 runs init as root
+    InitIds ids = ContainerAccounts.resolve(def);
+    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host, ids);
     List<DeviceRule> rules = DeviceAcl.resolve(def, parsed.where(), caps.bounding(), nodes);
     Trace.mark("resolved capabilities and device rules");
     RuntimeBinary binary = runtimes.choose();
@@ -72,7 +76,6 @@ final class Launch {
       // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
       StateDirs.below(layout.runtime(), run.hostRoot(), StateDirs.PASSABLE);
       StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
-      long[] ids = InitUser.resolve(def.os(), rootfs);
       OciConfig.Rendered config =
           OciConfig.render(
               new BundleInputs(
@@ -81,8 +84,8 @@ final class Launch {
                   caps,
                   rules,
                   nodes,
-                  ids[0],
-                  ids[1],
+                  ids.uid().orElseThrow(),
+                  ids.gid().orElseThrow(),
                   run.hostRoot().toString(),
                   binary.description(),
                   binary.capabilities(),
