@@ -28,6 +28,8 @@ import org.capvirt.model.SourceMap;
  * @param bindSources each {@code <filesystem type='bind'>} source as written to the host path the
  *     driver resolved it to inside the container's root (links followed only within it); a source
  *     missing here is joined to the root path as written (for a bundle exported elsewhere)
+ * @param cgroupsPath the container's cgroup, unique per state root (see {@link
+ *     OciConfig#cgroupsPath(String, String, String)})
  */
 public record BundleInputs(
     DomainDef def,
@@ -40,14 +42,18 @@ public record BundleInputs(
     String hostRootDir,
     String runtime,
     Set<String> runtimeCapabilities,
-    Map<String, String> bindSources) {
+    Map<String, String> bindSources,
+    String cgroupsPath) {
   public BundleInputs {
     deviceRules = List.copyOf(deviceRules);
     runtimeCapabilities = Set.copyOf(runtimeCapabilities);
     bindSources = Map.copyOf(bindSources);
   }
 
-  /** Inputs whose bind sources are joined to the root as written (nothing resolved on a host). */
+  /**
+   * Inputs whose bind sources are joined to the root as written (nothing resolved on a host), for
+   * the system state root's cgroup, {@link OciConfig#cgroupsPath(DomainDef)}.
+   */
   public BundleInputs(
       DomainDef def,
       SourceMap where,
@@ -70,7 +76,8 @@ public record BundleInputs(
         hostRootDir,
         runtime,
         runtimeCapabilities,
-        Map.of());
+        Map.of(),
+        OciConfig.cgroupsPath(def));
   }
 
   /** The uuid the driver assigned (libvirt assigns one at define), or empty. */

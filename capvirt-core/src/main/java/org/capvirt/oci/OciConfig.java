@@ -77,10 +77,17 @@ public final class OciConfig {
     return domainName.replaceAll("[^A-Za-z0-9-]", "");
   }
 
-  /** The cgroup the container runs in: {@code PARTITION/NAME.capvirt}. */
+  /** The cgroup of a domain in the system state root: {@code PARTITION/NAME.capvirt}. */
   public static String cgroupsPath(DomainDef def) {
-    String p = def.partitionOrDefault();
-    return (p.endsWith("/") ? p : p + "/") + def.name() + ".capvirt";
+    return cgroupsPath(def.partitionOrDefault(), def.name(), "capvirt");
+  }
+
+  /**
+   * The cgroup a container runs in: {@code PARTITION/NAME.TAG}, where the tag tells state roots
+   * apart ({@code capvirt} for the system one, {@code capvirt-ID} for others).
+   */
+  public static String cgroupsPath(String partition, String name, String tag) {
+    return (partition.endsWith("/") ? partition : partition + "/") + name + "." + tag;
   }
 
   /** The environment libvirt's LXC driver gives init, then the domain's {@code <initenv>}. */
@@ -236,7 +243,7 @@ public final class OciConfig {
       g.writeEndObject();
     }
     g.writeEndObject();
-    g.writeStringField("cgroupsPath", cgroupsPath(def));
+    g.writeStringField("cgroupsPath", in.cgroupsPath());
     strings(g, "readonlyPaths", confinement.readonlyPaths());
     strings(g, "maskedPaths", confinement.maskedPaths());
     g.writeArrayFieldStart("namespaces");
