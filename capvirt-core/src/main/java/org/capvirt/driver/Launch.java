@@ -21,6 +21,7 @@ import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
+import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.runtime.RuntimeBinary;
 import org.capvirt.runtime.Trace;
@@ -98,12 +99,19 @@ final class Launch {
       }
       AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
       AtomicFiles.writeVolatile(run.liveXml(), xml);
-      StateDirs.createPrivate(layout.consoleLog(name));
+      InitLog log = InitLog.at(layout.consoleLog(name));
+      log.reset();
+      if (log.writer().isEmpty()) {
+        warnings.add(
+            "rotatelogs (apache2-utils) is not installed: the init log "
+                + log.current()
+                + " has no size limit");
+      }
       run.writeRecord(binary, cgroupsPath);
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
-      long pid = runtime.create(name, run.bundle(), layout.consoleLog(name));
+      long pid = runtime.create(name, run.bundle(), log);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
       runtime.start(name);
