@@ -46,6 +46,7 @@ public final class Auditor {
     CapSet kept = granted(parsed, host, out);
     Subject s = new Subject(parsed.def(), parsed.where(), host, kept, ids);
     IsolationChecks.check(s, out);
+    ConfinementChecks.check(s, out);
     CapabilityChecks.check(s, out);
     DeviceChecks.check(s, out);
     options.baseline().ifPresent(b -> CapabilityChecks.baseline(s, b, out));

@@ -36,9 +36,19 @@ record Subject(DomainDef def, SourceMap where, Optional<HostFacts> host, CapSet 
     return CapabilityResolver.runsAsRoot(def.os(), ids);
   }
 
-  /** Whether root in the container is uid 0 on the host: no user namespace, root init. */
+  /**
+   * Whether root in the container is uid 0 on the host: a root init without a user namespace, or
+   * with an {@code <idmap>} that maps container uid 0 to host uid 0.
+   */
   boolean hostRoot() {
-    return !userns() && rootInit();
+    return rootInit() && (!userns() || rootIsHostRoot());
+  }
+
+  /** Whether the {@code <idmap>} maps container uid 0 to host uid 0. */
+  boolean rootIsHostRoot() {
+    return def.idmap().stream()
+        .flatMap(m -> m.uids().stream())
+        .anyMatch(e -> e.start() <= 0 && 0 < e.start() + e.count() && e.target() - e.start() == 0);
   }
 
   /**

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
@@ -77,6 +78,7 @@ final class Launch {
       // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
       StateDirs.below(layout.runtime(), run.hostRoot(), StateDirs.PASSABLE);
       StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
+      Map<String, String> binds = BindSources.resolve(def, parsed.where(), rootfs);
       OciConfig.Rendered config =
           OciConfig.render(
               new BundleInputs(
@@ -90,6 +92,7 @@ final class Launch {
                   run.hostRoot().toString(),
                   binary.description(),
                   binary.capabilities(),
+                  binds,
                   cgroupsPath));
       warnings.addAll(config.warnings());
       Trace.mark("rendered config.json");

@@ -25,10 +25,10 @@ import org.capvirt.model.Problem;
 
 /**
  * Renders an OCI runtime {@code config.json} for a domain, the way libvirt's LXC driver sets the
- * container up: namespaces, /proc, a small /dev tmpfs with libvirt's nodes, read-only /sys, the
- * domain's filesystems, the five capability sets, a deny-all device cgroup plus the ACL, memory
- * limit, cgroup parent, hostname and libvirt's init environment. The same inputs always give the
- * same bytes.
+ * container up: namespaces, /proc with the {@link Confinement}'s read-only and masked paths, a
+ * small /dev tmpfs with libvirt's nodes, read-only /sys, the domain's filesystems, the five
+ * capability sets, a deny-all device cgroup plus the ACL, memory limit, cgroup parent, hostname and
+ * libvirt's init environment. The same inputs always give the same bytes.
  */
 public final class OciConfig {
   private OciConfig() {}
@@ -110,10 +110,8 @@ public final class OciConfig {
   private static void write(JsonGenerator g, BundleInputs in, OciCapabilities.Named caps)
       throws IOException {
     DomainDef def = in.def();
-    boolean newNet =
-        def.features().privnet()
-            || !def.devices().interfaces().isEmpty()
-            || def.devices().hostdevs().stream().anyMatch(h -> h instanceof HostdevDef.Net);
+    boolean newNet = Confinement.ownNetwork(def);
+    Confinement confinement = Confinement.of(def);
     Optional<LxcNamespace> shares = def.lxcNamespace();
     Optional<String> netPath = shares.flatMap(LxcNamespace::sharenet).flatMap(s -> share(s, "net"));
     Optional<String> ipcPath = shares.flatMap(LxcNamespace::shareipc).flatMap(s -> share(s, "ipc"));
@@ -176,11 +174,10 @@ public final class OciConfig {
     if (ipcPath.isEmpty()) {
       mount(g, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
     }
-    if (newNet) {
-      mount(g, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
-    } else {
-      // Without a network namespace sysfs is the host's superblock: bind it, read-only throughout.
-      mount(g, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", "rro");
+    switch (confinement.sysfs()) {
+      case OWN_READ_ONLY -> mount(g, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+      case HOST_BOUND_READ_ONLY ->
+          mount(g, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", "rro");
     }
     String guestRoot = rootPath.endsWith("/") ? rootPath : rootPath + "/";
     for (FilesystemDef fs : def.devices().filesystems()) {
@@ -189,7 +186,11 @@ public final class OciConfig {
       }
       switch (fs.source()) {
         case FilesystemDef.DirSource d when fs.type() == FilesystemDef.FsType.BIND -> {
-          String src = rootFs.isEmpty() ? d.dir() : guestRoot + d.dir().replaceFirst("^/+", "");
+          String src =
+              in.bindSources()
+                  .getOrDefault(
+                      d.dir(),
+                      rootFs.isEmpty() ? d.dir() : guestRoot + d.dir().replaceFirst("^/+", ""));
           bind(g, fs.target(), src, fs.readonly());
         }
         case FilesystemDef.DirSource d -> bind(g, fs.target(), d.dir(), fs.readonly());
@@ -243,6 +244,8 @@ public final class OciConfig {
     }
     g.writeEndObject();
     g.writeStringField("cgroupsPath", in.cgroupsPath());
+    strings(g, "readonlyPaths", confinement.readonlyPaths());
+    strings(g, "maskedPaths", confinement.maskedPaths());
     g.writeArrayFieldStart("namespaces");
     namespace(g, "pid", Optional.empty());
     namespace(g, "mount", Optional.empty());
