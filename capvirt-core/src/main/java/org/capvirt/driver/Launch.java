@@ -100,6 +100,7 @@ final class Launch {
         throw new RuntimeFailureException(
             "root filesystem source " + rootfs + " is not a directory on this host");
       }
+      initdir(def, parsed, rootfs);
       AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
       AtomicFiles.writeVolatile(run.liveXml(), xml);
       InitLog log = InitLog.at(layout.consoleLog(name));
@@ -126,6 +127,23 @@ final class Launch {
       CapvirtIoException io = new CapvirtIoException("cannot write the bundle of " + name, e);
       undo(run, runtime, created, name, cgroupsPath, io);
       throw io;
+    }
+  }
+
+  /**
+   * {@code <initdir>} must exist in the container's root: the runtime would create a missing one,
+   * on the host's own root for a domain without a root filesystem.
+   */
+  private static void initdir(DomainDef def, ParsedDomain parsed, Path rootfs)
+      throws CapvirtException {
+    if (def.os().initdir().isEmpty()) {
+      return;
+    }
+    String dir = def.os().initdir().get();
+    String at = parsed.where().atOrFile("/domain/os/initdir").toString();
+    if (!Files.isDirectory(BindSources.inRoot(rootfs, dir, at, "<initdir>"))) {
+      throw new RuntimeFailureException(
+          at + ": <initdir> '" + dir + "' is not a directory in the container's root " + rootfs);
     }
   }
 
