@@ -46,10 +46,47 @@ final class ExitCodes {
             e.printStackTrace(err);
           }
           err.flush();
-          return codeOf(e);
+          int code = codeOf(e);
+          if (wantsJson(parseResult)) {
+            printJsonError(commandLine.getOut(), e, code);
+          }
+          return code;
         });
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl.execute(args.length == 0 ? new String[] {"--help"} : args);
+  }
+
+  /** Whether the verb that ran was given {@code --json}. */
+  private static boolean wantsJson(CommandLine.ParseResult r) {
+    CommandLine.ParseResult leaf = r;
+    while (leaf.hasSubcommand()) {
+      leaf = leaf.subcommand();
+    }
+    return leaf.hasMatchedOption("--json");
+  }
+
+  /**
+   * A failure as {@code --json} verbs print it on stdout: {@code {"error", "exitCode"}}, and for a
+   * bad definition its {@code problems} ({@code file, line, column, message}).
+   */
+  private static void printJsonError(PrintWriter out, Throwable e, int code) {
+    java.util.Map<String, Object> j = new java.util.LinkedHashMap<>();
+    j.put("error", e instanceof CapvirtException ? e.getMessage() : "internal error: " + e);
+    j.put("exitCode", code);
+    if (e instanceof InvalidDefinitionException d) {
+      j.put(
+          "problems",
+          d.problems().stream()
+              .map(
+                  p ->
+                      java.util.Map.of(
+                          "file", p.location().file(),
+                          "line", p.location().line(),
+                          "column", p.location().column(),
+                          "message", p.message()))
+              .toList());
+    }
+    PolicyJson.print(out, j);
   }
 
   /** The exit code of an audit whose highest finding is {@code highest}. */

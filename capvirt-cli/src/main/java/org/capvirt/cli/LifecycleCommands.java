@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -111,9 +112,17 @@ final class LifecycleCommands {
         description = "Seconds to wait after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
     long timeout;
 
+    /** The longest wait accepted: one day. */
+    static final long MAX_TIMEOUT = 86_400;
+
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
-      d.shutdown(name, Duration.ofSeconds(Math.max(0, timeout)));
+      if (timeout < 0 || timeout > MAX_TIMEOUT) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--timeout " + timeout + " is not between 0 and " + MAX_TIMEOUT + " seconds (one day)");
+      }
+      d.shutdown(name, Duration.ofSeconds(timeout));
       out.println("Domain '" + name + "' is being shutdown");
       return 0;
     }
