@@ -1,6 +1,6 @@
-# Sourced by ./capvirt, ./run-tests and .ci/run: finds a JDK >= 21 and an OCI runtime.
+# Sourced by ./capvirt, ./run-tests and .ci/run: finds a JDK >= 25 and an OCI runtime.
 
-# capvirt_find_jdk: prints a JAVA_HOME whose java is version 21 or newer.
+# capvirt_find_jdk: prints a JAVA_HOME whose java is version 25 or newer.
 capvirt_find_jdk() {
   local c v
   for c in "${CAPVIRT_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 \
@@ -8,12 +8,12 @@ capvirt_find_jdk() {
            "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
     [ -n "$c" ] && [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
     v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-    if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then
       echo "${c%/}"
       return 0
     fi
   done
-  echo "capvirt: no JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm); install one, e.g. apt-get install openjdk-21-jdk" >&2
+  echo "capvirt: no JDK 25 or newer found (looked at CAPVIRT_JAVA_HOME, JAVA_HOME and /usr/lib/jvm); install one (e.g. Temurin 25) and set JAVA_HOME" >&2
   return 1
 }
 

@@ -188,6 +188,7 @@ public final class Driver {
 
   /** The domains: running ones, and with {@code all} the defined ones that are shut off. */
   public List<DomainInfo> list(boolean all) throws CapvirtException {
+    StateDirs.check(layout);
     TreeSet<String> names = new TreeSet<>(live.runningNames());
     names.addAll(definedNames());
     List<DomainInfo> out = new java.util.ArrayList<>();
@@ -202,6 +203,7 @@ public final class Driver {
 
   /** One domain's information. */
   public DomainInfo info(String name) throws CapvirtException {
+    StateDirs.check(layout);
     return live.info(validName(name), layout.definition(name)).orElseThrow(() -> notFound(name));
   }
 
@@ -220,12 +222,14 @@ public final class Driver {
 
   /** Runs {@code argv} in the running domain with its capability sets and cgroup. */
   public int exec(String name, List<String> argv) throws CapvirtException {
+    StateDirs.check(layout);
     Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
     return c.runtime().exec(name, argv);
   }
 
   /** The {@code Cap*} lines of the running init's /proc/PID/status, as the kernel reports them. */
   public List<String> initCapabilityLines(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
     Path status = Path.of("/proc", Long.toString(c.pid()), "status");
     try {
@@ -242,6 +246,7 @@ public final class Driver {
    * definition it was started from resolves to on this host.
    */
   public VerifyReport verify(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Optional<Reconciler.Live> c = live.current(validName(name));
     if (c.isEmpty()) {
       info(name);
@@ -252,6 +257,7 @@ public final class Driver {
 
   /** The file holding the init's stdout and stderr of the current or last run. */
   public Path log(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Path p = layout.consoleLog(validName(name));
     if (!Files.exists(p)) {
       throw new RuntimeFailureException("no log for domain '" + name + "': it never started");
@@ -275,6 +281,7 @@ public final class Driver {
   }
 
   private DomainLock lock(String name) throws CapvirtIoException, RuntimeFailureException {
+    StateDirs.prepare(layout);
     return DomainLock.acquire(layout.lock(name), name, LOCK_WAIT);
   }
 

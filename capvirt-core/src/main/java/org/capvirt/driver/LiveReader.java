@@ -41,10 +41,7 @@ final class LiveReader {
 
   LiveState read(long initPid, String cgroupsPath, HostFacts host) throws CapvirtIoException {
     awaitExec(initPid);
-    TreeSet<Long> pids = new TreeSet<>();
-    for (Path dir : cgroups.existing(cgroupsPath)) {
-      pids.addAll(procsBelow(dir));
-    }
+    TreeSet<Long> pids = new TreeSet<>(cgroups.processes(cgroupsPath));
     boolean initInCgroup = pids.remove(initPid);
     LiveDevices dev = devices(initPid, host);
     List<LiveProcess> out = new ArrayList<>();
@@ -157,28 +154,5 @@ final class LiveReader {
       }
       throw e;
     }
-  }
-
-  private static List<Long> procsBelow(Path cgroup) throws CapvirtIoException {
-    List<Long> out = new ArrayList<>();
-    try (var walk = Files.walk(cgroup)) {
-      for (Path d : walk.filter(Files::isDirectory).toList()) {
-        Path procs = d.resolve("cgroup.procs");
-        try {
-          for (String line : Files.readAllLines(procs, StandardCharsets.US_ASCII)) {
-            if (!line.isBlank()) {
-              out.add(Long.parseLong(line.strip()));
-            }
-          }
-        } catch (NoSuchFileException e) {
-          // the sub-cgroup was removed while walking
-        }
-      }
-    } catch (NoSuchFileException e) {
-      return out;
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot read the processes of cgroup " + cgroup, e);
-    }
-    return out;
   }
 }

@@ -254,6 +254,11 @@ class BadInputTest {
               "relative filesystem target",
               List.of("10:15: filesystem target 'srv' must be an absolute path in the container")),
           Map.entry(
+              "bind source with ..",
+              List.of(
+                  "9:15: bind source '/data/../../etc' has a '..' component: a bind source is a"
+                      + " path in the container's root, and '..' could leave it")),
+          Map.entry(
               "mount without a source dir",
               List.of("9:7: a type='mount' <filesystem> needs <source dir=..>")),
           Map.entry(

@@ -205,6 +205,11 @@ final class BadInputs {
             "  <devices>\n    <filesystem type='mount'>\n      <source dir='/srv'/>\n"
                 + "      <target dir='srv'/>\n    </filesystem>\n  </devices>\n"));
     add(
+        "bind source with ..",
+        domain(
+            "  <devices>\n    <filesystem type='bind'>\n      <source dir='/data/../../etc'/>\n"
+                + "      <target dir='/mnt'/>\n    </filesystem>\n  </devices>\n"));
+    add(
         "mount without a source dir",
         domain(
             "  <devices>\n    <filesystem type='mount'>\n      <source file='/srv'/>\n"
