@@ -214,9 +214,17 @@ public final class DockerExporter {
           .lookup(path)
           .ifPresent(n -> engineRules.add(new DeviceRule(n.type(), n.major(), n.minor(), "rwm")));
     }
-    for (DeviceRule r : DeviceRules.uncovered(ctx.devices(), engineRules)) {
-      args.add("--device-cgroup-rule=" + r);
-      engineRules.add(r);
+    List<DeviceRule> missing = DeviceRules.uncovered(ctx.devices(), engineRules);
+    if (!docker && ctx.def().idmap().isPresent() && !missing.isEmpty()) {
+      notes.add(
+          "Podman ignores --device-cgroup-rule together with --uidmap (measured), so "
+              + String.join(", ", missing.stream().map(DeviceRule::toString).toList())
+              + " stay blocked in its container, where capvirt allows them");
+    } else {
+      for (DeviceRule r : missing) {
+        args.add("--device-cgroup-rule=" + r);
+        engineRules.add(r);
+      }
     }
     List<DeviceRule> extra = DeviceRules.uncovered(engineRules, ctx.devices());
     if (!extra.isEmpty()) {
