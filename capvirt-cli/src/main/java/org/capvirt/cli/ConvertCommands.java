@@ -206,7 +206,7 @@ final class ConvertCommands {
           input.size() == 1
               && (input.get(0).equals("-") || Files.isRegularFile(Path.of(input.get(0))));
       if (engine && !oneFile) {
-        imported = Conversions.importArgs(from, input, options);
+        imported = Conversions.importArgs(from, input, options, hostOptions.facts().bounding());
       } else {
         if (input.size() != 1) {
           throw new picocli.CommandLine.ParameterException(

@@ -75,7 +75,8 @@ class CorpusExportTest {
               Conversions.importArgs(
                   t == ExportTarget.DOCKER ? ImportSource.DOCKER : ImportSource.PODMAN,
                   e.args().stream().filter(a -> !a.startsWith("--device")).toList(),
-                  ImportOptions.NONE);
+                  ImportOptions.NONE,
+                  Fixtures.HOST.bounding());
           case K8S, LXC ->
               Conversions.importFile(
                   t == ExportTarget.K8S ? ImportSource.K8S : ImportSource.LXC,

@@ -108,8 +108,8 @@ class RoundTripTest {
     byte[] text = e.text().getBytes(StandardCharsets.UTF_8);
     CapSet all = Fixtures.HOST.bounding();
     return switch (t) {
-      case DOCKER -> Conversions.importArgs(ImportSource.DOCKER, e.args(), ImportOptions.NONE);
-      case PODMAN -> Conversions.importArgs(ImportSource.PODMAN, e.args(), ImportOptions.NONE);
+      case DOCKER -> Conversions.importArgs(ImportSource.DOCKER, e.args(), ImportOptions.NONE, all);
+      case PODMAN -> Conversions.importArgs(ImportSource.PODMAN, e.args(), ImportOptions.NONE, all);
       case K8S ->
           Conversions.importFile(ImportSource.K8S, text, "pod.yaml", ImportOptions.NONE, all);
       case LXC -> Conversions.importFile(ImportSource.LXC, text, "c.conf", ImportOptions.NONE, all);
