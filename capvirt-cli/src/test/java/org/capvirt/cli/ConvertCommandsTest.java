@@ -52,7 +52,7 @@ class ConvertCommandsTest {
     assertThat(r.exit()).isZero();
     assertThat(r.out())
         .isEqualTo(
-            "--cap-drop=ALL --cap-add=CHOWN --network=host '--device-cgroup-rule=c 10:229 rwm'\n");
+            "--cap-drop=ALL --cap-add=CHOWN --network=none '--device-cgroup-rule=c 10:229 rwm'\n");
     assertThat(r.err())
         .contains(
             "capvirt: docker's init differs from capvirt's: inheritable 0000000000000000"
