@@ -36,6 +36,13 @@ final class LibvirtOs {
               + " both; capvirt used group 0 without one too), where the engine takes the user's"
               + " group from the image's /etc/passwd when it lists the user");
     }
+    Optional<String> user = os.inituser();
+    if (user.isEmpty() && group.isPresent()) {
+      user = Optional.of("+0");
+      notes.add(
+          "a group without a user: <inituser>+0</inituser> is written (libvirt's schema needs"
+              + " both; init runs as root either way)");
+    }
     return new OsDef(
         os.type(),
         os.arch(),
@@ -44,7 +51,7 @@ final class LibvirtOs {
         args,
         os.initenv(),
         os.initdir(),
-        os.inituser(),
+        user,
         group,
         os.cmdline());
   }

@@ -12,10 +12,10 @@ import org.capvirt.model.SourceMap;
 /**
  * What capvirt accepts in a definition that libvirt's RNG schema ({@code virt-xml-validate FILE
  * domain}) rejects, as warnings with their place: a relative {@code <init>} and an {@code
- * <inituser>} or {@code <initgroup>} alone (libvirt's parser accepts both; only its schema
- * refuses), and capabilities libvirt 9 cannot name (its schema and its parser refuse them; capvirt
- * names every capability the kernel has, deliberately). Everything else the schema refuses in an
- * LXC domain, capvirt's parser refuses too.
+ * <inituser>} or {@code <initgroup>} alone and a {@code machine} on {@code <type>exe</type>}
+ * (libvirt's parser accepts these; only its schema refuses), and capabilities libvirt 9 cannot name
+ * (its schema and its parser refuse them; capvirt names every capability the kernel has,
+ * deliberately). Everything else the schema refuses in an LXC domain, capvirt's parser refuses too.
  */
 public final class LibvirtSchemaDepartures {
   private LibvirtSchemaDepartures() {}
@@ -26,6 +26,16 @@ public final class LibvirtSchemaDepartures {
     SourceMap where = parsed.where();
     OsDef os = def.os();
     List<Problem> out = new ArrayList<>();
+    os.machine()
+        .ifPresent(
+            m ->
+                out.add(
+                    new Problem(
+                        where.atOrFile("/domain/os/type"),
+                        "machine='"
+                            + m
+                            + "' on <type>exe</type>: libvirt's schema allows it only for"
+                            + " machine types (its parser accepts it); capvirt ignores it")));
     os.init()
         .filter(i -> !i.startsWith("/"))
         .ifPresent(
