@@ -47,9 +47,12 @@ class ConvertCommandsTest {
     CliRun r = CliRun.of(args("export", "--to", "docker", f.toString()));
     assertThat(r.exit()).isZero();
     assertThat(r.out())
-        .isEqualTo("--cap-drop=ALL --cap-add=CHOWN '--device-cgroup-rule=c 10:229 rwm'\n");
+        .isEqualTo(
+            "--cap-drop=ALL --cap-add=CHOWN --network=none '--device-cgroup-rule=c 10:229 rwm'\n");
     assertThat(r.err())
-        .contains("capvirt: docker gives capvirt's bounding set on this host (0000000000000001)");
+        .contains(
+            "capvirt: docker's init differs from capvirt's: inheritable 0000000000000000"
+                + " (capvirt: 0000000000000001)\n");
   }
 
   @Test
