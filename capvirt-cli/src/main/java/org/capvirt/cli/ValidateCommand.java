@@ -10,6 +10,7 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.driver.Driver;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.Problem;
+import org.capvirt.xml.LibvirtSchemaDepartures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +26,9 @@ import picocli.CommandLine.Spec;
       "Check libvirt LXC domain XML files strictly: unknown elements and attributes, unknown"
           + " capability names, bad policy/state values, missing required parts.",
       "Every problem is printed on stderr as FILE:LINE:COL: message.",
+      "What capvirt accepts but libvirt's RNG schema rejects (a relative <init>, <inituser>"
+          + " without <initgroup> or the reverse, capabilities libvirt 9 cannot name) is printed"
+          + " as FILE:LINE:COL: warning: message; the file is still valid.",
       "A valid definition that start would still refuse on this host (a setting capvirt cannot"
           + " run, an interface it cannot attach here) is reported too, as FILE:LINE:COL: start"
           + " would refuse: message; it stays valid.",
@@ -49,6 +53,7 @@ final class ValidateCommand implements Callable<Integer> {
       String file,
       boolean valid,
       List<ProblemJson> problems,
+      List<ProblemJson> warnings,
       String error,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ProblemJson> startRefuses) {}
 
@@ -65,11 +70,18 @@ final class ValidateCommand implements Callable<Integer> {
     for (String file : files) {
       try {
         ParsedDomain parsed = DomainFiles.read(file, maxBytes.options());
+        List<Problem> warnings = LibvirtSchemaDepartures.of(parsed);
         List<Problem> refuses = starter().startProblems(parsed);
         results.add(
             new Result(
-                file, true, List.of(), null, refuses.stream().map(ValidateCommand::json).toList()));
+                file,
+                true,
+                List.of(),
+                warnings.stream().map(ValidateCommand::json).toList(),
+                null,
+                refuses.stream().map(ValidateCommand::json).toList()));
         if (!json) {
+          warnings.forEach(w -> err.println(w.location() + ": warning: " + w.message()));
           out.println(file + ": valid");
           refuses.forEach(p -> err.println(p.location() + ": start would refuse: " + p.message()));
         }
@@ -80,6 +92,7 @@ final class ValidateCommand implements Callable<Integer> {
                 file,
                 false,
                 e.problems().stream().map(ValidateCommand::json).toList(),
+                List.of(),
                 null,
                 List.of()));
         if (!json) {
@@ -87,7 +100,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
       } catch (CapvirtIoException e) {
         unreadable = true;
-        results.add(new Result(file, false, List.of(), e.getMessage(), List.of()));
+        results.add(new Result(file, false, List.of(), List.of(), e.getMessage(), List.of()));
         if (!json) {
           err.println("capvirt: " + e.getMessage());
         }

@@ -160,6 +160,9 @@ public final class Driver {
 
   /** SIGTERM to init, SIGKILL after {@code timeout}, then the container is removed. */
   public void shutdown(String name, Duration timeout) throws CapvirtException {
+    if (timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("shutdown timeout " + timeout + " is not within 0..1 day");
+    }
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
       c.runtime().kill(name, "TERM");
@@ -195,6 +198,7 @@ public final class Driver {
 
   /** The domains: running ones, and with {@code all} the defined ones that are shut off. */
   public List<DomainInfo> list(boolean all) throws CapvirtException {
+    StateDirs.check(layout);
     TreeSet<String> names = new TreeSet<>(live.runningNames());
     names.addAll(definedNames());
     List<DomainInfo> out = new java.util.ArrayList<>();
@@ -209,6 +213,7 @@ public final class Driver {
 
   /** One domain's information. */
   public DomainInfo info(String name) throws CapvirtException {
+    StateDirs.check(layout);
     return live.info(validName(name), layout.definition(name)).orElseThrow(() -> notFound(name));
   }
 
@@ -227,12 +232,14 @@ public final class Driver {
 
   /** Runs {@code argv} in the running domain with its capability sets and cgroup. */
   public int exec(String name, List<String> argv) throws CapvirtException {
+    StateDirs.check(layout);
     Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
     return c.runtime().exec(name, argv);
   }
 
   /** The {@code Cap*} lines of the running init's /proc/PID/status, as the kernel reports them. */
   public List<String> initCapabilityLines(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
     Path status = Path.of("/proc", Long.toString(c.pid()), "status");
     try {
@@ -249,6 +256,7 @@ public final class Driver {
    * definition it was started from resolves to on this host.
    */
   public VerifyReport verify(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Optional<Reconciler.Live> c = live.current(validName(name));
     if (c.isEmpty()) {
       info(name);
@@ -307,6 +315,7 @@ public final class Driver {
 
   /** The file holding the init's stdout and stderr of the current or last run. */
   public Path log(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Path p = layout.consoleLog(validName(name));
     if (!Files.exists(p)) {
       throw new RuntimeFailureException("no log for domain '" + name + "': it never started");
@@ -320,7 +329,8 @@ public final class Driver {
     }
     try (var s = Files.list(layout.definitions())) {
       return s.map(p -> p.getFileName().toString())
-          .filter(f -> f.endsWith(".xml") && !f.contains(AtomicFiles.TEMP_INFIX))
+          // temporary files start with '.', which no domain name does
+          .filter(f -> f.endsWith(".xml") && !f.startsWith("."))
           .map(f -> f.substring(0, f.length() - 4))
           .filter(DomainNames::valid)
           .toList();
@@ -330,6 +340,7 @@ public final class Driver {
   }
 
   private DomainLock lock(String name) throws CapvirtIoException, RuntimeFailureException {
+    StateDirs.prepare(layout);
     return DomainLock.acquire(layout.lock(name), name, LOCK_WAIT);
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +35,7 @@ public final class HostCommandRunner implements CommandRunner {
     Path out = null;
     Path err = null;
     Path in = null;
+    ProcessBuilder writer = null;
     try {
       File stdin = DEV_NULL;
       if (command.stdin().isPresent()) {
@@ -51,11 +53,19 @@ public final class HostCommandRunner implements CommandRunner {
           ProcessBuilder.Redirect r = ProcessBuilder.Redirect.appendTo(a.file().toFile());
           pb.redirectInput(stdin).redirectOutput(r).redirectError(r);
         }
+        case Command.PipeTo t -> {
+          pb.redirectInput(stdin).redirectErrorStream(true);
+          writer =
+              new ProcessBuilder(t.writer())
+                  .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                  .redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
         case Command.Inherit i -> pb.inheritIO();
       }
       Process p;
       try {
-        p = pb.start();
+        // the pipe's ends stay with the two processes only; the writer is not waited for
+        p = writer == null ? pb.start() : ProcessBuilder.startPipeline(List.of(pb, writer)).get(0);
       } catch (IOException e) {
         throw new CapvirtIoException("cannot run '" + command.argv().get(0) + "'", e);
       }
