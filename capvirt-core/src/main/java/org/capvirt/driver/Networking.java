@@ -338,6 +338,15 @@ final class Networking {
   }
 
   private DomainLock lock() throws CapvirtException {
+    try {
+      if (!Files.isDirectory(store.runtime())) {
+        Files.createDirectories(
+            store.runtime(),
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(StateDirs.PRIVATE));
+      }
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot create " + store.runtime(), e);
+    }
     return DomainLock.acquire(store.runtime().resolve(".lock"), "networks", Driver.LOCK_WAIT);
   }
 
