@@ -34,38 +34,41 @@ final class NetworkCommands {
     }
   }
 
-  /** {@code net-undefine NAME}. */
-  @Command(name = "net-undefine", description = "Remove a stored network definition.")
-  static final class Undefine implements Callable<Integer> {
+  /** A network verb acting on one network by NAME, with {@code --root}. */
+  abstract static class NetworkVerb implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
 
     @Parameters(paramLabel = "NAME", description = "Network name.")
     String name;
 
+    abstract void run(Driver d, PrintWriter out) throws CapvirtException;
+
     @Override
     public Integer call() throws CapvirtException {
-      opts.driver().netUndefine(name);
-      spec.commandLine().getOut().println("Network " + name + " has been undefined");
+      PrintWriter out = spec.commandLine().getOut();
+      run(opts.driver(), out);
+      out.flush();
       return 0;
+    }
+  }
+
+  /** {@code net-undefine NAME}. */
+  @Command(name = "net-undefine", description = "Remove a stored network definition.")
+  static final class Undefine extends NetworkVerb {
+    @Override
+    void run(Driver d, PrintWriter out) throws CapvirtException {
+      d.netUndefine(name);
+      out.println("Network " + name + " has been undefined");
     }
   }
 
   /** {@code net-dumpxml NAME}. */
   @Command(name = "net-dumpxml", description = "A network's definition as libvirt network XML.")
-  static final class Dumpxml implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin DriverOptions opts;
-
-    @Parameters(paramLabel = "NAME", description = "Network name.")
-    String name;
-
+  static final class Dumpxml extends NetworkVerb {
     @Override
-    public Integer call() throws CapvirtException {
-      PrintWriter out = spec.commandLine().getOut();
-      out.print(opts.driver().netDumpxml(name));
-      out.flush();
-      return 0;
+    void run(Driver d, PrintWriter out) throws CapvirtException {
+      out.print(d.netDumpxml(name));
     }
   }
 
