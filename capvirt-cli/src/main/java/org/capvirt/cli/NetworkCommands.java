@@ -18,7 +18,10 @@ final class NetworkCommands {
   private NetworkCommands() {}
 
   /** {@code net-define FILE}. */
-  @Command(name = "net-define", description = "Define (store) a network from libvirt network XML.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "net-define",
+      description = "Define (store) a network from libvirt network XML.")
   static final class Define implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
@@ -54,7 +57,10 @@ final class NetworkCommands {
   }
 
   /** {@code net-undefine NAME}. */
-  @Command(name = "net-undefine", description = "Remove a stored network definition.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "net-undefine",
+      description = "Remove a stored network definition.")
   static final class Undefine extends NetworkVerb {
     @Override
     void run(Driver d, PrintWriter out) throws CapvirtException {
@@ -64,7 +70,10 @@ final class NetworkCommands {
   }
 
   /** {@code net-dumpxml NAME}. */
-  @Command(name = "net-dumpxml", description = "A network's definition as libvirt network XML.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "net-dumpxml",
+      description = "A network's definition as libvirt network XML.")
   static final class Dumpxml extends NetworkVerb {
     @Override
     void run(Driver d, PrintWriter out) throws CapvirtException {
@@ -74,6 +83,7 @@ final class NetworkCommands {
 
   /** {@code net-list [--all]}. */
   @Command(
+      mixinStandardHelpOptions = true,
       name = "net-list",
       description =
           "Networks: active ones (their bridge is up for running domains), with --all every"
