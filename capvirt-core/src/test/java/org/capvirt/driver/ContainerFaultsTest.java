@@ -108,11 +108,16 @@ class ContainerFaultsTest {
       String name = live.name("iface");
       String xml =
           LiveRoot.xml(name, "true", "", "")
-              .replace("<devices>", "<devices><interface type='ethernet'/>");
+              .replace(
+                  "<devices>",
+                  "<devices><interface type='direct'><source dev='eth0' mode='bridge'/>"
+                      + "</interface>");
       live.define(xml);
       assertThatThrownBy(() -> live.driver.start(name))
           .isInstanceOf(InvalidDefinitionException.class)
-          .hasMessageContaining("<interface type='ethernet'> is not supported yet");
+          .hasMessageContaining(
+              "<interface type='direct'> is not supported: capvirt attaches ethernet, bridge and"
+                  + " network interfaces");
       assertNothingLeft(live, name);
     }
   }
