@@ -31,18 +31,14 @@ class ConvertCommandsTest {
     return out;
   }
 
-  /** shared/corpus/libvirt beside the checkout (as capvirt-core's tests find it). */
+  /** libvirt's test data, as capvirt-core's tests find it ({@code -Dcapvirt.corpus}). */
   static Path corpus() {
-    String explicit = System.getProperty("capvirt.shared", System.getenv("CAPVIRT_SHARED"));
-    if (explicit != null && !explicit.isEmpty()) {
-      return Path.of(explicit, "corpus/libvirt");
+    String dir = System.getProperty("capvirt.corpus", System.getenv("CAPVIRT_CORPUS"));
+    if (dir == null || dir.isEmpty()) {
+      throw new IllegalStateException(
+          "no libvirt test data: run ./run-tests, or pass -Dcapvirt.corpus=\"$(dev/corpus)\"");
     }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("shared/corpus/libvirt"))) {
-        return p.resolve("shared/corpus/libvirt");
-      }
-    }
-    throw new IllegalStateException("cannot find shared/corpus/libvirt; set -Dcapvirt.shared");
+    return Path.of(dir);
   }
 
   @Test

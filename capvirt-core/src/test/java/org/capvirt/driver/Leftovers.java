@@ -25,7 +25,7 @@ final class Leftovers {
       out.add("run-time directory " + live.layout.domainDir(name));
     }
     live.cgroupDirs(name).forEach(d -> out.add("cgroup " + d));
-    processesIn("/machine/" + name + ".capvirt").forEach(p -> out.add("process " + p));
+    processesIn(live.cgroupsPath(name)).forEach(p -> out.add("process " + p));
     mountsUnder(live.root).forEach(m -> out.add("mount " + m));
     Path runcDefault = Path.of("/run/runc", name);
     if (Files.exists(runcDefault)) {
