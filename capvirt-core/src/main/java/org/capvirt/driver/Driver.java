@@ -173,7 +173,17 @@ public final class Driver {
   /** Kills the domain at once and removes the container. */
   public void destroy(String name) throws CapvirtException {
     try (DomainLock l = lock(validName(name))) {
-      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      Optional<Reconciler.Live> found;
+      try {
+        found = live.reconcileLocked(name);
+      } catch (CapvirtIoException | RuntimeFailureException e) {
+        // a broken domain: kill what runs in its cgroup, remove what is left
+        if (!live.forceRemove(name)) {
+          throw e;
+        }
+        return;
+      }
+      Reconciler.Live c = found.orElseThrow(() -> notRunning(name));
       Trace.mark("locked and reconciled");
       // SIGKILL and wait for the init ourselves: 'runc delete --force' of a running container
       // sleeps 100 ms before it first looks again; of a stopped one it removes at once.
