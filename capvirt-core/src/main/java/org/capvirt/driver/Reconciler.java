@@ -72,11 +72,49 @@ final class Reconciler {
     if (st.isPresent() && st.get().running()) {
       return Optional.of(new Live(run, rt, st.get(), rec.get().cgroupsPath()));
     }
-    if (st.isEmpty()) {
-      refuseStrays(name, rec.get().cgroupsPath());
+    if (st.isEmpty() && !strays(rec.get().cgroupsPath()).isEmpty()) {
+      // a 'runtime create' of a killed capvirt may still be writing its state: give it a moment
+      st = awaitState(rt, name, STATE_WAIT);
+      if (st.isPresent() && st.get().running()) {
+        return Optional.of(new Live(run, rt, st.get(), rec.get().cgroupsPath()));
+      }
+      if (st.isEmpty()) {
+        refuseStrays(name, rec.get().cgroupsPath());
+      }
     }
     remove(name, run, rt, rec.get().cgroupsPath());
     return Optional.empty();
+  }
+
+  /** How long a runtime may take to show a container whose processes are already there. */
+  static final Duration STATE_WAIT = Duration.ofSeconds(2);
+
+  private static Optional<ContainerState> awaitState(Runtime rt, String name, Duration wait)
+      throws CapvirtException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      Optional<ContainerState> st = rt.state(name);
+      if (st.isPresent() || System.nanoTime() > deadline) {
+        return st;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RuntimeFailureException("interrupted while waiting for '" + name + "'", e);
+      }
+    }
+  }
+
+  /** The processes in {@code cgroupsPath} that do not exit within a moment. */
+  private List<Long> strays(String cgroupsPath) throws CapvirtException {
+    List<Long> left = new ArrayList<>();
+    for (long pid : cgroups.processes(cgroupsPath)) {
+      if (!awaitExit(pid, Duration.ofMillis(200))) {
+        left.add(pid);
+      }
+    }
+    return left;
   }
 
   /**
@@ -85,12 +123,7 @@ final class Reconciler {
    * {@code destroy} kills them.
    */
   private void refuseStrays(String name, String cgroupsPath) throws CapvirtException {
-    List<Long> left = new ArrayList<>();
-    for (long pid : cgroups.processes(cgroupsPath)) {
-      if (!awaitExit(pid, Duration.ofMillis(200))) {
-        left.add(pid);
-      }
-    }
+    List<Long> left = strays(cgroupsPath);
     if (!left.isEmpty()) {
       throw new RuntimeFailureException(
           "domain '"
