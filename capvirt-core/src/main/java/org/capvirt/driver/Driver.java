@@ -21,6 +21,7 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.Location;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.runtime.HostCommandRunner;
+import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Trace;
 import org.capvirt.verify.VerifyReport;
 import org.capvirt.xml.DomainXmlFormatter;
@@ -67,7 +68,9 @@ public final class Driver {
     return new Driver(
         layout,
         RuntimeProvider.host(
-            runtimeChoice, new HostCommandRunner(), layout.runtime().resolve(".cache")),
+            runtimeChoice,
+            new HostCommandRunner(layout.runtime().resolve(".capture")),
+            layout.runtime().resolve(".cache")),
         new HostCgroupFs(),
         () -> HostProbe.system().read(),
         HostDeviceLookup.system());
@@ -107,12 +110,34 @@ public final class Driver {
 
   /** Removes a persistent definition; a running domain goes on running, as a transient one. */
   public void undefine(String name) throws CapvirtException {
-    try (DomainLock l = lock(validName(name))) {
+    DomainLock l = lock(validName(name));
+    boolean gone = false;
+    try {
       if (!AtomicFiles.delete(layout.definition(name))) {
         throw notFound(name);
       }
+      gone = stoppedAndCleaned(name);
+      if (gone) {
+        // nothing of a domain that neither is defined nor runs stays behind: log, lock
+        InitLog.at(layout.consoleLog(name)).remove();
+      }
     } catch (IOException e) {
       throw new CapvirtIoException("cannot remove the definition of " + name, e);
+    } finally {
+      if (gone) {
+        l.closeAndRemove();
+      } else {
+        l.close();
+      }
+    }
+  }
+
+  /** Whether {@code name} does not run (its leftovers cleaned); false when that is unclear. */
+  private boolean stoppedAndCleaned(String name) {
+    try {
+      return live.reconcileLocked(name).isEmpty();
+    } catch (CapvirtException e) {
+      return false;
     }
   }
 
@@ -167,6 +192,7 @@ public final class Driver {
         }
       }
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+      releaseGone(name, l);
     }
   }
 
@@ -196,6 +222,14 @@ public final class Driver {
       }
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
       Trace.mark("removed the container, its cgroups and run directory");
+      releaseGone(name, l);
+    }
+  }
+
+  /** A transient domain that stopped is gone: its lock file goes too (its last log stays). */
+  private void releaseGone(String name, DomainLock l) {
+    if (!Files.exists(layout.definition(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      l.closeAndRemove();
     }
   }
 
