@@ -119,7 +119,7 @@ final class DomainLock implements AutoCloseable {
   }
 
   /** Removes the lock file (while holding it), then releases: for a domain that is gone. */
-  void closeAndRemove() {
+  synchronized void closeAndRemove() {
     if (closed) {
       return;
     }
@@ -154,8 +154,13 @@ final class DomainLock implements AutoCloseable {
     }
   }
 
+  /** Whether this lock was released. */
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }

@@ -269,9 +269,50 @@ public final class Driver {
 
   /** Runs {@code argv} in the running domain with its capability sets and cgroup. */
   public int exec(String name, List<String> argv) throws CapvirtException {
-    StateDirs.check(layout);
-    Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
-    return c.runtime().exec(name, argv);
+    DomainLock l = lock(validName(name));
+    try {
+      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      Path pidFile =
+          c.run()
+              .runtimeRoot()
+              .resolve(
+                  "exec-" + ProcessHandle.current().pid() + "-" + EXECS.incrementAndGet() + ".pid");
+      // The lock guards the start only: released once the runtime says the process runs (or
+      // after EXEC_START), so a destroy never meets an exec half started and never waits for one.
+      Thread release = new Thread(() -> releaseWhenStarted(l, pidFile), "capvirt-exec-" + name);
+      release.setDaemon(true);
+      release.start();
+      try {
+        return c.runtime().exec(name, argv, pidFile);
+      } finally {
+        try {
+          Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+          // the run directory goes with the container
+        }
+      }
+    } finally {
+      l.close();
+    }
+  }
+
+  /** How long an exec may hold the domain's lock while its process starts. */
+  static final Duration EXEC_START = Duration.ofSeconds(10);
+
+  private static final java.util.concurrent.atomic.AtomicLong EXECS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private static void releaseWhenStarted(DomainLock l, Path pidFile) {
+    long deadline = System.nanoTime() + EXEC_START.toNanos();
+    try {
+      while (!l.isClosed() && !Files.exists(pidFile) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      l.close();
+    }
   }
 
   /** The {@code Cap*} lines of the running init's /proc/PID/status, as the kernel reports them. */
