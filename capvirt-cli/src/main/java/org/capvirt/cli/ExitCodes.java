@@ -52,6 +52,7 @@ final class ExitCodes {
           }
           return code;
         });
+    cl.setParameterExceptionHandler(ExitCodes::usageError);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl.execute(args.length == 0 ? new String[] {"--help"} : args);
   }
@@ -87,6 +88,37 @@ final class ExitCodes {
               .toList());
     }
     PolicyJson.print(out, j);
+  }
+
+  /**
+   * A usage error in one line plus where to look: an unknown verb or option with "did you mean"
+   * (capvirt's spelling rule and other tools' verb names), anything else as picocli words it.
+   */
+  private static int usageError(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    CommandLine.Model.CommandSpec spec = cmd.getCommandSpec();
+    PrintWriter err = cmd.getErr();
+    String message = ex.getMessage();
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String word = u.getUnmatched().get(0);
+      if (word.startsWith("-")) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        spec.options().forEach(o -> names.addAll(java.util.List.of(o.names())));
+        message = "unknown option '" + word + "'" + DidYouMean.option(word, names);
+      } else if (!cmd.getSubcommands().isEmpty()) {
+        message =
+            "unknown verb '"
+                + word
+                + "'"
+                + DidYouMean.verb(word, cmd.getSubcommands().keySet(), spec.parent() == null);
+      } else {
+        message = "unexpected argument '" + word + "'";
+      }
+    }
+    err.println(spec.qualifiedName() + ": " + message);
+    err.println("See '" + spec.qualifiedName() + " --help'.");
+    err.flush();
+    return USAGE;
   }
 
   /** The exit code of an audit whose highest finding is {@code highest}. */

@@ -34,7 +34,10 @@ final class LifecycleCommands {
   }
 
   /** {@code define FILE}. */
-  @Command(name = "define", description = "Define (store) a domain from an XML file.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "define",
+      description = "Define (store) a domain from an XML file.")
   static final class Define implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
@@ -51,7 +54,10 @@ final class LifecycleCommands {
   }
 
   /** {@code undefine NAME}. */
-  @Command(name = "undefine", description = "Remove a domain's stored definition.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "undefine",
+      description = "Remove a domain's stored definition.")
   static final class Undefine extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
@@ -62,7 +68,10 @@ final class LifecycleCommands {
   }
 
   /** {@code create FILE}. */
-  @Command(name = "create", description = "Start a transient domain from an XML file.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "create",
+      description = "Start a transient domain from an XML file.")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
@@ -90,7 +99,7 @@ final class LifecycleCommands {
   }
 
   /** {@code start NAME}. */
-  @Command(name = "start", description = "Start a defined domain.")
+  @Command(mixinStandardHelpOptions = true, name = "start", description = "Start a defined domain.")
   static final class Start extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
@@ -102,6 +111,7 @@ final class LifecycleCommands {
 
   /** {@code shutdown NAME [--timeout S]}. */
   @Command(
+      mixinStandardHelpOptions = true,
       name = "shutdown",
       description = "Stop a domain: SIGTERM to its init, SIGKILL after the timeout.")
   static final class Shutdown extends DomainVerb {
@@ -129,7 +139,10 @@ final class LifecycleCommands {
   }
 
   /** {@code destroy NAME}. */
-  @Command(name = "destroy", description = "Stop a domain immediately (SIGKILL).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "destroy",
+      description = "Stop a domain immediately (SIGKILL).")
   static final class Destroy extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
@@ -17,6 +18,7 @@ import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.oci.Confinement;
 import org.capvirt.verify.CapMasks;
 import org.capvirt.verify.DriftCheck;
 import org.capvirt.verify.Expected;
@@ -47,9 +49,16 @@ final class Verification {
             process.path("user").path("uid").asLong(0), process.path("user").path("gid").asLong(0));
     ResolvedCaps caps = CapabilityResolver.resolve(p, host, ids);
     List<DeviceRule> rules = DeviceAcl.resolve(p.def(), p.where(), caps.bounding(), nodes);
+    Confinement confinement = Confinement.of(p.def());
     Expected want =
-        new Expected(CapMasks.of(caps), process.path("noNewPrivileges").asBoolean(false), rules);
-    LiveState live = new LiveReader(Path.of("/proc"), cgroups).read(c.pid(), c.cgroupsPath(), host);
+        new Expected(
+            CapMasks.of(caps),
+            process.path("noNewPrivileges").asBoolean(false),
+            rules,
+            Optional.of(confinement));
+    LiveState live =
+        new LiveReader(Path.of("/proc"), cgroups)
+            .read(c.pid(), c.cgroupsPath(), host, Optional.of(confinement));
     return DriftCheck.check(name, want, live);
   }
 

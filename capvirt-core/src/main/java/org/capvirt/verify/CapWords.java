@@ -19,7 +19,10 @@ final class CapWords {
           OUTSIDE_DEVICE_CGROUP,
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
-          DEVICES_UNREADABLE ->
+          DEVICES_UNREADABLE,
+          NESTED_USER_NAMESPACE,
+          OUTSIDE_CGROUP,
+          CONFINEMENT ->
           throw new IllegalArgumentException("not a capability difference: " + kind);
     };
   }
@@ -80,7 +83,10 @@ final class CapWords {
           OUTSIDE_DEVICE_CGROUP,
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
-          DEVICES_UNREADABLE ->
+          DEVICES_UNREADABLE,
+          NESTED_USER_NAMESPACE,
+          OUTSIDE_CGROUP,
+          CONFINEMENT ->
           throw new IllegalArgumentException("not a capability difference: " + kind);
     };
   }

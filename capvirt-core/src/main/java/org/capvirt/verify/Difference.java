@@ -35,7 +35,10 @@ public record Difference(
     OUTSIDE_DEVICE_CGROUP("outside-device-cgroup"),
     INIT_OUTSIDE_CGROUP("init-outside-cgroup"),
     DEVICE_RULES("device-rules"),
-    DEVICES_UNREADABLE("devices-unreadable");
+    DEVICES_UNREADABLE("devices-unreadable"),
+    NESTED_USER_NAMESPACE("nested-userns"),
+    OUTSIDE_CGROUP("outside-cgroup"),
+    CONFINEMENT("confinement");
 
     private final String word;
 

@@ -1,6 +1,7 @@
 package org.capvirt.verify;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What was read from a running container.
@@ -8,17 +9,30 @@ import java.util.List;
  * @param cgroup the container's cgroup path (as in config.json's {@code cgroupsPath})
  * @param initPid the init's host pid, as the runtime reports it
  * @param initInCgroup whether the init was found in the container's cgroup
- * @param processes every task found in the cgroup (every hierarchy, sub-cgroups too), the init
- *     first; a thread other than its process's leader only when it differs from the leader
+ * @param processes every task found in the cgroup (every hierarchy, sub-cgroups too) or in the
+ *     init's mount or pid namespace, the init first; a thread other than its process's leader only
+ *     when it differs from the leader
  * @param devices the device cgroup
+ * @param mounts the init's mount table, when it was read
  */
 public record LiveState(
     String cgroup,
     long initPid,
     boolean initInCgroup,
     List<LiveProcess> processes,
-    LiveDevices devices) {
+    LiveDevices devices,
+    Optional<LiveMounts> mounts) {
   public LiveState {
     processes = List.copyOf(processes);
+  }
+
+  /** A state whose mount table was not read. */
+  public LiveState(
+      String cgroup,
+      long initPid,
+      boolean initInCgroup,
+      List<LiveProcess> processes,
+      LiveDevices devices) {
+    this(cgroup, initPid, initInCgroup, processes, devices, Optional.empty());
   }
 }

@@ -115,7 +115,7 @@ class EscapeSuiteTest {
                 " ",
                 "exec /bin/sh",
                 script.toString(),
-                "/machine/" + name + ".capvirt",
+                live.cgroupsPath(name),
                 (c.idmap ? mappedNodes : nodes).toString(),
                 disk[0],
                 disk[1],
@@ -138,7 +138,7 @@ class EscapeSuiteTest {
               "private",
               "/bin/sh",
               script.toString(),
-              "/machine/" + names.get(Config.DENY) + ".capvirt",
+              live.cgroupsPath(names.get(Config.DENY)),
               nodes.toString(),
               disk[0],
               disk[1]);
