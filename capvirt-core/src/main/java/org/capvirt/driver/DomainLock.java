@@ -3,6 +3,7 @@ package org.capvirt.driver;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,11 +23,14 @@ final class DomainLock implements AutoCloseable {
   private final Semaphore local;
   private final FileChannel channel;
   private final FileLock lock;
+  private final Path file;
+  private boolean closed;
 
-  private DomainLock(Semaphore local, FileChannel channel, FileLock lock) {
+  private DomainLock(Semaphore local, FileChannel channel, FileLock lock, Path file) {
     this.local = local;
     this.channel = channel;
     this.lock = lock;
+    this.file = file;
   }
 
   /** Waits up to {@code timeout} for the lock on {@code file}. */
@@ -59,7 +63,13 @@ final class DomainLock implements AutoCloseable {
       while (true) {
         FileLock l = ch.tryLock();
         if (l != null) {
-          return new DomainLock(local, ch, l);
+          if (stillNamedBy(ch, key)) {
+            return new DomainLock(local, ch, l, key);
+          }
+          // the holder before us removed the file (undefine): lock the one the name has now
+          ch.close();
+          ch = StateDirs.openPrivate(key);
+          continue;
         }
         if (System.nanoTime() >= deadline) {
           ch.close();
@@ -85,6 +95,42 @@ final class DomainLock implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code key} still names the locked file: a holder removes the file only while holding
+   * it, so whoever waited on the removed file must not count it as the lock. A token written into
+   * the locked file must read back through the name.
+   */
+  private static boolean stillNamedBy(FileChannel ch, Path key) throws IOException {
+    byte[] token =
+        (ProcessHandle.current().pid()
+                + " "
+                + Thread.currentThread().threadId()
+                + " "
+                + System.nanoTime()
+                + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    ch.truncate(0);
+    ch.write(java.nio.ByteBuffer.wrap(token), 0);
+    try {
+      return java.util.Arrays.equals(Files.readAllBytes(key), token);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  /** Removes the lock file (while holding it), then releases: for a domain that is gone. */
+  synchronized void closeAndRemove() {
+    if (closed) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // a lock file left behind is harmless; the next holder reuses it
+    }
+    close();
+  }
+
   private static DomainLock busy(String name, boolean mustGet, Duration timeout)
       throws RuntimeFailureException {
     if (!mustGet) {
@@ -108,8 +154,17 @@ final class DomainLock implements AutoCloseable {
     }
   }
 
+  /** Whether this lock was released. */
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       lock.release();
     } catch (IOException e) {
