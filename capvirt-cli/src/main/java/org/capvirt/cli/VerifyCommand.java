@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code verify NAME [--json]}: a running domain against its definition; exit 3 on drift. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "verify",
     description =
         "Compare every process of a running domain and its device cgroup with what its definition"

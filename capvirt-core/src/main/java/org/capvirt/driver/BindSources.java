@@ -53,6 +53,11 @@ final class BindSources {
 
   /** {@code path} of the container resolved inside {@code root} (a host directory). */
   static Path inRoot(Path root, String path, String at) throws CapvirtException {
+    return inRoot(root, path, at, "bind source");
+  }
+
+  /** As {@link #inRoot(Path, String, String)}, naming the path {@code what} in errors. */
+  static Path inRoot(Path root, String path, String at, String what) throws CapvirtException {
     Path top;
     try {
       top = root.toRealPath();
@@ -76,10 +81,10 @@ final class BindSources {
         a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException e) {
         throw new RuntimeFailureException(
-            at + ": bind source '" + path + "' does not exist in the container's root " + top);
+            at + ": " + what + " '" + path + "' does not exist in the container's root " + top);
       } catch (IOException e) {
         throw new RuntimeFailureException(
-            at + ": bind source '" + path + "' cannot be resolved in " + top + ": " + e);
+            at + ": " + what + " '" + path + "' cannot be resolved in " + top + ": " + e);
       }
       if (!a.isSymbolicLink()) {
         done.add(c);
@@ -87,7 +92,7 @@ final class BindSources {
       }
       if (++links > MAX_LINKS) {
         throw new RuntimeFailureException(
-            at + ": bind source '" + path + "' has more than " + MAX_LINKS + " links in " + top);
+            at + ": " + what + " '" + path + "' has more than " + MAX_LINKS + " links in " + top);
       }
       String target;
       try {

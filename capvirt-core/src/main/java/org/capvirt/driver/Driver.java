@@ -153,6 +153,9 @@ public final class Driver {
 
   /** SIGTERM to init, SIGKILL after {@code timeout}, then the container is removed. */
   public void shutdown(String name, Duration timeout) throws CapvirtException {
+    if (timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("shutdown timeout " + timeout + " is not within 0..1 day");
+    }
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
       c.runtime().kill(name, "TERM");
@@ -271,7 +274,8 @@ public final class Driver {
     }
     try (var s = Files.list(layout.definitions())) {
       return s.map(p -> p.getFileName().toString())
-          .filter(f -> f.endsWith(".xml") && !f.contains(AtomicFiles.TEMP_INFIX))
+          // temporary files start with '.', which no domain name does
+          .filter(f -> f.endsWith(".xml") && !f.startsWith("."))
           .map(f -> f.substring(0, f.length() - 4))
           .filter(DomainNames::valid)
           .toList();

@@ -22,6 +22,7 @@ import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
+import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.runtime.RuntimeBinary;
 import org.capvirt.runtime.Trace;
@@ -99,14 +100,22 @@ final class Launch {
         throw new RuntimeFailureException(
             "root filesystem source " + rootfs + " is not a directory on this host");
       }
+      initdir(def, parsed, rootfs);
       AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
       AtomicFiles.writeVolatile(run.liveXml(), xml);
-      StateDirs.createPrivate(layout.consoleLog(name));
+      InitLog log = InitLog.at(layout.consoleLog(name));
+      log.reset();
+      if (log.writer().isEmpty()) {
+        warnings.add(
+            "rotatelogs (apache2-utils) is not installed: the init log "
+                + log.current()
+                + " has no size limit");
+      }
       run.writeRecord(binary, cgroupsPath);
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
-      long pid = runtime.create(name, run.bundle(), layout.consoleLog(name));
+      long pid = runtime.create(name, run.bundle(), log);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
       runtime.start(name);
@@ -118,6 +127,23 @@ final class Launch {
       CapvirtIoException io = new CapvirtIoException("cannot write the bundle of " + name, e);
       undo(run, runtime, created, name, cgroupsPath, io);
       throw io;
+    }
+  }
+
+  /**
+   * {@code <initdir>} must exist in the container's root: the runtime would create a missing one,
+   * on the host's own root for a domain without a root filesystem.
+   */
+  private static void initdir(DomainDef def, ParsedDomain parsed, Path rootfs)
+      throws CapvirtException {
+    if (def.os().initdir().isEmpty()) {
+      return;
+    }
+    String dir = def.os().initdir().get();
+    String at = parsed.where().atOrFile("/domain/os/initdir").toString();
+    if (!Files.isDirectory(BindSources.inRoot(rootfs, dir, at, "<initdir>"))) {
+      throw new RuntimeFailureException(
+          at + ": <initdir> '" + dir + "' is not a directory in the container's root " + rootfs);
     }
   }
 

@@ -117,8 +117,15 @@ public final class OciConfig {
     Optional<String> ipcPath = shares.flatMap(LxcNamespace::shareipc).flatMap(s -> share(s, "ipc"));
     Optional<String> utsPath = shares.flatMap(LxcNamespace::shareuts).flatMap(s -> share(s, "uts"));
     Optional<FilesystemDef> rootFs = def.devices().rootFilesystem();
+    // The host's own / (no root filesystem, or one whose source is /) is bound onto an empty
+    // directory: runc cannot pivot into / itself.
+    boolean hostRoot =
+        rootFs.map(f -> ((FilesystemDef.DirSource) f.source()).dir().equals("/")).orElse(true);
     String rootPath =
-        rootFs.map(f -> ((FilesystemDef.DirSource) f.source()).dir()).orElse(in.hostRootDir());
+        hostRoot
+            ? in.hostRootDir()
+            : ((FilesystemDef.DirSource) rootFs.orElseThrow().source()).dir();
+    boolean rootReadonly = rootFs.map(FilesystemDef::readonly).orElse(false);
 
     g.writeStartObject();
     g.writeStringField("ociVersion", "1.0.2");
@@ -148,14 +155,16 @@ public final class OciConfig {
 
     g.writeObjectFieldStart("root");
     g.writeStringField("path", rootPath);
-    g.writeBooleanField("readonly", rootFs.map(FilesystemDef::readonly).orElse(false));
+    g.writeBooleanField("readonly", !hostRoot && rootReadonly);
     g.writeEndObject();
     if (utsPath.isEmpty()) {
       g.writeStringField("hostname", hostname(def.name()));
     }
 
     g.writeArrayFieldStart("mounts");
-    if (rootFs.isEmpty()) {
+    if (hostRoot && rootReadonly) {
+      mount(g, "/", "bind", "/", "rbind", "rprivate", "rro");
+    } else if (hostRoot) {
       mount(g, "/", "bind", "/", "rbind", "rprivate");
     }
     mount(g, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
@@ -189,8 +198,7 @@ public final class OciConfig {
           String src =
               in.bindSources()
                   .getOrDefault(
-                      d.dir(),
-                      rootFs.isEmpty() ? d.dir() : guestRoot + d.dir().replaceFirst("^/+", ""));
+                      d.dir(), hostRoot ? d.dir() : guestRoot + d.dir().replaceFirst("^/+", ""));
           bind(g, fs.target(), src, fs.readonly());
         }
         case FilesystemDef.DirSource d -> bind(g, fs.target(), d.dir(), fs.readonly());

@@ -91,7 +91,7 @@ public final class OciRuntime implements Runtime {
   }
 
   @Override
-  public long create(String id, Path bundle, Path consoleLog)
+  public long create(String id, Path bundle, InitLog log)
       throws RuntimeFailureException, CapvirtIoException {
     truncateLog();
     // The pid comes back in a file: no 'state' call (another process spawn) after create.
@@ -105,7 +105,7 @@ public final class OciRuntime implements Runtime {
         new Command(
             argv("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id),
             CREATE,
-            new Command.AppendTo(consoleLog));
+            log.output());
     check(c, runner.run(c));
     String text;
     try {

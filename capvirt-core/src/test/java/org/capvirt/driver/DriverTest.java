@@ -123,6 +123,25 @@ class DriverTest {
   }
 
   @Test
+  void aMissingInitdirIsAnErrorNamingItBeforeTheRuntimeRuns() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    String dir = "/capvirt-no-such-initdir-" + ProcessHandle.current().pid();
+    byte[] xml =
+        new String(xml("wd"), StandardCharsets.UTF_8)
+            .replace("</os>", "<initdir>" + dir + "</initdir></os>")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> d.create(xml, "wd.xml"))
+        .isInstanceOf(RuntimeFailureException.class)
+        .hasMessageContaining("wd.xml:")
+        .hasMessageContaining("<initdir> '" + dir + "' does not exist");
+    assertThat(host.runtime.calls).isEmpty();
+    assertThat(Files.exists(layout.domainDir("wd"))).isFalse();
+    assertThat(Files.exists(Path.of(dir))).isFalse();
+  }
+
+  @Test
   void startRunsCreateTightenStartInThatOrder() throws Exception {
     FakeHost host = new FakeHost();
     Driver d = host.driver(StateLayout.under(root));

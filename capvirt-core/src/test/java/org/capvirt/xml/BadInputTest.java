@@ -225,6 +225,14 @@ class BadInputTest {
           Map.entry("empty initenv", List.of("6:5: <initenv name='X'> needs a value")),
           Map.entry("relative initdir", List.of("6:14: <initdir> 'tmp' must be an absolute path")),
           Map.entry(
+              "partition with ..",
+              List.of(
+                  "8:16: resource partition '/machine/../x' must not contain '.' or '..' components")),
+          Map.entry(
+              "memory 0",
+              List.of(
+                  "7:11: Memory size must be specified via <memory> or in the <numa> configuration (0 is not a size)")),
+          Map.entry(
               "filesystem type",
               List.of(
                   "8:17: unknown filesystem type 'mnt' (expected mount|block|file|template|ram|bind|volume)")),

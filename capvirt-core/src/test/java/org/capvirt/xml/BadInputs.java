@@ -173,6 +173,10 @@ final class BadInputs {
     add("empty initenv", domain("").replace("</os>", "  <initenv name='X'></initenv>\n  </os>"));
     add("relative initdir", domain("").replace("</os>", "  <initdir>tmp</initdir>\n  </os>"));
     add(
+        "partition with ..",
+        domain("  <resource>\n    <partition>/machine/../x</partition>\n  </resource>\n"));
+    add("memory 0", domain("  <memory>0</memory>\n"));
+    add(
         "filesystem type",
         domain(
             "  <devices>\n    <filesystem type='mnt'>\n      <source dir='/'/>\n"
