@@ -55,7 +55,7 @@ final class LiveReader {
     awaitExec(initPid);
     TreeSet<Long> pids = new TreeSet<>(cgroups.processes(cgroupsPath));
     boolean initInCgroup = pids.remove(initPid);
-    TreeSet<Long> outside = inNamespacesOf(initPid);
+    TreeSet<Long> outside = new NamespaceScan(proc).members(initPid);
     outside.removeAll(pids);
     outside.remove(initPid);
     LiveDevices dev = devices(initPid, host);
@@ -79,42 +79,6 @@ final class LiveReader {
       mounts = Optional.of(mounts(initPid, confinement.get()));
     }
     return new LiveState(cgroupsPath, initPid, initInCgroup, out, dev, mounts);
-  }
-
-  /**
-   * Every process sharing the init's mount or pid namespace (the container always has its own of
-   * both), whatever cgroup it is in: one that left the cgroup, or a host process that joined.
-   */
-  private TreeSet<Long> inNamespacesOf(long initPid) throws CapvirtIoException {
-    TreeSet<Long> out = new TreeSet<>();
-    Path initNs = proc.resolve(Long.toString(initPid)).resolve("ns");
-    Optional<Path> mnt = link(initNs.resolve("mnt"));
-    Optional<Path> pidNs = link(initNs.resolve("pid"));
-    if (mnt.isEmpty() || pidNs.isEmpty()) {
-      return out;
-    }
-    List<Path> dirs;
-    try (var s = Files.list(proc)) {
-      dirs = s.filter(d -> d.getFileName().toString().matches("[0-9]+")).toList();
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot list " + proc, e);
-    }
-    for (Path d : dirs) {
-      Path ns = d.resolve("ns");
-      if (link(ns.resolve("mnt")).equals(mnt) || link(ns.resolve("pid")).equals(pidNs)) {
-        out.add(Long.parseLong(d.getFileName().toString()));
-      }
-    }
-    return out;
-  }
-
-  /** A namespace link's target, or empty when the process is gone or hides it. */
-  private static Optional<Path> link(Path nsLink) {
-    try {
-      return Optional.of(Files.readSymbolicLink(nsLink));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 
   /** The init's mountinfo, and which confined paths do not exist in its root. */
@@ -221,7 +185,7 @@ final class LiveReader {
         if (Files.exists(theirs, java.nio.file.LinkOption.NOFOLLOW_LINKS)
             && !Files.readSymbolicLink(mine).equals(Files.readSymbolicLink(theirs))) {
           // capvirt's (the host's) namespace: it came from outside; any other: one of its own
-          (link(hostNs.resolve(ns)).equals(Optional.of(Files.readSymbolicLink(mine)))
+          (NamespaceScan.link(hostNs.resolve(ns)).equals(Optional.of(Files.readSymbolicLink(mine)))
                   ? foreign
                   : child)
               .add(ns);
