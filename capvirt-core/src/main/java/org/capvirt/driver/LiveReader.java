@@ -58,6 +58,14 @@ final class LiveReader {
     TreeSet<Long> outside = new NamespaceScan(proc).members(initPid);
     outside.removeAll(pids);
     outside.remove(initPid);
+    if (!outside.isEmpty()) {
+      // a process started meanwhile (runc exec) joins the cgroup before it runs: look again
+      for (long pid : cgroups.processes(cgroupsPath)) {
+        if (outside.remove(pid)) {
+          pids.add(pid);
+        }
+      }
+    }
     LiveDevices dev = devices(initPid, host);
     List<LiveProcess> out = new ArrayList<>();
     LiveProcess init =
