@@ -19,6 +19,7 @@ final class CapWords {
           OUTSIDE_DEVICE_CGROUP,
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
+          DEVICE_PROGRAMS,
           DEVICES_UNREADABLE ->
           throw new IllegalArgumentException("not a capability difference: " + kind);
     };
@@ -80,6 +81,7 @@ final class CapWords {
           OUTSIDE_DEVICE_CGROUP,
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
+          DEVICE_PROGRAMS,
           DEVICES_UNREADABLE ->
           throw new IllegalArgumentException("not a capability difference: " + kind);
     };

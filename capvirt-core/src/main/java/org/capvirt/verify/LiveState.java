@@ -10,15 +10,33 @@ import java.util.List;
  * @param initInCgroup whether the init was found in the container's cgroup
  * @param processes every task found in the cgroup (every hierarchy, sub-cgroups too), the init
  *     first; a thread other than its process's leader only when it differs from the leader
- * @param devices the device cgroup
+ * @param devices the cgroup v1 device controller
+ * @param programs the cgroup v2 device programs in force
  */
 public record LiveState(
     String cgroup,
     long initPid,
     boolean initInCgroup,
     List<LiveProcess> processes,
-    LiveDevices devices) {
+    LiveDevices devices,
+    LivePrograms programs) {
   public LiveState {
     processes = List.copyOf(processes);
+  }
+
+  /** A container with no cgroup2 cgroup (a cgroup v1 host). */
+  public LiveState(
+      String cgroup,
+      long initPid,
+      boolean initInCgroup,
+      List<LiveProcess> processes,
+      LiveDevices devices) {
+    this(
+        cgroup,
+        initPid,
+        initInCgroup,
+        processes,
+        devices,
+        new LivePrograms.NotApplicable("no cgroup2 hierarchy holds the container"));
   }
 }

@@ -18,45 +18,12 @@ class SemanticsTest {
     return r;
   }
 
-  /**
-   * A runtime's program in the shape runc emits (its own code, written here from the rules it
-   * enforces): the same prelude, then per rule a type test, an access test through a register
-   * compare, and number tests.
-   */
-  static List<Insn> runtimeProgram(List<DeviceRule> rules) {
-    List<Insn> out = new ArrayList<>(DeviceProgram.of(List.of()).insns().subList(0, 6));
-    for (DeviceRule r : rules) {
-      List<Insn> t = new ArrayList<>();
-      t.add(new Insn(0x55, 2, 0, (short) 0, r.type() == 'b' ? 1 : 2)); // 64-bit JNE
-      t.add(new Insn(0xbc, 1, 3, (short) 0, 0)); // w1 = w3
-      t.add(new Insn(0x54, 1, 0, (short) 0, DeviceProgram.access(r.access()))); // w1 &= acc
-      t.add(new Insn(0x5d, 1, 3, (short) 0, 0)); // if r1 != r3 (register compare)
-      if (r.major() != DeviceRule.ANY) {
-        t.add(new Insn(0x55, 4, 0, (short) 0, r.major()));
-      }
-      if (r.minor() != DeviceRule.ANY) {
-        t.add(new Insn(0x55, 5, 0, (short) 0, r.minor()));
-      }
-      int end = t.size() + 2;
-      for (int i = 0; i < t.size(); i++) {
-        Insn x = t.get(i);
-        boolean jump = (x.code() & 0x07) == 0x05;
-        out.add(jump ? new Insn(x.code(), x.dst(), x.src(), (short) (end - i - 1), x.imm()) : x);
-      }
-      out.add(new Insn(0xb4, 0, 0, (short) 0, 1));
-      out.add(new Insn(0x95, 0, 0, (short) 0, 0));
-    }
-    out.add(new Insn(0xb4, 0, 0, (short) 0, 0));
-    out.add(new Insn(0x95, 0, 0, (short) 0, 0));
-    return out;
-  }
-
   @Test
   void theRuntimesDefaultsShowAsExtraRules() {
     List<DeviceRule> withTun = new ArrayList<>(policy());
     withTun.add(DeviceRule.chr(10, 200, "rwm"));
     withTun.add(DeviceRule.chr(5, 1, "rwm"));
-    Semantics.Outcome o = Semantics.compare(policy(), List.of(runtimeProgram(withTun)));
+    Semantics.Outcome o = Semantics.compare(policy(), List.of(RuntimeLikeProgram.of(withTun)));
     assertThat(o)
         .isEqualTo(
             new Semantics.Outcome.Differs(
@@ -69,9 +36,10 @@ class SemanticsTest {
     withTun.add(DeviceRule.chr(10, 200, "rwm"));
     assertThat(
             Semantics.compare(
-                policy(), List.of(runtimeProgram(withTun), DeviceProgram.of(policy()).insns())))
+                policy(),
+                List.of(RuntimeLikeProgram.of(withTun), DeviceProgram.of(policy()).insns())))
         .isEqualTo(new Semantics.Outcome.Same());
-    assertThat(DeviceProgram.rules(runtimeProgram(withTun))).isEmpty();
+    assertThat(DeviceProgram.rules(RuntimeLikeProgram.of(withTun))).isEmpty();
   }
 
   @Test
@@ -118,7 +86,7 @@ class SemanticsTest {
 
   @Test
   void instructionsSurviveTheirByteForm() {
-    List<Insn> p = runtimeProgram(policy());
+    List<Insn> p = RuntimeLikeProgram.of(policy());
     assertThat(Insn.decode(Insn.encode(p))).isEqualTo(p);
     byte[] b = Insn.encode(List.of(new Insn(0x56, 4, 0, (short) -2, -7)));
     assertThat(b).containsExactly(0x56, 0x04, 0xfe, 0xff, 0xf9, 0xff, 0xff, 0xff);
