@@ -60,7 +60,8 @@ final class LiveReader {
         addThreads(pid, initPid, p.get(), out);
       }
     }
-    return new LiveState(cgroupsPath, initPid, initInCgroup, out, dev);
+    return new LiveState(
+        cgroupsPath, initPid, initInCgroup, out, dev, cgroups.devicePrograms(initPid, cgroupsPath));
   }
 
   /**
@@ -93,10 +94,8 @@ final class LiveReader {
     }
     return new LiveDevices.Unreadable(
         host.cgroupLayout() == HostFacts.CgroupLayout.V2
-            ? "this host has cgroup v2 only: device access is an eBPF program the runtime attached"
-                + " to the container's cgroup, and the kernel cannot list a program back as rules."
-                + " Capabilities, no_new_privs and cgroup membership were checked; device rules"
-                + " were not"
+            ? "this host has cgroup v2 only: there is no devices.list, and device access is"
+                + " the eBPF programs in force on the container's cgroup"
             : "init (pid " + initPid + ") is in no cgroup v1 devices hierarchy");
   }
 

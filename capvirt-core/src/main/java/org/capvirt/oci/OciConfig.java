@@ -83,6 +83,18 @@ public final class OciConfig {
     return (p.endsWith("/") ? p : p + "/") + def.name() + ".capvirt";
   }
 
+  /**
+   * The runtime's cgroup, {@code payload} below the domain's: the domain's cgroup is capvirt's own,
+   * and on cgroup v2 holds capvirt's device program, out of the runtime's reach (runc replaces or
+   * detaches the programs on the cgroup it manages when it updates one).
+   */
+  public static String runtimeCgroupsPath(DomainDef def) {
+    return cgroupsPath(def) + "/" + PAYLOAD;
+  }
+
+  /** The name of the runtime's cgroup below the domain's. */
+  public static final String PAYLOAD = "payload";
+
   /** The environment libvirt's LXC driver gives init, then the domain's {@code <initenv>}. */
   public static List<String> environment(DomainDef def) {
     List<String> env = new ArrayList<>();
@@ -235,7 +247,7 @@ public final class OciConfig {
       g.writeEndObject();
     }
     g.writeEndObject();
-    g.writeStringField("cgroupsPath", cgroupsPath(def));
+    g.writeStringField("cgroupsPath", runtimeCgroupsPath(def));
     g.writeArrayFieldStart("namespaces");
     namespace(g, "pid", Optional.empty());
     namespace(g, "mount", Optional.empty());

@@ -57,7 +57,8 @@ class DriverTest {
     Driver d = host.driver(StateLayout.under(root));
     d.create(xml("web"), "web.xml");
     assertThat(host.runtime.calls).containsExactly("create web", "start web");
-    assertThat(host.cgroupCalls).containsExactly("tighten 4242");
+    assertThat(host.cgroupCalls)
+        .containsExactly("tighten 4242", "program 4242 /machine/web.capvirt");
     DomainInfo i = d.info("web");
     assertThat(i.state()).isEqualTo(DomainState.RUNNING);
     assertThat(i.pid()).contains(4242L);

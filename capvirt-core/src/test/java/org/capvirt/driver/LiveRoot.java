@@ -89,9 +89,9 @@ final class LiveRoot implements AutoCloseable {
     return out;
   }
 
-  /** The devices cgroup directory of a running domain (v1). */
+  /** The devices cgroup directory of a running domain (v1): the runtime's, below the domain's. */
   static Path devicesDir(String name) {
-    return Path.of("/sys/fs/cgroup/devices/machine", name + ".capvirt");
+    return Path.of("/sys/fs/cgroup/devices/machine", name + ".capvirt", "payload");
   }
 
   /** Waits until the domain is no longer running (it exits by itself) and returns its log. */
