@@ -9,7 +9,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
@@ -45,10 +44,8 @@ public final class Bpf {
     public void close() {
       if (!closed) {
         closed = true;
-        try {
-          int unused = (int) CLOSE.invokeExact(value);
-        } catch (Throwable t) {
-          throw new IllegalStateException("close(" + value + ") failed", t);
+        try (Arena a = Arena.ofConfined()) {
+          long unused = raw(a.allocate(CAPTURED), SYS_CLOSE, value, 0, 0, 0);
         }
       }
     }
@@ -86,36 +83,34 @@ public final class Bpf {
   private static final int O_RDONLY_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
   private static final int ENOSPC = 28;
 
+  private static final int SYS_OPENAT = 257;
+  private static final int SYS_CLOSE = 3;
+  private static final long AT_FDCWD = -100;
+
   private static final MemoryLayout CAPTURED = Linker.Option.captureStateLayout();
   private static final VarHandle ERRNO =
       CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-  private static final MethodHandle SYSCALL;
-  private static final MethodHandle OPEN;
-  private static final MethodHandle CLOSE;
-  private static final MethodHandle STRERROR;
 
-  static {
-    Linker linker = Linker.nativeLinker();
-    SymbolLookup libc = linker.defaultLookup();
-    Linker.Option errno = Linker.Option.captureCallState("errno");
-    SYSCALL =
-        linker.downcallHandle(
-            libc.find("syscall").orElseThrow(),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1),
-            errno);
-    OPEN =
-        linker.downcallHandle(
-            libc.find("open").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2),
-            errno);
-    CLOSE =
-        linker.downcallHandle(
-            libc.find("close").orElseThrow(), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    STRERROR =
-        linker.downcallHandle(
-            libc.find("strerror").orElseThrow(), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  /**
+   * libc's {@code long syscall(long number, ...)} with four long arguments: one downcall handle for
+   * bpf, openat and close (each handle costs milliseconds to make in a fresh JVM).
+   */
+  private static final MethodHandle SYSCALL =
+      Linker.nativeLinker()
+          .downcallHandle(
+              Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
+              FunctionDescriptor.of(
+                  JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+              Linker.Option.firstVariadicArg(1),
+              Linker.Option.captureCallState("errno"));
+
+  /** {@code strerror}, made only when an error is reported. */
+  private static final class Strerror {
+    static final MethodHandle HANDLE =
+        Linker.nativeLinker()
+            .downcallHandle(
+                Linker.nativeLinker().defaultLookup().find("strerror").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, JAVA_INT));
   }
 
   private Bpf() {}
@@ -140,18 +135,12 @@ public final class Bpf {
   public static Fd openDirectory(Path dir) throws BpfException {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment state = a.allocate(CAPTURED);
-      int fd =
-          (int)
-              OPEN.invokeExact(
-                  state, a.allocateFrom(dir.toString()), O_RDONLY_DIRECTORY_CLOEXEC, 0);
+      long path = a.allocateFrom(dir.toString()).address();
+      long fd = raw(state, SYS_OPENAT, AT_FDCWD, path, O_RDONLY_DIRECTORY_CLOEXEC, 0);
       if (fd < 0) {
         throw new BpfException("open " + dir, (int) ERRNO.get(state, 0L), "");
       }
-      return new Fd(fd);
-    } catch (BpfException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IllegalStateException("open(" + dir + ") failed", t);
+      return new Fd((int) fd);
     }
   }
 
@@ -302,16 +291,20 @@ public final class Bpf {
   }
 
   private static long syscall(MemorySegment state, int cmd, MemorySegment attr) {
+    return raw(state, SYS_BPF, cmd, attr.address(), ATTR_SIZE, 0);
+  }
+
+  private static long raw(MemorySegment state, long nr, long a, long b, long c, long d) {
     try {
-      return (long) SYSCALL.invokeExact(state, (long) SYS_BPF, (long) cmd, attr, (long) ATTR_SIZE);
+      return (long) SYSCALL.invokeExact(state, nr, a, b, c, d);
     } catch (Throwable t) {
-      throw new IllegalStateException("bpf(" + cmd + ") failed", t);
+      throw new IllegalStateException("syscall(" + nr + ") failed", t);
     }
   }
 
   private static String strerror(int errno) {
     try {
-      MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+      MemorySegment s = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
       return s.reinterpret(256).getString(0) + " (errno " + errno + ")";
     } catch (Throwable t) {
       return "errno " + errno;

@@ -61,70 +61,134 @@ public final class Semantics {
 
   /** Compares the programs in force ({@code programs}, all must allow) with {@code rules}. */
   public static Outcome compare(List<DeviceRule> rules, List<List<Insn>> programs) {
+    TreeSet<Integer> constants = constants(rules, programs, true);
+    List<Integer> majors = representatives(constants, MAX_MAJOR);
+    List<Integer> minors = representatives(constants, MAX_MINOR);
+    Map<Long, Integer> cells = new LinkedHashMap<>();
+    for (char type : new char[] {'b', 'c'}) {
+      for (int major : majors) {
+        for (int minor : minors) {
+          cells.put(cell(type, major, minor), ALL_MASKS);
+        }
+      }
+    }
+    return run(rules, programs, constants, cells, majors.size(), minors.size());
+  }
+
+  /**
+   * Compares {@code rules} with what they and {@code others} allow together: the case of a program
+   * allowing exactly {@code rules} in force beside {@code others}, where nothing beyond the rules
+   * can be allowed and only the requests the rules allow need to be asked.
+   */
+  public static Outcome compareBeside(List<DeviceRule> rules, List<List<Insn>> others) {
+    List<List<Insn>> all = new ArrayList<>(others);
+    all.add(DeviceProgram.of(rules).insns());
+    TreeSet<Integer> constants = constants(rules, all, true);
+    List<Integer> majors = representatives(constants, MAX_MAJOR);
+    List<Integer> minors = representatives(constants, MAX_MINOR);
+    Map<Long, Integer> cells = new LinkedHashMap<>();
+    for (DeviceRule r : rules) {
+      int masks = 0;
+      int acc = DeviceProgram.access(r.access());
+      for (int a = 1; a <= DeviceProgram.ACC_ALL; a++) {
+        masks |= (a & ~acc) == 0 ? 1 << a : 0;
+      }
+      for (char type : r.type() == 'a' ? new char[] {'b', 'c'} : new char[] {r.type()}) {
+        for (int major : r.major() == DeviceRule.ANY ? majors : List.of(r.major())) {
+          for (int minor : r.minor() == DeviceRule.ANY ? minors : List.of(r.minor())) {
+            cells.merge(cell(type, major, minor), masks, (x, y) -> x | y);
+          }
+        }
+      }
+    }
+    return run(rules, all, constants, cells, majors.size(), minors.size());
+  }
+
+  private static final int ALL_MASKS = 0xfe; // access masks 1..7
+
+  private static long cell(char type, int major, int minor) {
+    return ((long) (type == 'b' ? DeviceProgram.DEV_BLOCK : DeviceProgram.DEV_CHAR) << 40)
+        | ((long) major << 20)
+        | minor;
+  }
+
+  /**
+   * The values a device number may be compared with: the immediates of jumps and (with {@code
+   * moves}) of moves, and the rules' numbers. Without moves: the numbers a difference names.
+   */
+  private static TreeSet<Integer> constants(
+      List<DeviceRule> rules, List<List<Insn>> programs, boolean moves) {
     TreeSet<Integer> constants = new TreeSet<>();
-    TreeSet<Integer> named = new TreeSet<>();
     for (List<Insn> p : programs) {
       for (Insn i : p) {
-        constants.add(i.imm());
-        if (i.cls() == Insn.JMP || i.cls() == Insn.JMP32) {
-          named.add(i.imm());
+        boolean mov = (i.cls() == Insn.ALU || i.cls() == Insn.ALU64) && (i.code() & 0xf0) == 0xb0;
+        if (i.cls() == Insn.JMP || i.cls() == Insn.JMP32 || mov && moves) {
+          constants.add(i.imm());
         }
       }
     }
     for (DeviceRule r : rules) {
       constants.add(r.major());
       constants.add(r.minor());
-      named.add(r.major());
-      named.add(r.minor());
     }
-    List<Integer> majors = representatives(constants, MAX_MAJOR);
-    List<Integer> minors = representatives(constants, MAX_MINOR);
+    return constants;
+  }
+
+  private static Outcome run(
+      List<DeviceRule> rules,
+      List<List<Insn>> programs,
+      TreeSet<Integer> constants,
+      Map<Long, Integer> cells,
+      int majors,
+      int minors) {
     // type + major → minor → [extra bits, missing bits]
     Map<String, Map<Integer, int[]>> diffs = new LinkedHashMap<>();
-    for (char type : new char[] {'b', 'c'}) {
-      int t = type == 'b' ? DeviceProgram.DEV_BLOCK : DeviceProgram.DEV_CHAR;
-      for (int major : majors) {
-        for (int minor : minors) {
-          int extra = 0;
-          int missing = 0;
-          int haveWidest = 0;
-          int wantWidest = 0;
-          for (int access = 1; access <= DeviceProgram.ACC_ALL; access++) {
-            boolean want = allows(rules, type, major, minor, access);
-            boolean have = true;
-            for (int p = 0; p < programs.size() && have; p++) {
-              try {
-                have = Interpreter.allows(programs.get(p), t, major, minor, access, constants);
-              } catch (Interpreter.Uninterpretable e) {
-                return new Outcome.Unknown(p, e.getMessage());
-              }
-            }
-            haveWidest |= have ? access : 0;
-            wantWidest |= want ? access : 0;
-            if (have && !want) {
-              extra |= access;
-            } else if (want && !have) {
-              missing |= access;
-            }
-          }
-          // In words: the bits one side grants and the other does not; only where both grant
-          // the same bits but not in the same combinations, the combinations' bits.
-          if ((haveWidest & ~wantWidest) != 0 || (wantWidest & ~haveWidest) != 0) {
-            extra = haveWidest & ~wantWidest;
-            missing = wantWidest & ~haveWidest;
-          }
-          if (extra != 0 || missing != 0) {
-            diffs
-                .computeIfAbsent(type + " " + major, k -> new LinkedHashMap<>())
-                .put(minor, new int[] {extra, missing});
+    for (var c : cells.entrySet()) {
+      int t = (int) (c.getKey() >>> 40);
+      char type = t == DeviceProgram.DEV_BLOCK ? 'b' : 'c';
+      int major = (int) ((c.getKey() >>> 20) & 0xfffff);
+      int minor = (int) (c.getKey() & 0xfffff);
+      int extra = 0;
+      int missing = 0;
+      int haveWidest = 0;
+      int wantWidest = 0;
+      for (int access = 1; access <= DeviceProgram.ACC_ALL; access++) {
+        if ((c.getValue() & (1 << access)) == 0) {
+          continue;
+        }
+        boolean want = allows(rules, type, major, minor, access);
+        boolean have = true;
+        for (int p = 0; p < programs.size() && have; p++) {
+          try {
+            have = Interpreter.allows(programs.get(p), t, major, minor, access, constants);
+          } catch (Interpreter.Uninterpretable e) {
+            return new Outcome.Unknown(p, e.getMessage());
           }
         }
+        haveWidest |= have ? access : 0;
+        wantWidest |= want ? access : 0;
+        if (have && !want) {
+          extra |= access;
+        } else if (want && !have) {
+          missing |= access;
+        }
+      }
+      // In words: the bits one side grants and the other does not; only where both grant the
+      // same bits but not in the same combinations, the combinations' bits.
+      if ((haveWidest & ~wantWidest) != 0 || (wantWidest & ~haveWidest) != 0) {
+        extra = haveWidest & ~wantWidest;
+        missing = wantWidest & ~haveWidest;
+      }
+      if (extra != 0 || missing != 0) {
+        diffs
+            .computeIfAbsent(type + " " + major, k -> new LinkedHashMap<>())
+            .put(minor, new int[] {extra, missing});
       }
     }
     if (diffs.isEmpty()) {
       return new Outcome.Same();
     }
-    return differs(diffs, named, majors.size(), minors.size());
+    return differs(diffs, constants(rules, programs, false), majors, minors);
   }
 
   /** The differing cells as rules: a number that no constant names prints as {@code *}. */
@@ -184,12 +248,15 @@ public final class Semantics {
 
   private static List<DeviceRule> rules(Map<String, Integer> bits) {
     List<DeviceRule> out = new ArrayList<>();
-    TreeSet<String> seen = new TreeSet<>();
     for (var e : bits.entrySet()) {
-      if (e.getValue() != 0 && seen.add(e.getKey())) {
+      if (e.getValue() != 0) {
         out.add(DeviceRule.parse(e.getKey() + " " + DeviceProgram.access(e.getValue())));
       }
     }
+    out.sort(
+        java.util.Comparator.comparing(DeviceRule::type)
+            .thenComparing(DeviceRule::major)
+            .thenComparing(DeviceRule::minor));
     return out;
   }
 

@@ -91,6 +91,15 @@ class DeviceProgramPropertiesTest {
           Semantics.compare(
               fewer, List.of(DeviceProgram.of(rules).insns(), DeviceProgram.of(fewer).insns()));
       assertThat(both).isEqualTo(new Semantics.Outcome.Same());
+      // Beside a program of exactly the rules, a narrower one shows what it takes away.
+      Semantics.Outcome beside =
+          Semantics.compareBeside(rules, List.of(DeviceProgram.of(fewer).insns()));
+      Semantics.Outcome full =
+          Semantics.compare(
+              rules, List.of(DeviceProgram.of(rules).insns(), DeviceProgram.of(fewer).insns()));
+      assertThat(beside).isEqualTo(full);
+      assertThat(Semantics.compareBeside(rules, List.of(DeviceProgram.of(wider).insns())))
+          .isEqualTo(new Semantics.Outcome.Same());
     }
   }
 
