@@ -17,15 +17,22 @@ capvirt_find_jdk() {
   return 1
 }
 
-# capvirt_ensure_runtime: installs runc from the distribution when no OCI runtime is present.
+# capvirt_ensure_runtime: installs runc (the OCI runtime) and rotatelogs (apache2-utils: the init
+# log's size limit) from the distribution when they are missing.
 capvirt_ensure_runtime() {
-  command -v runc >/dev/null 2>&1 && return 0
+  local need=()
+  command -v runc >/dev/null 2>&1 || need+=(runc)
+  command -v rotatelogs >/dev/null 2>&1 || need+=(apache2-utils)
+  [ ${#need[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
-    echo "capvirt: runc is missing and only root can install it (apt-get install runc)" >&2
-    return 1
+    echo "capvirt: ${need[*]} missing and only root can install it (apt-get install ${need[*]})" >&2
+    command -v runc >/dev/null 2>&1
+    return
   fi
-  echo "capvirt: installing runc (apt-get install runc)" >&2
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq runc; } >&2
+  echo "capvirt: installing ${need[*]} (apt-get install ${need[*]})" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; } >&2 || true
+  # without rotatelogs a start still works (with a warning that the log has no size limit)
+  command -v runc >/dev/null 2>&1
 }
 
 # capvirt_maven_env JAVA_HOME: quiet Maven's own warnings on JDK 24+ (its bundled Guava uses Unsafe).

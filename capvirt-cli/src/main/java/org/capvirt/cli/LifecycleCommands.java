@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -33,7 +34,10 @@ final class LifecycleCommands {
   }
 
   /** {@code define FILE}. */
-  @Command(name = "define", description = "Define (store) a domain from an XML file.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "define",
+      description = "Define (store) a domain from an XML file.")
   static final class Define implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
@@ -50,7 +54,10 @@ final class LifecycleCommands {
   }
 
   /** {@code undefine NAME}. */
-  @Command(name = "undefine", description = "Remove a domain's stored definition.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "undefine",
+      description = "Remove a domain's stored definition.")
   static final class Undefine extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
@@ -61,7 +68,10 @@ final class LifecycleCommands {
   }
 
   /** {@code create FILE}. */
-  @Command(name = "create", description = "Start a transient domain from an XML file.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "create",
+      description = "Start a transient domain from an XML file.")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
@@ -89,7 +99,7 @@ final class LifecycleCommands {
   }
 
   /** {@code start NAME}. */
-  @Command(name = "start", description = "Start a defined domain.")
+  @Command(mixinStandardHelpOptions = true, name = "start", description = "Start a defined domain.")
   static final class Start extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
@@ -101,6 +111,7 @@ final class LifecycleCommands {
 
   /** {@code shutdown NAME [--timeout S]}. */
   @Command(
+      mixinStandardHelpOptions = true,
       name = "shutdown",
       description = "Stop a domain: SIGTERM to its init, SIGKILL after the timeout.")
   static final class Shutdown extends DomainVerb {
@@ -111,16 +122,27 @@ final class LifecycleCommands {
         description = "Seconds to wait after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
     long timeout;
 
+    /** The longest wait accepted: one day. */
+    static final long MAX_TIMEOUT = 86_400;
+
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
-      d.shutdown(name, Duration.ofSeconds(Math.max(0, timeout)));
+      if (timeout < 0 || timeout > MAX_TIMEOUT) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--timeout " + timeout + " is not between 0 and " + MAX_TIMEOUT + " seconds (one day)");
+      }
+      d.shutdown(name, Duration.ofSeconds(timeout));
       out.println("Domain '" + name + "' is being shutdown");
       return 0;
     }
   }
 
   /** {@code destroy NAME}. */
-  @Command(name = "destroy", description = "Stop a domain immediately (SIGKILL).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "destroy",
+      description = "Stop a domain immediately (SIGKILL).")
   static final class Destroy extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {

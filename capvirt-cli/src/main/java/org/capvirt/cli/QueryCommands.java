@@ -50,7 +50,10 @@ final class QueryCommands {
   }
 
   /** {@code list [--all] [--json]}. */
-  @Command(name = "list", description = "List running domains (with --all, also shut off ones).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "list",
+      description = "List running domains (with --all, also shut off ones).")
   static final class ListDomains implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
@@ -84,7 +87,10 @@ final class QueryCommands {
   }
 
   /** {@code dominfo NAME [--json]}. */
-  @Command(name = "dominfo", description = "Show a domain's name, uuid, state, pid and runtime.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "dominfo",
+      description = "Show a domain's name, uuid, state, pid and runtime.")
   static final class Dominfo extends DomainVerb {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -110,7 +116,10 @@ final class QueryCommands {
   }
 
   /** {@code domstate NAME}. */
-  @Command(name = "domstate", description = "Print a domain's state.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "domstate",
+      description = "Print a domain's state.")
   static final class Domstate extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
@@ -120,7 +129,10 @@ final class QueryCommands {
   }
 
   /** {@code dumpxml NAME}. */
-  @Command(name = "dumpxml", description = "Print a domain's XML (the running one while it runs).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "dumpxml",
+      description = "Print a domain's XML (the running one while it runs).")
   static final class Dumpxml extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
@@ -132,6 +144,7 @@ final class QueryCommands {
 
   /** {@code exec NAME -- CMD...}. */
   @Command(
+      mixinStandardHelpOptions = true,
       name = "exec",
       description = "Run a command inside a running domain with its capability sets and cgroup.")
   static final class Exec implements Callable<Integer> {
@@ -150,7 +163,10 @@ final class QueryCommands {
   }
 
   /** {@code log NAME}. */
-  @Command(name = "log", description = "Print the init's stdout and stderr (current or last run).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "log",
+      description = "Print the init's stdout and stderr (current or last run).")
   static final class Log extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {

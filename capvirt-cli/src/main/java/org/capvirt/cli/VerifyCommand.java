@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
  * something could not be checked (and nothing checked drifted).
  */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "verify",
     description =
         "Compare every process of a running domain and its device cgroup with what its definition"

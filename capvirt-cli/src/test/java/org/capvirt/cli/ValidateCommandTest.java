@@ -95,6 +95,27 @@ class ValidateCommandTest {
   }
 
   @Test
+  void whatOnlyLibvirtsSchemaRejectsIsAWarningWithItsPlace() throws Exception {
+    String f =
+        write(
+            "w.xml",
+            "<domain type='lxc'>\n<name>w</name>\n<os>\n<type>exe</type>\n<init>sleep</init>\n"
+                + "<inituser>+1000</inituser>\n</os>\n<features><capabilities policy='deny'>"
+                + "<bpf state='on'/></capabilities></features>\n"
+                + "<devices><console type='pty'/></devices>\n</domain>\n");
+    CliRun r = CliRun.of("validate", f);
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(f + ": valid\n");
+    assertThat(r.err())
+        .startsWith(f + ":5:1: warning: <init> 'sleep' is not an absolute path")
+        .contains(f + ":6:1: warning: <inituser> without <initgroup>")
+        .contains(f + ":8:39: warning: libvirt 9 cannot name bpf");
+    JsonNode json = new ObjectMapper().readTree(CliRun.of("validate", "--json", f).out());
+    assertThat(json.get(0).get("valid").asBoolean()).isTrue();
+    assertThat(json.get(0).get("warnings")).hasSize(3);
+  }
+
+  @Test
   void validateNeedsAFile() {
     CliRun r = CliRun.of("validate");
     assertThat(r.exit()).isEqualTo(2);

@@ -54,7 +54,7 @@ final class IsolationChecks {
 
   /** No user namespace: root in the container is root on the host (the seed's argument). */
   static void noUserns(Subject s, List<Finding> out) {
-    if (!s.hostRoot()) {
+    if (s.userns() || !s.hostRoot()) {
       return;
     }
     List<Capability> risky =

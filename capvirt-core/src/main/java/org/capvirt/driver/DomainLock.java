@@ -3,9 +3,7 @@ package org.capvirt.driver;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -15,7 +13,8 @@ import org.capvirt.RuntimeFailureException;
 
 /**
  * An exclusive lock on one domain, held across processes (a lock on a file that is never deleted,
- * released by the kernel if capvirt dies) and across threads of this process.
+ * released by the kernel if capvirt dies) and across threads of this process. The file is 0600 in a
+ * 0700 directory and never opened through a link, so no other user can take or block it.
  */
 final class DomainLock implements AutoCloseable {
   private static final ConcurrentHashMap<Path, Semaphore> IN_PROCESS = new ConcurrentHashMap<>();
@@ -36,7 +35,7 @@ final class DomainLock implements AutoCloseable {
     return take(file, name, timeout, true);
   }
 
-  /** The lock if nobody holds it, else null. */
+  /** The lock if nobody holds it and it can be taken, else null. */
   static DomainLock tryAcquire(Path file) throws CapvirtIoException, RuntimeFailureException {
     return take(file, "", Duration.ZERO, false);
   }
@@ -56,8 +55,7 @@ final class DomainLock implements AutoCloseable {
     }
     FileChannel ch = null;
     try {
-      Files.createDirectories(key.getParent());
-      ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      ch = StateDirs.openPrivate(key);
       while (true) {
         FileLock l = ch.tryLock();
         if (l != null) {
@@ -74,6 +72,10 @@ final class DomainLock implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(ch);
       local.release();
+      if (!mustGet) {
+        // a query that cannot lock (a read-only or foreign state root) only looks
+        return null;
+      }
       throw new CapvirtIoException("cannot lock " + key, e);
     } catch (InterruptedException e) {
       closeQuietly(ch);

@@ -153,6 +153,9 @@ public final class Driver {
 
   /** SIGTERM to init, SIGKILL after {@code timeout}, then the container is removed. */
   public void shutdown(String name, Duration timeout) throws CapvirtException {
+    if (timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("shutdown timeout " + timeout + " is not within 0..1 day");
+    }
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
       c.runtime().kill(name, "TERM");
@@ -188,6 +191,7 @@ public final class Driver {
 
   /** The domains: running ones, and with {@code all} the defined ones that are shut off. */
   public List<DomainInfo> list(boolean all) throws CapvirtException {
+    StateDirs.check(layout);
     TreeSet<String> names = new TreeSet<>(live.runningNames());
     names.addAll(definedNames());
     List<DomainInfo> out = new java.util.ArrayList<>();
@@ -202,6 +206,7 @@ public final class Driver {
 
   /** One domain's information. */
   public DomainInfo info(String name) throws CapvirtException {
+    StateDirs.check(layout);
     return live.info(validName(name), layout.definition(name)).orElseThrow(() -> notFound(name));
   }
 
@@ -220,12 +225,14 @@ public final class Driver {
 
   /** Runs {@code argv} in the running domain with its capability sets and cgroup. */
   public int exec(String name, List<String> argv) throws CapvirtException {
+    StateDirs.check(layout);
     Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
     return c.runtime().exec(name, argv);
   }
 
   /** The {@code Cap*} lines of the running init's /proc/PID/status, as the kernel reports them. */
   public List<String> initCapabilityLines(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
     Path status = Path.of("/proc", Long.toString(c.pid()), "status");
     try {
@@ -242,6 +249,7 @@ public final class Driver {
    * definition it was started from resolves to on this host.
    */
   public VerifyReport verify(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Optional<Reconciler.Live> c = live.current(validName(name));
     if (c.isEmpty()) {
       info(name);
@@ -252,6 +260,7 @@ public final class Driver {
 
   /** The file holding the init's stdout and stderr of the current or last run. */
   public Path log(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Path p = layout.consoleLog(validName(name));
     if (!Files.exists(p)) {
       throw new RuntimeFailureException("no log for domain '" + name + "': it never started");
@@ -265,7 +274,8 @@ public final class Driver {
     }
     try (var s = Files.list(layout.definitions())) {
       return s.map(p -> p.getFileName().toString())
-          .filter(f -> f.endsWith(".xml") && !f.contains(AtomicFiles.TEMP_INFIX))
+          // temporary files start with '.', which no domain name does
+          .filter(f -> f.endsWith(".xml") && !f.startsWith("."))
           .map(f -> f.substring(0, f.length() - 4))
           .filter(DomainNames::valid)
           .toList();
@@ -275,6 +285,7 @@ public final class Driver {
   }
 
   private DomainLock lock(String name) throws CapvirtIoException, RuntimeFailureException {
+    StateDirs.prepare(layout);
     return DomainLock.acquire(layout.lock(name), name, LOCK_WAIT);
   }
 

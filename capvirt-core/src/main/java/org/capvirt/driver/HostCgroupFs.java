@@ -1,14 +1,17 @@
 package org.capvirt.driver;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.devices.DeviceRule;
@@ -187,6 +190,38 @@ public final class HostCgroupFs implements HostCgroups {
       if (Files.isDirectory(d)) {
         out.add(d);
       }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Long> processes(String cgroupsPath) throws CapvirtIoException {
+    TreeSet<Long> out = new TreeSet<>();
+    for (Path dir : existing(cgroupsPath)) {
+      out.addAll(procsBelow(dir));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Long> procsBelow(Path cgroup) throws CapvirtIoException {
+    List<Long> out = new ArrayList<>();
+    try (var walk = Files.walk(cgroup)) {
+      for (Path d : walk.filter(Files::isDirectory).toList()) {
+        Path procs = d.resolve("cgroup.procs");
+        try {
+          for (String line : Files.readAllLines(procs, StandardCharsets.US_ASCII)) {
+            if (!line.isBlank()) {
+              out.add(Long.parseLong(line.strip()));
+            }
+          }
+        } catch (NoSuchFileException e) {
+          // the sub-cgroup was removed while walking
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return out;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read the processes of cgroup " + cgroup, e);
     }
     return out;
   }

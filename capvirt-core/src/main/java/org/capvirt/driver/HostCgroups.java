@@ -34,4 +34,7 @@ public interface HostCgroups {
 
   /** The directories of {@code cgroupsPath} that exist now, in every hierarchy. */
   List<java.nio.file.Path> existing(String cgroupsPath) throws CapvirtIoException;
+
+  /** The pids in {@code cgroupsPath} and below it, in any hierarchy, in ascending order. */
+  List<Long> processes(String cgroupsPath) throws CapvirtIoException;
 }

@@ -3,9 +3,9 @@ package org.capvirt.driver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
@@ -14,12 +14,15 @@ import org.capvirt.caps.ResolvedCaps;
 import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceRule;
+import org.capvirt.host.ContainerAccounts;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
+import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.runtime.RuntimeBinary;
 import org.capvirt.runtime.Trace;
@@ -53,7 +56,9 @@ final class Launch {
   List<String> start(ParsedDomain parsed, byte[] xml) throws CapvirtException {
     DomainDef def = parsed.def();
     String name = def.name();
-    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host);
+    // the uid first: a name the container's /etc/passwd maps to 0 runs init as root
+    InitIds ids = ContainerAccounts.resolve(def);
+    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host, ids);
     List<DeviceRule> rules = DeviceAcl.resolve(def, parsed.where(), caps.bounding(), nodes);
     Trace.mark("resolved capabilities and device rules");
     RuntimeBinary binary = runtimes.choose();
@@ -67,16 +72,13 @@ final class Launch {
     List<String> warnings = new ArrayList<>();
     Runtime runtime = null;
     boolean created = false;
-    String cgroupsPath = OciConfig.cgroupsPath(def);
+    String cgroupsPath = layout.cgroupsPath(def);
+    refuseBusyCgroup(name, cgroupsPath);
     try {
-      Files.createDirectories(run.hostRoot());
       // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
-      for (Path p = run.hostRoot(); !p.equals(layout.runtime().getParent()); p = p.getParent()) {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
-      }
-      Files.createDirectories(run.runtimeRoot());
-      Files.createDirectories(layout.consoleLog(name).getParent());
-      long[] ids = InitUser.resolve(def.os(), rootfs);
+      StateDirs.below(layout.runtime(), run.hostRoot(), StateDirs.PASSABLE);
+      StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
+      Map<String, String> binds = BindSources.resolve(def, parsed.where(), rootfs);
       OciConfig.Rendered config =
           OciConfig.render(
               new BundleInputs(
@@ -85,25 +87,35 @@ final class Launch {
                   caps,
                   rules,
                   nodes,
-                  ids[0],
-                  ids[1],
+                  ids.uid().orElseThrow(),
+                  ids.gid().orElseThrow(),
                   run.hostRoot().toString(),
                   binary.description(),
-                  binary.capabilities()));
+                  binary.capabilities(),
+                  binds,
+                  cgroupsPath));
       warnings.addAll(config.warnings());
       Trace.mark("rendered config.json");
       if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
         throw new RuntimeFailureException(
             "root filesystem source " + rootfs + " is not a directory on this host");
       }
+      initdir(def, parsed, rootfs);
       AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
       AtomicFiles.writeVolatile(run.liveXml(), xml);
-      Files.write(layout.consoleLog(name), new byte[0]);
+      InitLog log = InitLog.at(layout.consoleLog(name));
+      log.reset();
+      if (log.writer().isEmpty()) {
+        warnings.add(
+            "rotatelogs (apache2-utils) is not installed: the init log "
+                + log.current()
+                + " has no size limit");
+      }
       run.writeRecord(binary, cgroupsPath);
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
-      long pid = runtime.create(name, run.bundle(), layout.consoleLog(name));
+      long pid = runtime.create(name, run.bundle(), log);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
       warnings.addAll(cgroups.installDeviceProgram(pid, cgroupsPath, rules, host));
@@ -117,6 +129,40 @@ final class Launch {
       CapvirtIoException io = new CapvirtIoException("cannot write the bundle of " + name, e);
       undo(run, runtime, created, name, cgroupsPath, io);
       throw io;
+    }
+  }
+
+  /**
+   * {@code <initdir>} must exist in the container's root: the runtime would create a missing one,
+   * on the host's own root for a domain without a root filesystem.
+   */
+  private static void initdir(DomainDef def, ParsedDomain parsed, Path rootfs)
+      throws CapvirtException {
+    if (def.os().initdir().isEmpty()) {
+      return;
+    }
+    String dir = def.os().initdir().get();
+    String at = parsed.where().atOrFile("/domain/os/initdir").toString();
+    if (!Files.isDirectory(BindSources.inRoot(rootfs, dir, at, "<initdir>"))) {
+      throw new RuntimeFailureException(
+          at + ": <initdir> '" + dir + "' is not a directory in the container's root " + rootfs);
+    }
+  }
+
+  /** A cgroup holding processes belongs to a container this state root did not start. */
+  private void refuseBusyCgroup(String name, String cgroupsPath) throws CapvirtException {
+    List<Long> pids = cgroups.processes(cgroupsPath);
+    if (!pids.isEmpty()) {
+      throw new RuntimeFailureException(
+          "cannot start '"
+              + name
+              + "': its cgroup "
+              + cgroupsPath
+              + " already holds processes "
+              + pids
+              + " that this state root ("
+              + layout.runtime()
+              + ") did not start; stop them or remove that cgroup first");
     }
   }
 

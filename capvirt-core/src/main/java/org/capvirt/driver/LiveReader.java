@@ -6,20 +6,25 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.model.HostFacts;
+import org.capvirt.oci.Confinement;
 import org.capvirt.runtime.DeviceCgroup;
 import org.capvirt.verify.LiveDevices;
+import org.capvirt.verify.LiveMounts;
 import org.capvirt.verify.LiveProcess;
 import org.capvirt.verify.LiveState;
 
 /**
  * Reads a running container from the host: every task in its cgroup (all hierarchies, sub-cgroups
- * too) with its /proc status, uid map, namespaces and devices cgroup, and the devices.list of the
- * init's devices cgroup. A task that exits while it is read is left out.
+ * too) or in the init's mount or pid namespace, with its /proc status, uid map, namespaces and
+ * devices cgroup, the devices.list of the init's devices cgroup and the init's mount table. A task
+ * that exits while it is read is left out.
  */
 final class LiveReader {
   private static final List<String> NAMESPACES = List.of("mnt", "pid", "user", "ipc", "uts", "net");
@@ -40,28 +45,104 @@ final class LiveReader {
   }
 
   LiveState read(long initPid, String cgroupsPath, HostFacts host) throws CapvirtIoException {
+    return read(initPid, cgroupsPath, host, Optional.empty());
+  }
+
+  /** Also reads the init's mount table when {@code confinement} is to be checked. */
+  LiveState read(
+      long initPid, String cgroupsPath, HostFacts host, Optional<Confinement> confinement)
+      throws CapvirtIoException {
     awaitExec(initPid);
-    TreeSet<Long> pids = new TreeSet<>();
-    for (Path dir : cgroups.existing(cgroupsPath)) {
-      pids.addAll(procsBelow(dir));
-    }
+    TreeSet<Long> pids = new TreeSet<>(cgroups.processes(cgroupsPath));
     boolean initInCgroup = pids.remove(initPid);
+    TreeSet<Long> outside = inNamespacesOf(initPid);
+    outside.removeAll(pids);
+    outside.remove(initPid);
     LiveDevices dev = devices(initPid, host);
     List<LiveProcess> out = new ArrayList<>();
     LiveProcess init =
-        process(initPid, initPid, initPid)
+        process(initPid, initPid, initPid, initInCgroup)
             .orElseThrow(() -> new CapvirtIoException("init (pid " + initPid + ") exited"));
     out.add(init);
     addThreads(initPid, initPid, init, out);
-    for (long pid : pids) {
-      Optional<LiveProcess> p = process(pid, pid, initPid);
+    TreeSet<Long> all = new TreeSet<>(pids);
+    all.addAll(outside);
+    for (long pid : all) {
+      Optional<LiveProcess> p = process(pid, pid, initPid, pids.contains(pid));
       if (p.isPresent()) {
         out.add(p.get());
         addThreads(pid, initPid, p.get(), out);
       }
     }
+    Optional<LiveMounts> mounts = Optional.empty();
+    if (confinement.isPresent()) {
+      mounts = Optional.of(mounts(initPid, confinement.get()));
+    }
     return new LiveState(
-        cgroupsPath, initPid, initInCgroup, out, dev, cgroups.devicePrograms(initPid, cgroupsPath));
+        cgroupsPath,
+        initPid,
+        initInCgroup,
+        out,
+        dev,
+        mounts,
+        cgroups.devicePrograms(initPid, cgroupsPath));
+  }
+
+  /**
+   * Every process sharing the init's mount or pid namespace (the container always has its own of
+   * both), whatever cgroup it is in: one that left the cgroup, or a host process that joined.
+   */
+  private TreeSet<Long> inNamespacesOf(long initPid) throws CapvirtIoException {
+    TreeSet<Long> out = new TreeSet<>();
+    Path initNs = proc.resolve(Long.toString(initPid)).resolve("ns");
+    Optional<Path> mnt = link(initNs.resolve("mnt"));
+    Optional<Path> pidNs = link(initNs.resolve("pid"));
+    if (mnt.isEmpty() || pidNs.isEmpty()) {
+      return out;
+    }
+    List<Path> dirs;
+    try (var s = Files.list(proc)) {
+      dirs = s.filter(d -> d.getFileName().toString().matches("[0-9]+")).toList();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot list " + proc, e);
+    }
+    for (Path d : dirs) {
+      Path ns = d.resolve("ns");
+      if (link(ns.resolve("mnt")).equals(mnt) || link(ns.resolve("pid")).equals(pidNs)) {
+        out.add(Long.parseLong(d.getFileName().toString()));
+      }
+    }
+    return out;
+  }
+
+  /** A namespace link's target, or empty when the process is gone or hides it. */
+  private static Optional<Path> link(Path nsLink) {
+    try {
+      return Optional.of(Files.readSymbolicLink(nsLink));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The init's mountinfo, and which confined paths do not exist in its root. */
+  private LiveMounts mounts(long initPid, Confinement c) throws CapvirtIoException {
+    Path dir = proc.resolve(Long.toString(initPid));
+    String mountinfo;
+    try {
+      mountinfo = Files.readString(dir.resolve("mountinfo"), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read the mount table of init (pid " + initPid + ")", e);
+    }
+    Set<String> absent = new HashSet<>();
+    List<String> paths = new ArrayList<>(c.readonlyPaths());
+    paths.addAll(c.maskedPaths());
+    for (String p : paths) {
+      if (!Files.exists(
+          dir.resolve("root").resolve(p.substring(1)), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        absent.add(p);
+      }
+    }
+    return LiveMounts.parse(mountinfo, absent);
   }
 
   /**
@@ -118,7 +199,7 @@ final class LiveReader {
       throw new CapvirtIoException("cannot list " + tasks, e);
     }
     for (long tid : tids) {
-      Optional<LiveProcess> t = process(pid, tid, initPid);
+      Optional<LiveProcess> t = process(pid, tid, initPid, leader.inCgroup());
       if (t.isPresent()
           && (!t.get().caps().equals(leader.caps())
               || t.get().noNewPrivs() != leader.noNewPrivs())) {
@@ -127,7 +208,7 @@ final class LiveReader {
     }
   }
 
-  private Optional<LiveProcess> process(long pid, long tid, long initPid)
+  private Optional<LiveProcess> process(long pid, long tid, long initPid, boolean inCgroup)
       throws CapvirtIoException {
     Path dir = proc.resolve(Long.toString(pid));
     Path task = tid == pid ? dir : dir.resolve("task").resolve(Long.toString(tid));
@@ -135,17 +216,25 @@ final class LiveReader {
       String status = Files.readString(task.resolve("status"), StandardCharsets.UTF_8);
       String uidMap = Files.readString(dir.resolve("uid_map"), StandardCharsets.UTF_8);
       List<String> foreign = new ArrayList<>();
+      List<String> child = new ArrayList<>();
       Path initNs = proc.resolve(Long.toString(initPid)).resolve("ns");
+      // capvirt runs on the host: its own namespaces are the host's
+      Path hostNs = proc.resolve("self").resolve("ns");
       for (String ns : NAMESPACES) {
         Path mine = dir.resolve("ns").resolve(ns);
         Path theirs = initNs.resolve(ns);
         if (Files.exists(theirs, java.nio.file.LinkOption.NOFOLLOW_LINKS)
             && !Files.readSymbolicLink(mine).equals(Files.readSymbolicLink(theirs))) {
-          foreign.add(ns);
+          // capvirt's (the host's) namespace: it came from outside; any other: one of its own
+          (link(hostNs.resolve(ns)).equals(Optional.of(Files.readSymbolicLink(mine)))
+                  ? foreign
+                  : child)
+              .add(ns);
         }
       }
       Optional<String> devicesDir = devices.directoryOf(pid).map(Path::toString);
-      return Optional.of(LiveProcess.parse(tid, status, uidMap, foreign, devicesDir));
+      return Optional.of(
+          LiveProcess.parse(tid, status, uidMap, foreign, devicesDir).placed(child, inCgroup));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -156,28 +245,5 @@ final class LiveReader {
       }
       throw e;
     }
-  }
-
-  private static List<Long> procsBelow(Path cgroup) throws CapvirtIoException {
-    List<Long> out = new ArrayList<>();
-    try (var walk = Files.walk(cgroup)) {
-      for (Path d : walk.filter(Files::isDirectory).toList()) {
-        Path procs = d.resolve("cgroup.procs");
-        try {
-          for (String line : Files.readAllLines(procs, StandardCharsets.US_ASCII)) {
-            if (!line.isBlank()) {
-              out.add(Long.parseLong(line.strip()));
-            }
-          }
-        } catch (NoSuchFileException e) {
-          // the sub-cgroup was removed while walking
-        }
-      }
-    } catch (NoSuchFileException e) {
-      return out;
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot read the processes of cgroup " + cgroup, e);
-    }
-    return out;
   }
 }

@@ -25,6 +25,16 @@ public record Command(List<String> argv, Duration timeout, Output output) {
   /** Appended to a file, which the command's children (a container's init) keep writing to. */
   public record AppendTo(Path file) implements Output {}
 
+  /**
+   * Into a pipe read by a process started with {@code writer}, which outlives the command as long
+   * as the command's children (a container's init) keep the pipe open; it is never waited for.
+   */
+  public record PipeTo(List<String> writer) implements Output {
+    public PipeTo {
+      writer = List.copyOf(writer);
+    }
+  }
+
   /** The caller's own stdin, stdout and stderr (for {@code exec}). */
   public record Inherit() implements Output {}
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +33,7 @@ public final class HostCommandRunner implements CommandRunner {
     ProcessBuilder pb = new ProcessBuilder(command.argv());
     Path out = null;
     Path err = null;
+    ProcessBuilder writer = null;
     try {
       switch (command.output()) {
         case Command.Capture c -> {
@@ -43,11 +45,19 @@ public final class HostCommandRunner implements CommandRunner {
           ProcessBuilder.Redirect r = ProcessBuilder.Redirect.appendTo(a.file().toFile());
           pb.redirectInput(DEV_NULL).redirectOutput(r).redirectError(r);
         }
+        case Command.PipeTo t -> {
+          pb.redirectInput(DEV_NULL).redirectErrorStream(true);
+          writer =
+              new ProcessBuilder(t.writer())
+                  .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                  .redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
         case Command.Inherit i -> pb.inheritIO();
       }
       Process p;
       try {
-        p = pb.start();
+        // the pipe's ends stay with the two processes only; the writer is not waited for
+        p = writer == null ? pb.start() : ProcessBuilder.startPipeline(List.of(pb, writer)).get(0);
       } catch (IOException e) {
         throw new CapvirtIoException("cannot run '" + command.argv().get(0) + "'", e);
       }

@@ -20,11 +20,11 @@ public interface Runtime {
 
   /**
    * Creates the container from {@code bundle}; its init waits for {@link #start}. The init's stdout
-   * and stderr are appended to {@code consoleLog}.
+   * and stderr go to {@code log}.
    *
    * @return the init's pid on the host
    */
-  long create(String id, Path bundle, Path consoleLog)
+  long create(String id, Path bundle, InitLog log)
       throws RuntimeFailureException, CapvirtIoException;
 
   /** Lets a created container's init run. */

@@ -20,7 +20,10 @@ final class CapWords {
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
           DEVICE_PROGRAMS,
-          DEVICES_UNREADABLE ->
+          DEVICES_UNREADABLE,
+          NESTED_USER_NAMESPACE,
+          OUTSIDE_CGROUP,
+          CONFINEMENT ->
           throw new IllegalArgumentException("not a capability difference: " + kind);
     };
   }
@@ -82,7 +85,10 @@ final class CapWords {
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
           DEVICE_PROGRAMS,
-          DEVICES_UNREADABLE ->
+          DEVICES_UNREADABLE,
+          NESTED_USER_NAMESPACE,
+          OUTSIDE_CGROUP,
+          CONFINEMENT ->
           throw new IllegalArgumentException("not a capability difference: " + kind);
     };
   }

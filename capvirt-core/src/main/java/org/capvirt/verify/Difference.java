@@ -36,7 +36,10 @@ public record Difference(
     INIT_OUTSIDE_CGROUP("init-outside-cgroup"),
     DEVICE_RULES("device-rules"),
     DEVICE_PROGRAMS("device-programs"),
-    DEVICES_UNREADABLE("devices-unreadable");
+    DEVICES_UNREADABLE("devices-unreadable"),
+    NESTED_USER_NAMESPACE("nested-userns"),
+    OUTSIDE_CGROUP("outside-cgroup"),
+    CONFINEMENT("confinement");
 
     private final String word;
 

@@ -133,7 +133,7 @@ class ContainerFaultsTest {
       }
       assertThat(outs)
           .containsExactlyInAnyOrder("ok", "failed: Domain '" + name + "' is already active");
-      Path tasks = LiveRoot.devicesDir(name).resolve("cgroup.procs");
+      Path tasks = live.devicesDir(name).resolve("cgroup.procs");
       assertThat(Files.readAllLines(tasks)).hasSize(1);
       try (var containers = Files.list(live.layout.domainDir(name).resolve("runtime"))) {
         assertThat(containers.toList()).hasSize(1);

@@ -18,6 +18,7 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   final FakeRuntime runtime = new FakeRuntime();
   final List<String> cgroupCalls = Collections.synchronizedList(new ArrayList<>());
   volatile boolean failTighten;
+  final List<Long> busy = Collections.synchronizedList(new ArrayList<>());
 
   static final HostFacts FACTS =
       new HostFacts(40, CapSet.upTo(40), true, "6.1.0", HostFacts.CgroupLayout.HYBRID);
@@ -66,5 +67,10 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   @Override
   public List<Path> existing(String cgroupsPath) {
     return List.of();
+  }
+
+  @Override
+  public List<Long> processes(String cgroupsPath) {
+    return List.copyOf(busy);
   }
 }

@@ -146,6 +146,11 @@ class FaultMatrixTest {
           public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
             return real.existing(cgroupsPath);
           }
+
+          @Override
+          public List<Long> processes(String cgroupsPath) throws CapvirtIoException {
+            return real.processes(cgroupsPath);
+          }
         };
     try (LiveRoot live = new LiveRoot()) {
       Driver faulty = driver(live, refusing, Optional.empty());
@@ -230,6 +235,11 @@ class FaultMatrixTest {
           @Override
           public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
             return real.existing(cgroupsPath);
+          }
+
+          @Override
+          public List<Long> processes(String cgroupsPath) throws CapvirtIoException {
+            return real.processes(cgroupsPath);
           }
         };
     try (LiveRoot live = new LiveRoot()) {

@@ -25,7 +25,7 @@ final class Leftovers {
       out.add("run-time directory " + live.layout.domainDir(name));
     }
     live.cgroupDirs(name).forEach(d -> out.add("cgroup " + d));
-    for (long p : processesIn("/machine/" + name + ".capvirt")) {
+    for (long p : processesIn(live.cgroupsPath(name))) {
       out.add("process " + p + " (" + describe(p) + ")");
     }
     mountsUnder(live.root).forEach(m -> out.add("mount " + m));

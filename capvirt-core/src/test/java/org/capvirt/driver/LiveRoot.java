@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.capvirt.CapvirtException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.DomainDef;
+import org.capvirt.oci.OciConfig;
 
 /**
  * A temporary capvirt root on the real host for container tests: unique domain names, and on close
@@ -75,6 +76,11 @@ final class LiveRoot implements AutoCloseable {
     return driver.info(name).pid().orElseThrow();
   }
 
+  /** Takes {@code name} (made by another root) into this root's clean-up. */
+  void adopt(String name) {
+    names.add(name);
+  }
+
   /** The five masks of a process as /proc/PID/status shows them: Inh, Prm, Eff, Bnd, Amb. */
   static List<CapSet> masks(long pid) throws IOException {
     List<CapSet> out = new ArrayList<>();
@@ -90,8 +96,8 @@ final class LiveRoot implements AutoCloseable {
   }
 
   /** The devices cgroup directory of a running domain (v1): the runtime's, below the domain's. */
-  static Path devicesDir(String name) {
-    return Path.of("/sys/fs/cgroup/devices/machine", name + ".capvirt", "payload");
+  Path devicesDir(String name) {
+    return Path.of("/sys/fs/cgroup/devices", cgroupsPath(name), OciConfig.PAYLOAD);
   }
 
   /** Waits until the domain is no longer running (it exits by itself) and returns its log. */
@@ -120,7 +126,12 @@ final class LiveRoot implements AutoCloseable {
 
   /** Cgroup directories of the domain that exist now. */
   List<Path> cgroupDirs(String name) throws CapvirtException {
-    return cgroups.existing("/machine/" + name + ".capvirt");
+    return cgroups.existing(cgroupsPath(name));
+  }
+
+  /** The cgroup path of {@code name} (default partition) in this root. */
+  String cgroupsPath(String name) {
+    return layout.cgroupsPath("/machine", name);
   }
 
   @Override

@@ -138,6 +138,22 @@ class OciConfigTest {
   }
 
   @Test
+  void hostRootAsTheRootFilesystemIsBoundRecursivelyReadOnly() throws Exception {
+    for (boolean readonly : new boolean[] {true, false}) {
+      JsonNode c = render(Domains.lxc().name("a").mount("/", "/", readonly).build());
+      assertThat(c.at("/root/path").asText()).isEqualTo("/b/rootfs");
+      assertThat(c.at("/root/readonly").asBoolean()).isFalse();
+      assertThat(c.at("/mounts/0/destination").asText()).isEqualTo("/");
+      assertThat(c.at("/mounts/0/source").asText()).isEqualTo("/");
+      if (readonly) {
+        assertThat(texts(c.at("/mounts/0/options"))).containsExactly("rbind", "rprivate", "rro");
+      } else {
+        assertThat(texts(c.at("/mounts/0/options"))).containsExactly("rbind", "rprivate");
+      }
+    }
+  }
+
+  @Test
   void mountFilesystemTargetingRootIsTheRoot() throws Exception {
     JsonNode c =
         render(

@@ -133,6 +133,7 @@ class ProgramDriftTest {
               true,
               List.of(),
               new LiveDevices.Unreadable("v2"),
+              Optional.empty(),
               new LivePrograms.Read(CG, List.of()));
       return new VerifyReport("web", null, live, d).verdict();
     }
