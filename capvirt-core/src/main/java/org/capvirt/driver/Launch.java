@@ -29,8 +29,8 @@ import org.capvirt.runtime.Trace;
 
 /**
  * Starts one domain, the caller holding its lock: resolve the policy, write the bundle, create,
- * tighten the device cgroup while init is still blocked in the runtime, start. Any failure undoes
- * every step before it is reported.
+ * tighten the device cgroup (v1) and install the device program (v2) while init is still blocked in
+ * the runtime, start. Any failure undoes every step before it is reported.
  */
 final class Launch {
   private final StateLayout layout;
@@ -118,6 +118,8 @@ final class Launch {
       long pid = runtime.create(name, run.bundle(), log);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
+      warnings.addAll(cgroups.installDeviceProgram(pid, cgroupsPath, rules, host));
+      Trace.mark("installed and read back the device program");
       runtime.start(name);
       return warnings;
     } catch (CapvirtException | RuntimeException e) {

@@ -86,7 +86,14 @@ final class LiveReader {
     if (confinement.isPresent()) {
       mounts = Optional.of(mounts(initPid, confinement.get()));
     }
-    return new LiveState(cgroupsPath, initPid, initInCgroup, out, dev, mounts);
+    return new LiveState(
+        cgroupsPath,
+        initPid,
+        initInCgroup,
+        out,
+        dev,
+        mounts,
+        cgroups.devicePrograms(initPid, cgroupsPath));
   }
 
   /** The init's mountinfo, and which confined paths do not exist in its root. */
@@ -140,10 +147,8 @@ final class LiveReader {
     }
     return new LiveDevices.Unreadable(
         host.cgroupLayout() == HostFacts.CgroupLayout.V2
-            ? "this host has cgroup v2 only: device access is an eBPF program the runtime attached"
-                + " to the container's cgroup, and the kernel cannot list a program back as rules."
-                + " Capabilities, no_new_privs and cgroup membership were checked; device rules"
-                + " were not"
+            ? "this host has cgroup v2 only: there is no devices.list, and device access is"
+                + " the eBPF programs in force on the container's cgroup"
             : "init (pid " + initPid + ") is in no cgroup v1 devices hierarchy");
   }
 

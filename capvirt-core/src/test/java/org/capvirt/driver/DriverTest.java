@@ -184,7 +184,9 @@ class DriverTest {
     Driver d = host.driver(StateLayout.under(root));
     d.create(xml("web"), "web.xml");
     assertThat(host.runtime.calls).containsExactly("create web", "start web");
-    assertThat(host.cgroupCalls).containsExactly("tighten 4242");
+    assertThat(host.cgroupCalls).hasSize(2);
+    assertThat(host.cgroupCalls.get(0)).isEqualTo("tighten 4242");
+    assertThat(host.cgroupCalls.get(1)).matches("program 4242 /machine/web\\.capvirt-[0-9a-f]{8}");
     DomainInfo i = d.info("web");
     assertThat(i.state()).isEqualTo(DomainState.RUNNING);
     assertThat(i.pid()).contains(4242L);
