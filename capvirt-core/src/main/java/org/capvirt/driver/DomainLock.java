@@ -59,15 +59,17 @@ final class DomainLock implements AutoCloseable {
     }
     FileChannel ch = null;
     try {
+      Object opened = inodeBeforeOpen(key);
       ch = StateDirs.openPrivate(key);
       while (true) {
         FileLock l = ch.tryLock();
         if (l != null) {
-          if (stillNamedBy(ch, key)) {
+          if (stillNamedBy(opened, key)) {
             return new DomainLock(local, ch, l, key);
           }
           // the holder before us removed the file (undefine): lock the one the name has now
           ch.close();
+          opened = inodeBeforeOpen(key);
           ch = StateDirs.openPrivate(key);
           continue;
         }
@@ -96,26 +98,32 @@ final class DomainLock implements AutoCloseable {
   }
 
   /**
-   * Whether {@code key} still names the locked file: a holder removes the file only while holding
-   * it, so whoever waited on the removed file must not count it as the lock. A token written into
-   * the locked file must read back through the name.
+   * Whether {@code key} still names the file that was opened as {@code opened} (its inode before
+   * the open): a holder removes the file only while holding it, so whoever waited on the removed
+   * file must not count it as the lock. Only stat is used: opening the file again and closing it
+   * would drop this process's POSIX lock on it.
    */
-  private static boolean stillNamedBy(FileChannel ch, Path key) throws IOException {
-    byte[] token =
-        (ProcessHandle.current().pid()
-                + " "
-                + Thread.currentThread().threadId()
-                + " "
-                + System.nanoTime()
-                + "\n")
-            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    ch.truncate(0);
-    ch.write(java.nio.ByteBuffer.wrap(token), 0);
+  private static boolean stillNamedBy(Object opened, Path key) throws IOException {
     try {
-      return java.util.Arrays.equals(Files.readAllBytes(key), token);
+      return opened.equals(inode(key));
     } catch (java.nio.file.NoSuchFileException e) {
       return false;
     }
+  }
+
+  /** The inode {@code key} names (creating the file first when missing), read before opening it. */
+  private static Object inodeBeforeOpen(Path key) throws IOException {
+    while (true) {
+      try {
+        return inode(key);
+      } catch (java.nio.file.NoSuchFileException e) {
+        StateDirs.openPrivate(key).close();
+      }
+    }
+  }
+
+  private static Object inode(Path key) throws IOException {
+    return Files.readAttributes(key, "unix:dev,ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Removes the lock file (while holding it), then releases: for a domain that is gone. */
