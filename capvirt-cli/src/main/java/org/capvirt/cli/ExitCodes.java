@@ -11,15 +11,20 @@ import picocli.CommandLine;
 
 /**
  * The one place failures become exit codes: 0 ok, 2 usage, 65 bad definition, 74 I/O, 1 runtime
- * failure; 3 is {@code verify}'s "the container drifted from its definition"; 4, 5, 6 are {@code
- * audit}'s highest finding (low, medium, high). One line on stderr (every problem line for a bad
- * definition); the stack with --debug.
+ * failure; 3 is {@code verify}'s "the container drifted from its definition", 7 its "could not
+ * verify everything" (nothing it checked drifted); 4, 5, 6 are {@code audit}'s highest finding
+ * (low, medium, high). One line on stderr (every problem line for a bad definition); the stack with
+ * --debug.
  */
 final class ExitCodes {
   static final int OK = 0;
   static final int FAILURE = 1;
   static final int USAGE = 2;
   static final int DRIFT = 3;
+
+  /** {@code verify}: something could not be checked, and nothing that was checked drifted. */
+  static final int UNVERIFIED = 7;
+
   static final int DATA_ERR = 65;
   static final int IO_ERR = 74;
 

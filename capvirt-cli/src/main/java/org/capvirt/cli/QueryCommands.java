@@ -46,6 +46,7 @@ final class QueryCommands {
       n.putNull("runtime");
     }
     n.put("persistent", i.persistent());
+    i.problem().ifPresent(p -> n.put("problem", p));
     return n;
   }
 
@@ -110,6 +111,7 @@ final class QueryCommands {
       out.printf(f, "State:", i.state().word());
       out.printf(f, "Persistent:", i.persistent() ? "yes" : "no");
       out.printf(f, "Runtime:", i.runtime().orElse("-"));
+      i.problem().ifPresent(p -> out.printf(f, "Problem:", p));
       out.println();
       return 0;
     }

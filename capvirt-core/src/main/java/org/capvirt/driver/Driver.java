@@ -26,6 +26,7 @@ import org.capvirt.model.Problem;
 import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.Unsupported;
 import org.capvirt.runtime.HostCommandRunner;
+import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Trace;
 import org.capvirt.verify.VerifyReport;
 import org.capvirt.xml.DomainXmlFormatter;
@@ -74,7 +75,9 @@ public final class Driver {
     return new Driver(
         layout,
         RuntimeProvider.host(
-            runtimeChoice, new HostCommandRunner(), layout.runtime().resolve(".cache")),
+            runtimeChoice,
+            new HostCommandRunner(layout.runtime().resolve(".capture")),
+            layout.runtime().resolve(".cache")),
         new HostCgroupFs(),
         () -> HostProbe.system().read(),
         HostDeviceLookup.system());
@@ -114,12 +117,34 @@ public final class Driver {
 
   /** Removes a persistent definition; a running domain goes on running, as a transient one. */
   public void undefine(String name) throws CapvirtException {
-    try (DomainLock l = lock(validName(name))) {
+    DomainLock l = lock(validName(name));
+    boolean gone = false;
+    try {
       if (!AtomicFiles.delete(layout.definition(name))) {
         throw notFound(name);
       }
+      gone = stoppedAndCleaned(name);
+      if (gone) {
+        // nothing of a domain that neither is defined nor runs stays behind: log, lock
+        InitLog.at(layout.consoleLog(name)).remove();
+      }
     } catch (IOException e) {
       throw new CapvirtIoException("cannot remove the definition of " + name, e);
+    } finally {
+      if (gone) {
+        l.closeAndRemove();
+      } else {
+        l.close();
+      }
+    }
+  }
+
+  /** Whether {@code name} does not run (its leftovers cleaned); false when that is unclear. */
+  private boolean stoppedAndCleaned(String name) {
+    try {
+      return live.reconcileLocked(name).isEmpty();
+    } catch (CapvirtException e) {
+      return false;
     }
   }
 
@@ -174,13 +199,24 @@ public final class Driver {
         }
       }
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+      releaseGone(name, l);
     }
   }
 
   /** Kills the domain at once and removes the container. */
   public void destroy(String name) throws CapvirtException {
     try (DomainLock l = lock(validName(name))) {
-      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      Optional<Reconciler.Live> found;
+      try {
+        found = live.reconcileLocked(name);
+      } catch (CapvirtIoException | RuntimeFailureException e) {
+        // a broken domain: kill what runs in its cgroup, remove what is left
+        if (!live.forceRemove(name)) {
+          throw e;
+        }
+        return;
+      }
+      Reconciler.Live c = found.orElseThrow(() -> notRunning(name));
       Trace.mark("locked and reconciled");
       // SIGKILL and wait for the init ourselves: 'runc delete --force' of a running container
       // sleeps 100 ms before it first looks again; of a stopped one it removes at once.
@@ -193,6 +229,14 @@ public final class Driver {
       }
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
       Trace.mark("removed the container, its cgroups and run directory");
+      releaseGone(name, l);
+    }
+  }
+
+  /** A transient domain that stopped is gone: its lock file goes too (its last log stays). */
+  private void releaseGone(String name, DomainLock l) {
+    if (!Files.exists(layout.definition(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      l.closeAndRemove();
     }
   }
 
@@ -232,9 +276,50 @@ public final class Driver {
 
   /** Runs {@code argv} in the running domain with its capability sets and cgroup. */
   public int exec(String name, List<String> argv) throws CapvirtException {
-    StateDirs.check(layout);
-    Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
-    return c.runtime().exec(name, argv);
+    DomainLock l = lock(validName(name));
+    try {
+      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      Path pidFile =
+          c.run()
+              .runtimeRoot()
+              .resolve(
+                  "exec-" + ProcessHandle.current().pid() + "-" + EXECS.incrementAndGet() + ".pid");
+      // The lock guards the start only: released once the runtime says the process runs (or
+      // after EXEC_START), so a destroy never meets an exec half started and never waits for one.
+      Thread release = new Thread(() -> releaseWhenStarted(l, pidFile), "capvirt-exec-" + name);
+      release.setDaemon(true);
+      release.start();
+      try {
+        return c.runtime().exec(name, argv, pidFile);
+      } finally {
+        try {
+          Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+          // the run directory goes with the container
+        }
+      }
+    } finally {
+      l.close();
+    }
+  }
+
+  /** How long an exec may hold the domain's lock while its process starts. */
+  static final Duration EXEC_START = Duration.ofSeconds(10);
+
+  private static final java.util.concurrent.atomic.AtomicLong EXECS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private static void releaseWhenStarted(DomainLock l, Path pidFile) {
+    long deadline = System.nanoTime() + EXEC_START.toNanos();
+    try {
+      while (!l.isClosed() && !Files.exists(pidFile) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      l.close();
+    }
   }
 
   /** The {@code Cap*} lines of the running init's /proc/PID/status, as the kernel reports them. */

@@ -31,8 +31,9 @@ import org.capvirt.runtime.Trace;
 
 /**
  * Starts one domain, the caller holding its lock: resolve the policy and plan the network, write
- * the bundle, create, attach the interfaces and tighten the device cgroup while init is still
- * blocked in the runtime, start. Any failure undoes every step before it is reported.
+ * the bundle, create, attach the interfaces, tighten the device cgroup (v1) and install the device
+ * program (v2) while init is still blocked in the runtime, start. Any failure undoes every step
+ * before it is reported.
  */
 final class Launch {
   private final StateLayout layout;
@@ -128,6 +129,8 @@ final class Launch {
       network.attach(run, def.uuid().orElse(name), pid, net);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
+      warnings.addAll(cgroups.installDeviceProgram(pid, cgroupsPath, rules, host));
+      Trace.mark("installed and read back the device program");
       runtime.start(name);
       return warnings;
     } catch (CapvirtException | RuntimeException e) {

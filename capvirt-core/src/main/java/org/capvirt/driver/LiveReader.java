@@ -55,9 +55,17 @@ final class LiveReader {
     awaitExec(initPid);
     TreeSet<Long> pids = new TreeSet<>(cgroups.processes(cgroupsPath));
     boolean initInCgroup = pids.remove(initPid);
-    TreeSet<Long> outside = inNamespacesOf(initPid);
+    TreeSet<Long> outside = new NamespaceScan(proc).members(initPid);
     outside.removeAll(pids);
     outside.remove(initPid);
+    if (!outside.isEmpty()) {
+      // a process started meanwhile (runc exec) joins the cgroup before it runs: look again
+      for (long pid : cgroups.processes(cgroupsPath)) {
+        if (outside.remove(pid)) {
+          pids.add(pid);
+        }
+      }
+    }
     LiveDevices dev = devices(initPid, host);
     List<LiveProcess> out = new ArrayList<>();
     LiveProcess init =
@@ -78,43 +86,14 @@ final class LiveReader {
     if (confinement.isPresent()) {
       mounts = Optional.of(mounts(initPid, confinement.get()));
     }
-    return new LiveState(cgroupsPath, initPid, initInCgroup, out, dev, mounts);
-  }
-
-  /**
-   * Every process sharing the init's mount or pid namespace (the container always has its own of
-   * both), whatever cgroup it is in: one that left the cgroup, or a host process that joined.
-   */
-  private TreeSet<Long> inNamespacesOf(long initPid) throws CapvirtIoException {
-    TreeSet<Long> out = new TreeSet<>();
-    Path initNs = proc.resolve(Long.toString(initPid)).resolve("ns");
-    Optional<Path> mnt = link(initNs.resolve("mnt"));
-    Optional<Path> pidNs = link(initNs.resolve("pid"));
-    if (mnt.isEmpty() || pidNs.isEmpty()) {
-      return out;
-    }
-    List<Path> dirs;
-    try (var s = Files.list(proc)) {
-      dirs = s.filter(d -> d.getFileName().toString().matches("[0-9]+")).toList();
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot list " + proc, e);
-    }
-    for (Path d : dirs) {
-      Path ns = d.resolve("ns");
-      if (link(ns.resolve("mnt")).equals(mnt) || link(ns.resolve("pid")).equals(pidNs)) {
-        out.add(Long.parseLong(d.getFileName().toString()));
-      }
-    }
-    return out;
-  }
-
-  /** A namespace link's target, or empty when the process is gone or hides it. */
-  private static Optional<Path> link(Path nsLink) {
-    try {
-      return Optional.of(Files.readSymbolicLink(nsLink));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return new LiveState(
+        cgroupsPath,
+        initPid,
+        initInCgroup,
+        out,
+        dev,
+        mounts,
+        cgroups.devicePrograms(initPid, cgroupsPath));
   }
 
   /** The init's mountinfo, and which confined paths do not exist in its root. */
@@ -168,10 +147,8 @@ final class LiveReader {
     }
     return new LiveDevices.Unreadable(
         host.cgroupLayout() == HostFacts.CgroupLayout.V2
-            ? "this host has cgroup v2 only: device access is an eBPF program the runtime attached"
-                + " to the container's cgroup, and the kernel cannot list a program back as rules."
-                + " Capabilities, no_new_privs and cgroup membership were checked; device rules"
-                + " were not"
+            ? "this host has cgroup v2 only: there is no devices.list, and device access is"
+                + " the eBPF programs in force on the container's cgroup"
             : "init (pid " + initPid + ") is in no cgroup v1 devices hierarchy");
   }
 
@@ -221,7 +198,7 @@ final class LiveReader {
         if (Files.exists(theirs, java.nio.file.LinkOption.NOFOLLOW_LINKS)
             && !Files.readSymbolicLink(mine).equals(Files.readSymbolicLink(theirs))) {
           // capvirt's (the host's) namespace: it came from outside; any other: one of its own
-          (link(hostNs.resolve(ns)).equals(Optional.of(Files.readSymbolicLink(mine)))
+          (NamespaceScan.link(hostNs.resolve(ns)).equals(Optional.of(Files.readSymbolicLink(mine)))
                   ? foreign
                   : child)
               .add(ns);

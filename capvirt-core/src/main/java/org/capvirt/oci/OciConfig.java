@@ -90,6 +90,18 @@ public final class OciConfig {
     return (partition.endsWith("/") ? partition : partition + "/") + name + "." + tag;
   }
 
+  /**
+   * The runtime's cgroup, {@code payload} below the domain's {@code cgroupsPath}: the domain's
+   * cgroup is capvirt's own, and on cgroup v2 holds capvirt's device program, out of the runtime's
+   * reach (runc replaces or detaches the programs on the cgroup it manages when it updates one).
+   */
+  public static String runtimeCgroupsPath(String cgroupsPath) {
+    return cgroupsPath + "/" + PAYLOAD;
+  }
+
+  /** The name of the runtime's cgroup below the domain's. */
+  public static final String PAYLOAD = "payload";
+
   /** The environment libvirt's LXC driver gives init, then the domain's {@code <initenv>}. */
   public static List<String> environment(DomainDef def) {
     List<String> env = new ArrayList<>();
@@ -251,7 +263,7 @@ public final class OciConfig {
       g.writeEndObject();
     }
     g.writeEndObject();
-    g.writeStringField("cgroupsPath", in.cgroupsPath());
+    g.writeStringField("cgroupsPath", runtimeCgroupsPath(in.cgroupsPath()));
     strings(g, "readonlyPaths", confinement.readonlyPaths());
     strings(g, "maskedPaths", confinement.maskedPaths());
     g.writeArrayFieldStart("namespaces");

@@ -177,9 +177,9 @@ public final class OciRuntime implements Runtime {
   }
 
   @Override
-  public int exec(String id, List<String> command)
+  public int exec(String id, List<String> command, Path pidFile)
       throws RuntimeFailureException, CapvirtIoException {
-    List<String> a = argv("exec", id);
+    List<String> a = argv("exec", "--pid-file", pidFile.toString(), id);
     a.addAll(command);
     return runner.run(new Command(a, Duration.ofDays(3650), new Command.Inherit())).exitCode();
   }

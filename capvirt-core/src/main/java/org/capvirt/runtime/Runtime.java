@@ -39,6 +39,10 @@ public interface Runtime {
   /** Deletes the container; {@code force} kills it first if it still runs. */
   void delete(String id, boolean force) throws RuntimeFailureException, CapvirtIoException;
 
-  /** Runs {@code argv} inside the container with the caller's stdio; returns its exit code. */
-  int exec(String id, List<String> argv) throws RuntimeFailureException, CapvirtIoException;
+  /**
+   * Runs {@code argv} inside the container with the caller's stdio; returns its exit code. The
+   * process's pid is written to {@code pidFile} once it has started.
+   */
+  int exec(String id, List<String> argv, Path pidFile)
+      throws RuntimeFailureException, CapvirtIoException;
 }

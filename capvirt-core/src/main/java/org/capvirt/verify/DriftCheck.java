@@ -39,7 +39,8 @@ public final class DriftCheck {
     for (LiveProcess p : live.processes()) {
       process(expected, live, p, out);
     }
-    out.addAll(DeviceDrift.compare(expected.devices(), live.devices()));
+    out.addAll(DeviceDrift.compare(expected.devices(), live.devices(), live.programs()));
+    out.addAll(ProgramDrift.compare(expected.devices(), live.programs()));
     if (expected.confinement().isPresent() && live.mounts().isPresent()) {
       out.addAll(ConfinementDrift.compare(expected.confinement().get(), live.mounts().get()));
     }

@@ -57,6 +57,7 @@ public final class DriverMain {
   private static java.util.List<String> argv(String... args) {
     java.util.List<String> cmd = new java.util.ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(DriverMain.class.getName());

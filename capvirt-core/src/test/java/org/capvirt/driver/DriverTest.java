@@ -142,12 +142,51 @@ class DriverTest {
   }
 
   @Test
+  void aDomainThatIsGoneLeavesNoLockOrLog() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    d.define(xml("gone"), "gone.xml");
+    d.start("gone");
+    d.destroy("gone");
+    assertThat(layout.lock("gone")).exists();
+    assertThat(layout.consoleLog("gone")).exists();
+    d.undefine("gone");
+    d.create(xml("brief"), "brief.xml");
+    d.destroy("brief");
+    try (var locks = Files.list(layout.locks());
+        var logs = Files.list(layout.logs())) {
+      assertThat(locks.toList()).isEmpty();
+      assertThat(logs.map(p -> p.getFileName().toString()).toList())
+          .allMatch(f -> f.startsWith("brief."));
+    }
+    d.define(xml("gone"), "gone.xml");
+    assertThat(d.info("gone").state()).isEqualTo(DomainState.SHUTOFF);
+  }
+
+  @Test
+  void aQueryWorksWhenItCannotCreateALockFile() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    d.create(xml("ro"), "ro.xml");
+    // root may write anywhere: a directory where the lock file goes makes it uncreatable
+    Files.delete(layout.lock("ro"));
+    Files.createDirectory(layout.lock("ro"));
+    assertThat(d.info("ro").state()).isEqualTo(DomainState.RUNNING);
+    assertThat(d.list(false)).extracting(DomainInfo::name).containsExactly("ro");
+    Files.delete(layout.lock("ro"));
+  }
+
+  @Test
   void startRunsCreateTightenStartInThatOrder() throws Exception {
     FakeHost host = new FakeHost();
     Driver d = host.driver(StateLayout.under(root));
     d.create(xml("web"), "web.xml");
     assertThat(host.runtime.calls).containsExactly("create web", "start web");
-    assertThat(host.cgroupCalls).containsExactly("tighten 4242");
+    assertThat(host.cgroupCalls).hasSize(2);
+    assertThat(host.cgroupCalls.get(0)).isEqualTo("tighten 4242");
+    assertThat(host.cgroupCalls.get(1)).matches("program 4242 /machine/web\\.capvirt-[0-9a-f]{8}");
     DomainInfo i = d.info("web");
     assertThat(i.state()).isEqualTo(DomainState.RUNNING);
     assertThat(i.pid()).contains(4242L);

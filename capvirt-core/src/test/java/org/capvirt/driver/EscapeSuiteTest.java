@@ -1,6 +1,7 @@
 package org.capvirt.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.capvirt.RuntimeFailureException;
 import org.capvirt.oci.Confinement;
 import org.capvirt.testing.ContainerTest;
 import org.junit.jupiter.api.Test;
@@ -240,6 +242,34 @@ class EscapeSuiteTest {
           Files.deleteIfExists(p);
         }
       }
+    }
+  }
+
+  /** A bind source that does not resolve inside the root fails the start and leaves nothing. */
+  @Test
+  void aBindSourceLeadingNowhereInTheRootFailsTheStartCleanly() throws Exception {
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("plant-missing");
+      Path root = ownRoot(tmp.resolve("root-" + name), 0);
+      // exists on the host, not in the container's root: must not be bound from the host
+      Files.createSymbolicLink(root.resolve("data-link"), tmp);
+      String fs =
+          "<filesystem type='mount'><source dir='"
+              + root
+              + "'/><target dir='/'/></filesystem>\n"
+              + "    <filesystem type='bind'><source dir='/data-link'/><target dir='/mnt'/>"
+              + "</filesystem>\n"
+              + "    <console type='pty'/>";
+      live.define(
+          LiveRoot.xml(name, "exec sleep 300", "<capabilities policy='deny'/>", "")
+              .replace("<console type='pty'/>", fs));
+      assertThatThrownBy(() -> live.driver.start(name))
+          .isInstanceOf(RuntimeFailureException.class)
+          .hasMessageContaining("bind source '/data-link' does not exist in the container's root");
+      assertThat(live.driver.info(name).state()).isEqualTo(DomainState.SHUTOFF);
+      assertThat(live.cgroupDirs(name)).isEmpty();
+      assertThat(live.layout.domainDir(name)).doesNotExist();
     }
   }
 

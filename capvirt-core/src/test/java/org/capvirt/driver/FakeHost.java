@@ -48,6 +48,18 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   }
 
   @Override
+  public List<String> installDeviceProgram(
+      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host) {
+    cgroupCalls.add("program " + pid + " " + cgroupsPath);
+    return List.of();
+  }
+
+  @Override
+  public org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath) {
+    return new org.capvirt.verify.LivePrograms.NotApplicable("fake host");
+  }
+
+  @Override
   public void removeLeftovers(String cgroupsPath) {
     cgroupCalls.add("remove " + cgroupsPath);
   }

@@ -125,6 +125,19 @@ class FaultMatrixTest {
           }
 
           @Override
+          public List<String> installDeviceProgram(
+              long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+              throws RuntimeFailureException, CapvirtIoException {
+            return real.installDeviceProgram(pid, cgroupsPath, rules, host);
+          }
+
+          @Override
+          public org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath)
+              throws CapvirtIoException {
+            return real.devicePrograms(pid, cgroupsPath);
+          }
+
+          @Override
           public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
             real.removeLeftovers(cgroupsPath);
           }
@@ -196,6 +209,19 @@ class FaultMatrixTest {
           public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
               throws RuntimeFailureException, CapvirtIoException {
             return real.tightenDevices(pid, rules, host);
+          }
+
+          @Override
+          public List<String> installDeviceProgram(
+              long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+              throws RuntimeFailureException, CapvirtIoException {
+            return real.installDeviceProgram(pid, cgroupsPath, rules, host);
+          }
+
+          @Override
+          public org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath)
+              throws CapvirtIoException {
+            return real.devicePrograms(pid, cgroupsPath);
           }
 
           @Override

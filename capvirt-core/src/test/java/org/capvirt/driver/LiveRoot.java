@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.capvirt.CapvirtException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.DomainDef;
+import org.capvirt.oci.OciConfig;
 
 /**
  * A temporary capvirt root on the real host for container tests: unique domain names, and on close
@@ -94,9 +95,9 @@ final class LiveRoot implements AutoCloseable {
     return out;
   }
 
-  /** The devices cgroup directory of a running domain (v1). */
+  /** The devices cgroup directory of a running domain (v1): the runtime's, below the domain's. */
   Path devicesDir(String name) {
-    return Path.of("/sys/fs/cgroup/devices", cgroupsPath(name));
+    return Path.of("/sys/fs/cgroup/devices", cgroupsPath(name), OciConfig.PAYLOAD);
   }
 
   /** Waits until the domain is no longer running (it exits by itself) and returns its log. */

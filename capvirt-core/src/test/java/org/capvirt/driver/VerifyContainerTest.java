@@ -287,7 +287,10 @@ class VerifyContainerTest {
   private static void moveInto(List<Path> cgroups, long pid) throws Exception {
     assertThat(cgroups).isNotEmpty();
     for (Path dir : cgroups) {
-      Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid), StandardCharsets.US_ASCII);
+      Files.writeString(
+          dir.resolve(org.capvirt.oci.OciConfig.PAYLOAD).resolve("cgroup.procs"),
+          Long.toString(pid),
+          StandardCharsets.US_ASCII);
     }
   }
 

@@ -51,6 +51,41 @@ class VerifyNamespacesContainerTest {
   }
 
   @Test
+  void aProcessInAPidNamespaceBelowTheContainersIsFoundOutsideItsCgroups() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("vdeep");
+      // policy default keeps CAP_SYS_ADMIN: new mount and pid namespaces below the container's
+      live.create(
+          LiveRoot.xml(
+              name,
+              "unshare -m -p -f sleep 300 & exec sleep 300",
+              "<capabilities policy='default'/>",
+              ""));
+      VerifyReport before =
+          await(
+              live,
+              name,
+              r -> others(r).stream().anyMatch(p -> p.childNamespaces().contains("pid")));
+      long deep =
+          others(before).stream()
+              .filter(p -> p.childNamespaces().containsAll(List.of("mnt", "pid")))
+              .findFirst()
+              .orElseThrow()
+              .pid();
+      for (Path dir : live.cgroupDirs(name)) {
+        Path root = dir.getParent().getParent();
+        Files.writeString(
+            root.resolve("cgroup.procs"), Long.toString(deep), StandardCharsets.US_ASCII);
+      }
+      VerifyReport r = live.driver.verify(name);
+      assertThat(others(r)).extracting(LiveProcess::pid).contains(deep);
+      assertThat(of(r, Kind.OUTSIDE_CGROUP))
+          .extracting(d -> d.pid().orElseThrow())
+          .containsExactly(deep);
+    }
+  }
+
+  @Test
   void aHostProcessThatJoinedTheNamespacesIsFoundAndImpossible() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("vjoin");

@@ -263,7 +263,8 @@ class OciConfigTest {
     assertThat(c.has("seccomp") || c.at("/linux").has("seccomp")).isFalse();
     assertThat(c.at("/hostname").asText()).isEqualTo("myweb1");
     assertThat(c.at("/linux/resources/memory/limit").asLong()).isEqualTo(65536L * 1024);
-    assertThat(c.at("/linux/cgroupsPath").asText()).isEqualTo("/machine/test/my_web.1.capvirt");
+    assertThat(c.at("/linux/cgroupsPath").asText())
+        .isEqualTo("/machine/test/my_web.1.capvirt/payload");
   }
 
   @Test

@@ -90,7 +90,7 @@ public final class FakeRuntime implements Runtime {
   }
 
   @Override
-  public int exec(String id, List<String> argv) throws RuntimeFailureException {
+  public int exec(String id, List<String> argv, Path pidFile) throws RuntimeFailureException {
     step("exec", id);
     return 0;
   }

@@ -79,4 +79,27 @@ class HostCommandRunnerTest {
         .isInstanceOf(CapvirtIoException.class)
         .hasMessageContaining("/no/such/program");
   }
+
+  @Test
+  void capturesLiveInTheStateRootAndWhatADeadProcessLeftIsRemoved() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path captures = dir.resolve(".capture");
+    Files.createDirectory(captures);
+    Path stale = Files.writeString(captures.resolve("capvirt-" + gone.pid() + "-7-out.txt"), "x");
+    Path mine =
+        Files.writeString(
+            captures.resolve("capvirt-" + ProcessHandle.current().pid() + "-999999-err.txt"), "y");
+    HostCommandRunner r = new HostCommandRunner(captures);
+    assertThat(r.run(Command.captured(Duration.ofSeconds(10), List.of("echo", "hi"))).stdout())
+        .isEqualTo("hi\n");
+    assertThat(stale).doesNotExist();
+    assertThat(mine).exists();
+    try (var left = Files.list(captures)) {
+      assertThat(left.toList()).containsExactly(mine);
+    }
+    HostCommandRunner noRoot = new HostCommandRunner(dir.resolve("missing/.capture"));
+    assertThat(noRoot.run(Command.captured(Duration.ofSeconds(10), List.of("true"))).ok()).isTrue();
+    assertThat(dir.resolve("missing")).doesNotExist();
+  }
 }

@@ -122,6 +122,19 @@ class LibvirtSchemaTest {
       n++;
     }
     assertThat(n).isGreaterThanOrEqualTo(30);
+    count("format", n);
+  }
+
+  /** How many documents a test checked, in target/libvirt-schema.txt (README's Convert section). */
+  private static synchronized void count(String what, int n) throws java.io.IOException {
+    Path out = Path.of("target", "libvirt-schema.txt");
+    if (Files.isDirectory(out.getParent())) {
+      Files.writeString(
+          out,
+          what + " " + n + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    }
   }
 
   @Test
@@ -232,6 +245,7 @@ class LibvirtSchemaTest {
           .allMatch(w -> w.message().startsWith("libvirt 9 cannot name"));
     }
     assertThat(i).isGreaterThanOrEqualTo(33);
+    count("import", i);
   }
 
   @Test
@@ -252,5 +266,6 @@ class LibvirtSchemaTest {
       n++;
     }
     assertThat(n).isGreaterThanOrEqualTo(10);
+    count("define", n);
   }
 }
