@@ -8,15 +8,8 @@ n=${1:-5000}
 shift || true
 work=$(mktemp -d "${TMPDIR:-/tmp}/capvirt-audit-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-# the shared data beside the checkout (as the tests find it), or CAPVIRT_SHARED
-shared=${CAPVIRT_SHARED:-}
-if [ -z "$shared" ]; then
-  d=$top
-  while [ "$d" != / ] && [ ! -d "$d/shared/corpus/libvirt" ]; do d=$(dirname "$d"); done
-  shared=$d/shared
-fi
-[ -d "$shared/corpus/libvirt" ] || { echo "audit-bench: no shared/corpus/libvirt found; set CAPVIRT_SHARED" >&2; exit 2; }
-mapfile -t src < <(ls "$shared"/corpus/libvirt/*.xml "$shared"/corpus/libvirt/lxcconf2xml/*.xml \
+corpus=$("$top/dev/corpus")
+mapfile -t src < <(ls "$corpus"/*.xml "$corpus"/lxcconf2xml/*.xml \
   "$top"/capvirt-core/src/test/resources/org/capvirt/audit/table/*.xml)
 for ((i = 0; i < n; i++)); do
   cp "${src[i % ${#src[@]}]}" "$work/d$i.xml"

@@ -1,6 +1,6 @@
-# Sourced by ./capvirt, ./run-tests and .ci/run: finds a JDK >= 21 and an OCI runtime.
+# Sourced by ./capvirt, ./run-tests and .ci/run: finds a JDK >= 25 and an OCI runtime.
 
-# capvirt_find_jdk: prints a JAVA_HOME whose java is version 21 or newer.
+# capvirt_find_jdk: prints a JAVA_HOME whose java is version 25 or newer.
 capvirt_find_jdk() {
   local c v
   for c in "${CAPVIRT_JAVA_HOME:-}" "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 \
@@ -8,29 +8,33 @@ capvirt_find_jdk() {
            "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")"; do
     [ -n "$c" ] && [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
     v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-    if [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
+    if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then
       echo "${c%/}"
       return 0
     fi
   done
-  echo "capvirt: no JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm); install one, e.g. apt-get install openjdk-21-jdk" >&2
+  echo "capvirt: no JDK 25 or newer found (looked at CAPVIRT_JAVA_HOME, JAVA_HOME and /usr/lib/jvm); install one (e.g. Temurin 25) and set JAVA_HOME" >&2
   return 1
 }
 
-# capvirt_ensure_runtime: installs runc (the OCI runtime) and conmon (the per-container monitor:
-# console, timestamped log, exit status) from the distribution when they are missing.
+# capvirt_ensure_runtime: installs runc (the OCI runtime), conmon (the per-container monitor:
+# console, timestamped log, exit status) and rotatelogs (apache2-utils: the init log's size limit
+# without conmon) from the distribution when they are missing.
 capvirt_ensure_runtime() {
   local need=()
   command -v runc >/dev/null 2>&1 || need+=(runc)
   command -v conmon >/dev/null 2>&1 || need+=(conmon)
-  [ ${#need[@]} -gt 0 ] || return 0
+  command -v rotatelogs >/dev/null 2>&1 || need+=(apache2-utils)
+  [ ${#need[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     echo "capvirt: ${need[*]} missing and only root can install it (apt-get install ${need[*]})" >&2
     command -v runc >/dev/null 2>&1
     return
   fi
   echo "capvirt: installing ${need[*]} (apt-get install ${need[*]})" >&2
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; } >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; } >&2 || true
+  # without rotatelogs or conmon a start still works (with a warning that the log has no size limit)
+  command -v runc >/dev/null 2>&1
 }
 
 # capvirt_maven_env JAVA_HOME: quiet Maven's own warnings on JDK 24+ (its bundled Guava uses Unsafe).

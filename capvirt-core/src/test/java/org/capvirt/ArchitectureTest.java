@@ -22,7 +22,8 @@ class ArchitectureTest {
     "org.capvirt.oci..",
     "org.capvirt.audit..",
     "org.capvirt.convert..",
-    "org.capvirt.verify.."
+    "org.capvirt.verify..",
+    "org.capvirt.net.."
   };
 
   @Test
@@ -42,6 +43,9 @@ class ArchitectureTest {
         .orShould()
         .dependOnClassesThat()
         .haveFullyQualifiedName("java.io.FileOutputStream")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("java.lang.foreign..")
         .orShould()
         .callMethod(System.class, "getenv", String.class)
         .orShould()

@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class BundleBenchmark {
-  /** A corpus file under {@code shared/corpus/libvirt} that capvirt can run. */
+  /** A corpus file under libvirt's test data ({@code -Dcapvirt.corpus}) that capvirt can run. */
   @Param({"lxc-capabilities.xml", "lxc-systemd.xml", "lxc-inituser.xml"})
   public String file;
 

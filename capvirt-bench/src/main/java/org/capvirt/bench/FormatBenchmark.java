@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class FormatBenchmark {
-  /** A corpus file under {@code shared/corpus/libvirt}. */
+  /** A corpus file under libvirt's test data ({@code -Dcapvirt.corpus}). */
   @Param({"lxc-capabilities.xml", "lxc-idmap.xml", "lxc-hostdev.xml"})
   public String file;
 

@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Parse + resolve of a libvirt corpus domain (capabilities and device ACL), and each half alone.
- * The corpus is found as the tests find it: {@code -Dcapvirt.shared=DIR}, {@code CAPVIRT_SHARED},
- * or the nearest {@code shared/corpus/libvirt} above the working directory.
+ * The corpus is libvirt's test data as the tests read it: {@code -Dcapvirt.corpus="$(dev/corpus)"}
+ * or {@code CAPVIRT_CORPUS}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class ResolveBenchmark {
-  /** A corpus file under {@code shared/corpus/libvirt}. */
+  /** A corpus file under libvirt's test data ({@code -Dcapvirt.corpus}). */
   @Param({"lxc-capabilities.xml", "lxc-idmap.xml"})
   public String file;
 
@@ -87,18 +87,11 @@ public class ResolveBenchmark {
   }
 
   static Path corpus() {
-    String explicit = System.getProperty("capvirt.shared", System.getenv("CAPVIRT_SHARED"));
-    if (explicit != null && !explicit.isEmpty()) {
-      return Path.of(explicit, "corpus/libvirt");
+    String dir = System.getProperty("capvirt.corpus", System.getenv("CAPVIRT_CORPUS"));
+    if (dir == null || dir.isEmpty()) {
+      throw new IllegalStateException(
+          "no libvirt test data: pass -Dcapvirt.corpus=\"$(dev/corpus)\" (or CAPVIRT_CORPUS)");
     }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("shared/corpus/libvirt"))) {
-        return p.resolve("shared/corpus/libvirt");
-      }
-    }
-    throw new IllegalStateException(
-        "cannot find shared/corpus/libvirt above "
-            + Path.of("").toAbsolutePath()
-            + "; set -Dcapvirt.shared=DIR");
+    return Path.of(dir);
   }
 }

@@ -12,8 +12,10 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.audit.AuditOptions;
 import org.capvirt.audit.Auditor;
 import org.capvirt.audit.Baseline;
+import org.capvirt.host.ContainerAccounts;
 import org.capvirt.host.HostProbe;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.ParsedDomain;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,8 +87,9 @@ final class AuditCommand implements Callable<Integer> {
   static AuditReport.FileResult auditOne(
       String file, Optional<HostFacts> host, AuditOptions options) {
     try {
+      ParsedDomain d = DomainFiles.read(file);
       return AuditReport.FileResult.of(
-          file, Auditor.audit(DomainFiles.read(file), host, options), true);
+          file, Auditor.audit(d, host, options, ContainerAccounts.predict(d.def())), true);
     } catch (InvalidDefinitionException e) {
       return AuditReport.FileResult.of(file, Auditor.invalid(e), false);
     } catch (CapvirtIoException e) {

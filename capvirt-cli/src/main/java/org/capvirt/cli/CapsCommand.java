@@ -39,6 +39,7 @@ final class CapsCommand implements Runnable {
 
   /** {@code caps list}: every capability, marked by what this kernel and host hold. */
   @Command(
+      mixinStandardHelpOptions = true,
       name = "list",
       description =
           "List every capability: number, name, kernel version, whether this kernel has it, whether"
@@ -105,7 +106,10 @@ final class CapsCommand implements Runnable {
   }
 
   /** {@code caps decode HEX}: a mask to names, as {@code capsh --decode} prints it. */
-  @Command(name = "decode", description = "Print the capabilities in a mask (like capsh --decode).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "decode",
+      description = "Print the capabilities in a mask (like capsh --decode).")
   static final class Decode implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -143,6 +147,7 @@ final class CapsCommand implements Runnable {
 
   /** {@code caps encode NAME...}: names to a mask. */
   @Command(
+      mixinStandardHelpOptions = true,
       name = "encode",
       description =
           "Print the mask holding the named capabilities (mknod, CAP_MKNOD, cap_mknod or 27;"
@@ -166,10 +171,7 @@ final class CapsCommand implements Runnable {
                   .orElseThrow(
                       () ->
                           new CommandLine.ParameterException(
-                              spec.commandLine(),
-                              "unknown capability '"
-                                  + name.strip()
-                                  + "' (capvirt caps list shows every name)"));
+                              spec.commandLine(), DidYouMean.unknownCapability(name)));
           set = set.with(c);
         }
       }

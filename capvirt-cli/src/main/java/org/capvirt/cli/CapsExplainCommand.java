@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code capvirt caps explain FILE CAP}: the decision for one capability and its reason. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "explain",
     description =
         "Say whether a domain's container keeps one capability, in which sets, and why (the"
@@ -37,8 +38,7 @@ final class CapsExplainCommand extends PolicyVerb {
             .orElseThrow(
                 () ->
                     new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "unknown capability '" + cap + "' (capvirt caps list shows every name)"));
+                        spec.commandLine(), DidYouMean.unknownCapability(cap)));
     return super.call();
   }
 

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 /** {@code capvirt caps resolve FILE}: the five sets and the device rules a domain gets here. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "resolve",
     description =
         "Resolve a domain's capability policy on this host (or the host described by the"

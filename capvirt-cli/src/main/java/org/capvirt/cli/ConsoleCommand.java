@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
  * {@code virsh console} does; {@code ^]} detaches and the domain goes on running.
  */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "console",
     description = "Attach to a running domain's console (<console type='pty'/>); ^] detaches.")
 final class ConsoleCommand extends DomainVerb {

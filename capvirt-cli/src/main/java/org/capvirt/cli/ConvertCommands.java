@@ -17,9 +17,11 @@ import org.capvirt.convert.Conversions;
 import org.capvirt.convert.ExportContext;
 import org.capvirt.convert.ExportTarget;
 import org.capvirt.convert.Exported;
+import org.capvirt.convert.HostInit;
 import org.capvirt.convert.ImportOptions;
 import org.capvirt.convert.ImportSource;
 import org.capvirt.convert.Imported;
+import org.capvirt.convert.InitProcess;
 import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.model.HostFacts;
 import org.capvirt.xml.DomainXmlFormatter;
@@ -69,7 +71,8 @@ final class ConvertCommands {
     public Integer call() throws Exception {
       HostFacts host = hostOptions.facts();
       ExportContext ctx =
-          ExportContext.of(DomainFiles.read(file.toString()), host, HostDeviceLookup.system());
+          ExportContext.of(
+              DomainFiles.read(file.toString()), host, HostDeviceLookup.system(), hostInit());
       Exported e = Conversions.export(to, ctx);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
@@ -80,9 +83,18 @@ final class ConvertCommands {
         if (e.args().isEmpty()) {
           n.putArray("args");
         }
-        n.put("expected", e.expected().hex());
-        n.put("gives", e.gives().hex());
+        n.put("expected", e.expected().bounding().hex());
+        n.put("gives", e.gives().bounding().hex());
         n.put("exact", e.exact());
+        e.differences().forEach(n.putArray("differences")::add);
+        if (e.differences().isEmpty()) {
+          n.putArray("differences");
+        }
+        ObjectNode init = n.putObject("init");
+        process(init.putObject("capvirt"), e.expected());
+        process(init.putObject("target"), e.gives());
+        n.put("seccomp", e.seccomp());
+        e.devices().forEach(r -> n.putArray("devices").add(r.toString()));
         e.lost().names().forEach(n.putArray("lost")::add);
         e.extra().names().forEach(n.putArray("extra")::add);
         if (e.lost().isEmpty()) {
@@ -108,21 +120,41 @@ final class ConvertCommands {
           e.exact()
               ? "capvirt: "
                   + to.cliName()
-                  + " gives capvirt's bounding set on this host ("
-                  + e.expected().hex()
+                  + "'s init holds capvirt's five sets, user and id map on this host (bounding "
+                  + e.expected().bounding().hex()
                   + ")"
               : "capvirt: "
                   + to.cliName()
-                  + " gives "
-                  + e.gives().hex()
-                  + " where capvirt gives "
-                  + e.expected().hex()
+                  + "'s init differs from capvirt's: "
+                  + String.join("; ", e.differences())
                   + (e.lost().isEmpty() ? "" : "; lost: " + String.join(", ", e.lost().names()))
                   + (e.extra().isEmpty()
                       ? ""
                       : "; extra: " + String.join(", ", e.extra().names())));
       err.flush();
       return ExitCodes.OK;
+    }
+
+    private static void process(ObjectNode n, InitProcess p) {
+      n.put("inheritable", p.inheritable().hex());
+      n.put("permitted", p.permitted().hex());
+      n.put("effective", p.effective().hex());
+      n.put("bounding", p.bounding().hex());
+      n.put("ambient", p.ambient().hex());
+      n.put("user", p.user());
+      n.put("group", p.group());
+      n.put("userNamespace", p.idmap().isPresent());
+    }
+
+    /** systemd when /proc/1/comm says so. */
+    private static HostInit hostInit() {
+      try {
+        return Files.readString(Path.of("/proc/1/comm")).strip().equals("systemd")
+            ? HostInit.SYSTEMD
+            : HostInit.OTHER;
+      } catch (java.io.IOException e) {
+        return HostInit.OTHER;
+      }
     }
   }
 
@@ -174,7 +206,7 @@ final class ConvertCommands {
           input.size() == 1
               && (input.get(0).equals("-") || Files.isRegularFile(Path.of(input.get(0))));
       if (engine && !oneFile) {
-        imported = Conversions.importArgs(from, input, options);
+        imported = Conversions.importArgs(from, input, options, hostOptions.facts().bounding());
       } else {
         if (input.size() != 1) {
           throw new picocli.CommandLine.ParameterException(

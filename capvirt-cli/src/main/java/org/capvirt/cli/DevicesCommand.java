@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code capvirt devices FILE}: the device cgroup allow list, in devices.list syntax. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "devices",
     description =
         "Print the device cgroup rules a domain's container gets after deny-all, one devices.list"

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.capvirt.driver.Driver;
 import org.capvirt.driver.StateLayout;
 import org.capvirt.runtime.Trace;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** {@code --root} and {@code --runtime}, shared by every lifecycle verb. */
@@ -12,6 +13,7 @@ final class DriverOptions {
   @Option(
       names = "--root",
       paramLabel = "DIR",
+      converter = NonEmptyPath.class,
       description =
           "Keep definitions in DIR/etc/lxc and run-time state in DIR/run/lxc (default: $CAPVIRT_ROOT,"
               + " else /etc/capvirt/lxc and /run/capvirt/lxc).")
@@ -22,6 +24,18 @@ final class DriverOptions {
       paramLabel = "RUNTIME",
       description = "OCI runtime: runc, crun or a path (default: the first usable of runc, crun).")
   String runtime;
+
+  /** A path that is not empty: {@code --root ''} would put the state in the current directory. */
+  static final class NonEmptyPath implements CommandLine.ITypeConverter<Path> {
+    @Override
+    public Path convert(String value) {
+      if (value.isEmpty()) {
+        throw new CommandLine.TypeConversionException(
+            "an empty path names no directory (omit --root for the system state)");
+      }
+      return Path.of(value);
+    }
+  }
 
   Driver driver() {
     Trace.mark("picocli parsed the command line");

@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
  * status (127 when it does not exist, 126 when it cannot be run).
  */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "exec",
     description = "Run a command inside a running domain with its capability sets and cgroup.")
 final class ExecCommand implements Callable<Integer> {

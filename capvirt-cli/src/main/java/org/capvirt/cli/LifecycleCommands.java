@@ -36,7 +36,10 @@ final class LifecycleCommands {
   }
 
   /** {@code define FILE}. */
-  @Command(name = "define", description = "Define (store) a domain from an XML file.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "define",
+      description = "Define (store) a domain from an XML file.")
   static final class Define implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
@@ -53,7 +56,10 @@ final class LifecycleCommands {
   }
 
   /** {@code undefine NAME}. */
-  @Command(name = "undefine", description = "Remove a domain's stored definition.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "undefine",
+      description = "Remove a domain's stored definition.")
   static final class Undefine extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
@@ -64,7 +70,10 @@ final class LifecycleCommands {
   }
 
   /** {@code create FILE}. */
-  @Command(name = "create", description = "Start a transient domain from an XML file.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "create",
+      description = "Start a transient domain from an XML file.")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
@@ -92,7 +101,7 @@ final class LifecycleCommands {
   }
 
   /** {@code start NAME}. */
-  @Command(name = "start", description = "Start a defined domain.")
+  @Command(mixinStandardHelpOptions = true, name = "start", description = "Start a defined domain.")
   static final class Start extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
@@ -104,6 +113,7 @@ final class LifecycleCommands {
 
   /** {@code shutdown NAME [--timeout S]}. */
   @Command(
+      mixinStandardHelpOptions = true,
       name = "shutdown",
       description = "Stop a domain: SIGTERM to its init, SIGKILL after the timeout.")
   static final class Shutdown extends DomainVerb {
@@ -124,8 +134,16 @@ final class LifecycleCommands {
                 + " (runlevel 0 on the guest's /run/initctl); default ${DEFAULT-VALUE}.")
     String mode;
 
+    /** The longest wait accepted: one day. */
+    static final long MAX_TIMEOUT = 86_400;
+
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
+      if (timeout < 0 || timeout > MAX_TIMEOUT) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--timeout " + timeout + " is not between 0 and " + MAX_TIMEOUT + " seconds (one day)");
+      }
       ShutdownMode m =
           switch (mode) {
             case "signal" -> ShutdownMode.SIGNAL;
@@ -135,7 +153,7 @@ final class LifecycleCommands {
                     spec.commandLine(),
                     "--mode: '" + mode + "' is not a shutdown mode (expected signal|initctl)");
           };
-      Stopped s = d.shutdown(name, Duration.ofSeconds(Math.max(0, timeout)), m);
+      Stopped s = d.shutdown(name, Duration.ofSeconds(timeout), m);
       out.println("Domain '" + name + "' is being shutdown");
       if (s.killed()) {
         spec.commandLine()
@@ -155,7 +173,10 @@ final class LifecycleCommands {
   }
 
   /** {@code destroy NAME}. */
-  @Command(name = "destroy", description = "Stop a domain immediately (SIGKILL).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "destroy",
+      description = "Stop a domain immediately (SIGKILL).")
   static final class Destroy extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {

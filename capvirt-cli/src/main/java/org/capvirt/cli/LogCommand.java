@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** {@code log NAME [-f] [-t] [--since TIME]}: the init's output, as podman logs shows it. */
-@Command(name = "log", description = "Print the init's stdout and stderr (current or last run).")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "log",
+    description = "Print the init's stdout and stderr (current or last run).")
 final class LogCommand extends DomainVerb {
   @Option(
       names = {"-f", "--follow"},

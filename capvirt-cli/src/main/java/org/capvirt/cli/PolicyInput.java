@@ -3,8 +3,10 @@ package org.capvirt.cli;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.ContainerPolicy;
+import org.capvirt.host.ContainerAccounts;
 import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.ParsedDomain;
 
 /**
  * Read a definition file, parse it, resolve its policy on a host: the one path every policy verb
@@ -19,6 +21,9 @@ final class PolicyInput {
    */
   static ContainerPolicy resolve(String file, HostFacts host)
       throws CapvirtIoException, InvalidDefinitionException {
-    return ContainerPolicy.resolve(DomainFiles.read(file), host, HostDeviceLookup.system());
+    ParsedDomain d = DomainFiles.read(file);
+    // init's uid as the container's /etc/passwd gives it, as start resolves it
+    return ContainerPolicy.resolve(
+        d, host, HostDeviceLookup.system(), ContainerAccounts.predict(d.def()));
   }
 }

@@ -72,11 +72,15 @@ final class QueryCommands {
     } else {
       n.putNull("lastExit");
     }
+    i.problem().ifPresent(p -> n.put("problem", p));
     return n;
   }
 
   /** {@code list [--all] [--json]}. */
-  @Command(name = "list", description = "List running domains (with --all, also shut off ones).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "list",
+      description = "List running domains (with --all, also shut off ones).")
   static final class ListDomains implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin DriverOptions opts;
@@ -110,7 +114,10 @@ final class QueryCommands {
   }
 
   /** {@code dominfo NAME [--json]}. */
-  @Command(name = "dominfo", description = "Show a domain's name, uuid, state, pid and runtime.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "dominfo",
+      description = "Show a domain's name, uuid, state, pid and runtime.")
   static final class Dominfo extends DomainVerb {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
@@ -135,13 +142,17 @@ final class QueryCommands {
       i.lastExit()
           .filter(e -> e.reason() != StateReason.UNKNOWN)
           .ifPresent(e -> out.printf(f, "Last exit:", e.describe()));
+      i.problem().ifPresent(p -> out.printf(f, "Problem:", p));
       out.println();
       return 0;
     }
   }
 
   /** {@code domstate NAME [--reason]}. */
-  @Command(name = "domstate", description = "Print a domain's state (with --reason, why).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "domstate",
+      description = "Print a domain's state (with --reason, why).")
   static final class Domstate extends DomainVerb {
     @Option(
         names = "--reason",
@@ -163,7 +174,10 @@ final class QueryCommands {
   }
 
   /** {@code dumpxml NAME}. */
-  @Command(name = "dumpxml", description = "Print a domain's XML (the running one while it runs).")
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "dumpxml",
+      description = "Print a domain's XML (the running one while it runs).")
   static final class Dumpxml extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {

@@ -13,6 +13,8 @@ import org.capvirt.verify.CapSetKind;
 import org.capvirt.verify.Difference;
 import org.capvirt.verify.LiveDevices;
 import org.capvirt.verify.LiveProcess;
+import org.capvirt.verify.LiveProgram;
+import org.capvirt.verify.LivePrograms;
 import org.capvirt.verify.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,12 +23,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code verify NAME [--json]}: a running domain against its definition; exit 3 on drift. */
+/**
+ * {@code verify NAME [--json]}: a running domain against its definition; exit 3 on drift, 7 when
+ * something could not be checked (and nothing checked drifted).
+ */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "verify",
     description =
         "Compare every process of a running domain and its device cgroup with what its definition"
-            + " grants on this host. Exit 0 when it matches, 3 when it drifted, 1 on errors.")
+            + " grants on this host. Exit 0 when it matches, 3 when it drifted, 7 when something"
+            + " could not be checked (nothing checked drifted), 1 on errors.")
 final class VerifyCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,7 +56,11 @@ final class VerifyCommand implements Callable<Integer> {
       text(out, r);
     }
     out.flush();
-    return r.ok() ? ExitCodes.OK : ExitCodes.DRIFT;
+    return switch (r.verdict()) {
+      case MATCHES -> ExitCodes.OK;
+      case DRIFTED -> ExitCodes.DRIFT;
+      case UNVERIFIED -> ExitCodes.UNVERIFIED;
+    };
   }
 
   static void text(PrintWriter out, VerifyReport r) {
@@ -60,7 +71,11 @@ final class VerifyCommand implements Callable<Integer> {
         "Domain '"
             + r.name()
             + "' "
-            + (r.ok() ? "matches its definition" : "DRIFTED from its definition")
+            + switch (r.verdict()) {
+              case MATCHES -> "matches its definition";
+              case DRIFTED -> "DRIFTED from its definition";
+              case UNVERIFIED -> "could NOT be fully verified against its definition";
+            }
             + " ("
             + r.live().processes().size()
             + " process"
@@ -76,6 +91,9 @@ final class VerifyCommand implements Callable<Integer> {
     }
     out.printf(f, "NoNewPrivs", r.expected().noNewPrivs() ? 1 : 0, r.init().noNewPrivs() ? 1 : 0);
     out.printf(f, "devices", r.expected().devices().size() + " rules", liveDevices(r));
+    if (!(r.live().programs() instanceof LivePrograms.NotApplicable)) {
+      out.printf(f, "programs", "capvirt's", livePrograms(r.live().programs()));
+    }
     out.println();
     out.println("processes:");
     for (LiveProcess p : r.live().processes()) {
@@ -99,8 +117,24 @@ final class VerifyCommand implements Callable<Integer> {
   private static String liveDevices(VerifyReport r) {
     return switch (r.live().devices()) {
       case LiveDevices.Listed l -> l.rules().size() + " rules in " + l.directory();
-      case LiveDevices.Unreadable u -> "not readable (cgroup v2 eBPF)";
+      case LiveDevices.Unreadable u -> "no devices.list";
     };
+  }
+
+  private static String livePrograms(LivePrograms p) {
+    return switch (p) {
+      case LivePrograms.NotApplicable n -> "none (no cgroup2 cgroup)";
+      case LivePrograms.Unreadable u -> "not readable";
+      case LivePrograms.Read r ->
+          r.programs().size() + " in force on " + r.cgroup() + " " + ids(r.programs());
+    };
+  }
+
+  private static String ids(List<LiveProgram> programs) {
+    return programs.stream()
+        .map(p -> p.id() + (p.name().isEmpty() ? "" : " " + p.name()))
+        .toList()
+        .toString();
   }
 
   /** A failing severity in capitals, so it stands out. */
@@ -140,6 +174,31 @@ final class VerifyCommand implements Callable<Integer> {
         live.put("devicesNote", u.reason());
       }
     }
+    switch (r.live().programs()) {
+      case LivePrograms.NotApplicable x -> live.put("programsReadable", false);
+      case LivePrograms.Unreadable u -> {
+        live.put("programsReadable", false);
+        live.put("programsNote", u.reason());
+      }
+      case LivePrograms.Read rd -> {
+        live.put("programsReadable", true);
+        live.put("programsCgroup", rd.cgroup());
+        ArrayNode ps = live.putArray("programs");
+        for (LiveProgram p : rd.programs()) {
+          ObjectNode o = ps.addObject();
+          o.put("id", p.id());
+          o.put("name", p.name());
+          if (p.attachedTo().isPresent()) {
+            o.put("attachedTo", p.attachedTo().get());
+          } else {
+            o.putNull("attachedTo");
+          }
+          o.put("readable", p.insns().isPresent());
+          o.put("instructions", p.insns().map(List::size).orElse(0));
+        }
+      }
+    }
+    n.put("verdict", r.verdict().name().toLowerCase(java.util.Locale.ROOT));
     ArrayNode procs = n.putArray("processes");
     for (LiveProcess p : r.live().processes()) {
       ObjectNode o = procs.addObject();

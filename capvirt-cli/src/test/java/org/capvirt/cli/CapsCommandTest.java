@@ -279,4 +279,25 @@ class CapsCommandTest {
     assertThat(run("caps", "resolve", bad.toString(), "--host-bounding", "xyz").code())
         .isEqualTo(2);
   }
+
+  @Test
+  void aNameTheContainersPasswdMapsToUidZeroIsRootForResolveAndAudit() throws Exception {
+    Path rootfs = Files.createDirectories(dir.resolve("rootfs/etc")).getParent();
+    Files.writeString(rootfs.resolve("etc/passwd"), "toor:x:0:0::/:/bin/sh\n");
+    Path f = dir.resolve("toor.xml");
+    Files.writeString(
+        f,
+        "<domain type='lxc'><name>toor</name><memory unit='KiB'>65536</memory><os><type>exe"
+            + "</type><init>/bin/sh</init><inituser>toor</inituser></os><features><capabilities"
+            + " policy='deny'><chown state='on'/></capabilities></features><devices><filesystem"
+            + " type='mount'><source dir='"
+            + rootfs
+            + "'/><target dir='/'/></filesystem></devices></domain>");
+    Run r = run(args("caps", "resolve", "--json", f.toString()));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.json().path("CapEff").asText()).isEqualTo("0000000000000001");
+    assertThat(r.json().path("CapPrm").asText()).isEqualTo("0000000000000001");
+    Run audit = run("audit", f.toString());
+    assertThat(audit.out()).doesNotContain("nonroot-init-no-caps").contains("toor.xml");
+  }
 }

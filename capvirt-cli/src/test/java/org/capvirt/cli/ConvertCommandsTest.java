@@ -31,18 +31,14 @@ class ConvertCommandsTest {
     return out;
   }
 
-  /** shared/corpus/libvirt beside the checkout (as capvirt-core's tests find it). */
+  /** libvirt's test data, as capvirt-core's tests find it ({@code -Dcapvirt.corpus}). */
   static Path corpus() {
-    String explicit = System.getProperty("capvirt.shared", System.getenv("CAPVIRT_SHARED"));
-    if (explicit != null && !explicit.isEmpty()) {
-      return Path.of(explicit, "corpus/libvirt");
+    String dir = System.getProperty("capvirt.corpus", System.getenv("CAPVIRT_CORPUS"));
+    if (dir == null || dir.isEmpty()) {
+      throw new IllegalStateException(
+          "no libvirt test data: run ./run-tests, or pass -Dcapvirt.corpus=\"$(dev/corpus)\"");
     }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("shared/corpus/libvirt"))) {
-        return p.resolve("shared/corpus/libvirt");
-      }
-    }
-    throw new IllegalStateException("cannot find shared/corpus/libvirt; set -Dcapvirt.shared");
+    return Path.of(dir);
   }
 
   @Test
@@ -51,9 +47,12 @@ class ConvertCommandsTest {
     CliRun r = CliRun.of(args("export", "--to", "docker", f.toString()));
     assertThat(r.exit()).isZero();
     assertThat(r.out())
-        .isEqualTo("--cap-drop=ALL --cap-add=CHOWN '--device-cgroup-rule=c 10:229 rwm'\n");
+        .isEqualTo(
+            "--cap-drop=ALL --cap-add=CHOWN --network=none '--device-cgroup-rule=c 10:229 rwm'\n");
     assertThat(r.err())
-        .contains("capvirt: docker gives capvirt's bounding set on this host (0000000000000001)");
+        .contains(
+            "capvirt: docker's init differs from capvirt's: inheritable 0000000000000000"
+                + " (capvirt: 0000000000000001)\n");
   }
 
   @Test

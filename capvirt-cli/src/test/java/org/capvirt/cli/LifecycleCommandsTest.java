@@ -103,6 +103,15 @@ class LifecycleCommandsTest {
       assertThat(info.get("runtime").asText()).startsWith("runc ");
       assertThat(CliRun.of("exec", "--root", r(), name, "--", "/bin/true").exit()).isZero();
       assertThat(CliRun.of("exec", "--root", r(), name, "--", "/bin/false").exit()).isEqualTo(1);
+      // The example's root is the host's, read-only, seen through a user namespace: no writes
+      // reach the host and host root's secrets stay unreadable.
+      Path probe = Path.of("/tmp", "capvirt-probe-" + name);
+      assertThat(
+              CliRun.of("exec", "--root", r(), name, "--", "/bin/touch", probe.toString()).exit())
+          .isEqualTo(1);
+      assertThat(probe).doesNotExist();
+      assertThat(CliRun.of("exec", "--root", r(), name, "--", "/bin/cat", "/etc/shadow").exit())
+          .isEqualTo(1);
       String log = "";
       for (int i = 0; i < 100 && !log.contains("CapBnd"); i++) {
         log = CliRun.of("log", name, "--root", r()).out();

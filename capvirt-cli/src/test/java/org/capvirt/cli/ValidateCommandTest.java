@@ -47,6 +47,24 @@ class ValidateCommandTest {
   }
 
   @Test
+  void whatStartWouldRefuseIsReportedAndTheFileStaysValid() throws Exception {
+    String f =
+        write(
+            "net.xml",
+            "<domain type='lxc'><name>n</name><os><type>exe</type><init>/bin/sh</init></os>\n"
+                + "<devices><interface type='network'><source network='nope'/></interface>"
+                + "</devices></domain>\n");
+    CliRun r = CliRun.of("validate", "--root", dir.resolve("root").toString(), f);
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(f + ": valid\n");
+    assertThat(r.err())
+        .isEqualTo(
+            f
+                + ":2:44: start would refuse: network 'nope' is not defined (see 'capvirt"
+                + " net-list --all')\n");
+  }
+
+  @Test
   void unreadableFileExits74() throws Exception {
     String ok = write("ok.xml", CliFixtures.VALID);
     String missing = dir.resolve("missing.xml").toString();
@@ -92,6 +110,27 @@ class ValidateCommandTest {
     assertThat(json.get(0).get("problems").get(1).get("line").asInt()).isEqualTo(10);
     assertThat(json.get(0).get("problems").get(1).get("column").asInt()).isEqualTo(7);
     assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void whatOnlyLibvirtsSchemaRejectsIsAWarningWithItsPlace() throws Exception {
+    String f =
+        write(
+            "w.xml",
+            "<domain type='lxc'>\n<name>w</name>\n<os>\n<type>exe</type>\n<init>sleep</init>\n"
+                + "<inituser>+1000</inituser>\n</os>\n<features><capabilities policy='deny'>"
+                + "<bpf state='on'/></capabilities></features>\n"
+                + "<devices><console type='pty'/></devices>\n</domain>\n");
+    CliRun r = CliRun.of("validate", f);
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(f + ": valid\n");
+    assertThat(r.err())
+        .startsWith(f + ":5:1: warning: <init> 'sleep' is not an absolute path")
+        .contains(f + ":6:1: warning: <inituser> without <initgroup>")
+        .contains(f + ":8:39: warning: libvirt 9 cannot name bpf");
+    JsonNode json = new ObjectMapper().readTree(CliRun.of("validate", "--json", f).out());
+    assertThat(json.get(0).get("valid").asBoolean()).isTrue();
+    assertThat(json.get(0).get("warnings")).hasSize(3);
   }
 
   @Test

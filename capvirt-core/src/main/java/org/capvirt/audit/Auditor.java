@@ -10,6 +10,7 @@ import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapabilityCatalog;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.Problem;
 
@@ -35,10 +36,17 @@ public final class Auditor {
   /** Audits {@code parsed}, on {@code host} when given. */
   public static List<Finding> audit(
       ParsedDomain parsed, Optional<HostFacts> host, AuditOptions options) {
+    return audit(parsed, host, options, InitIds.UNREAD);
+  }
+
+  /** Audits {@code parsed}, on {@code host} when given, init's ids as read from its root. */
+  public static List<Finding> audit(
+      ParsedDomain parsed, Optional<HostFacts> host, AuditOptions options, InitIds ids) {
     List<Finding> out = new ArrayList<>();
     CapSet kept = granted(parsed, host, out);
-    Subject s = new Subject(parsed.def(), parsed.where(), host, kept);
+    Subject s = new Subject(parsed.def(), parsed.where(), host, kept, ids);
     IsolationChecks.check(s, out);
+    ConfinementChecks.check(s, out);
     CapabilityChecks.check(s, out);
     DeviceChecks.check(s, out);
     options.baseline().ifPresent(b -> CapabilityChecks.baseline(s, b, out));

@@ -49,12 +49,43 @@ final class IsolationChecks {
     rootFilesystem(s, out);
     hostMounts(s, out);
     hostNetwork(s, out);
+    sharedSegment(s, out);
     hostIpcUts(s, out);
+  }
+
+  /**
+   * An interface on a named network or a host bridge: the bridge plugin isolates no port, so every
+   * container on it reaches every other's ports; on a NAT network also what the host reaches.
+   */
+  static void sharedSegment(Subject s, List<Finding> out) {
+    var ifs = s.def().devices().interfaces();
+    for (int i = 0; i < ifs.size(); i++) {
+      var n = ifs.get(i);
+      if (!n.type().equals("network") && !n.type().equals("bridge")) {
+        continue;
+      }
+      String what =
+          n.type().equals("network")
+              ? "network '" + n.sourceNetwork().orElse("") + "'"
+              : "bridge '" + n.sourceBridge().orElse("") + "'";
+      out.add(
+          new Finding(
+              "shared-network",
+              Severity.LOW,
+              s.at(org.capvirt.devices.DeviceAcl.indexed("/domain/devices/interface", i)),
+              "the container joins "
+                  + what
+                  + " without isolation between its ports: every container on it reaches this"
+                  + " one's ports (ARP, any protocol), and on a NAT network (as 'default') it also"
+                  + " reaches whatever the host can reach",
+              "give containers that must not talk to each other networks of their own, or use"
+                  + " type='ethernet' (a routed veth per container)"));
+    }
   }
 
   /** No user namespace: root in the container is root on the host (the seed's argument). */
   static void noUserns(Subject s, List<Finding> out) {
-    if (!s.hostRoot()) {
+    if (s.userns() || !s.hostRoot()) {
       return;
     }
     List<Capability> risky =

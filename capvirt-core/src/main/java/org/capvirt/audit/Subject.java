@@ -8,6 +8,7 @@ import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.HostdevDef;
+import org.capvirt.model.InitIds;
 import org.capvirt.model.Location;
 import org.capvirt.model.LxcNamespace;
 import org.capvirt.model.SourceMap;
@@ -15,9 +16,9 @@ import org.capvirt.model.SourceMap;
 /**
  * What the checks look at: the definition, where its parts were written, the host (when given) and
  * the bounding set the policy resolves to (on that host, else on a kernel with every catalog
- * capability).
+ * capability), and init's ids when they were read from the container's root.
  */
-record Subject(DomainDef def, SourceMap where, Optional<HostFacts> host, CapSet kept) {
+record Subject(DomainDef def, SourceMap where, Optional<HostFacts> host, CapSet kept, InitIds ids) {
   static final String CAPS = "/domain/features/capabilities";
   static final String POLICY = CAPS + "/@policy";
 
@@ -30,14 +31,24 @@ record Subject(DomainDef def, SourceMap where, Optional<HostFacts> host, CapSet 
     return def.idmap().isPresent();
   }
 
-  /** Whether init runs as root (no {@code <inituser>}, or root/0). */
+  /** Whether init runs as root (no {@code <inituser>}, root/0, or a name mapped to uid 0). */
   boolean rootInit() {
-    return CapabilityResolver.isRoot(def.os().inituser());
+    return CapabilityResolver.runsAsRoot(def.os(), ids);
   }
 
-  /** Whether root in the container is uid 0 on the host: no user namespace, root init. */
+  /**
+   * Whether root in the container is uid 0 on the host: a root init without a user namespace, or
+   * with an {@code <idmap>} that maps container uid 0 to host uid 0.
+   */
   boolean hostRoot() {
-    return !userns() && rootInit();
+    return rootInit() && (!userns() || rootIsHostRoot());
+  }
+
+  /** Whether the {@code <idmap>} maps container uid 0 to host uid 0. */
+  boolean rootIsHostRoot() {
+    return def.idmap().stream()
+        .flatMap(m -> m.uids().stream())
+        .anyMatch(e -> e.start() <= 0 && 0 < e.start() + e.count() && e.target() - e.start() == 0);
   }
 
   /**

@@ -11,6 +11,8 @@ import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FeatureState;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.InitIds;
+import org.capvirt.model.OsDef;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.Problem;
 import org.capvirt.model.SourceMap;
@@ -32,9 +34,9 @@ import org.capvirt.model.SourceMap;
  *   <li>The policy keeps or drops each capability 0..cap_last_cap; libvirt drops from effective,
  *       permitted, inheritable and bounding together, so the bounding set is the kept set. {@code
  *       deny} also drops numbers without a name; {@code default}/{@code allow} keep them.
- *   <li>Root init (no {@code <inituser>}, or root/0/+0): effective = permitted = bounding;
- *       inheritable is empty, except under {@code deny}, where the kept capabilities are added to
- *       inheritable too, so inheritable = bounding.
+ *   <li>Root init (no {@code <inituser>}, root/0/+0, or a name the container's /etc/passwd maps to
+ *       uid 0): effective = permitted = bounding; inheritable is empty, except under {@code deny},
+ *       where the kept capabilities are added to inheritable too, so inheritable = bounding.
  *   <li>Non-root init: effective, permitted and inheritable end empty (libvirt's switch to the user
  *       clears them); the bounding set still holds the kept capabilities. An {@code <initgroup>}
  *       without {@code <inituser>} leaves init root, with root's sets.
@@ -56,8 +58,26 @@ public final class CapabilityResolver {
     return resolve(parsed.def(), parsed.where(), host);
   }
 
-  /** Resolves a domain on a host; {@code where} gives the locations used in reasons and errors. */
+  /** Resolves a parsed domain on a host, init's ids read from its root by the caller. */
+  public static ResolvedCaps resolve(ParsedDomain parsed, HostFacts host, InitIds ids)
+      throws InvalidDefinitionException {
+    return resolve(parsed.def(), parsed.where(), host, ids);
+  }
+
+  /**
+   * Resolves a domain on a host, whether init is root going by the written {@code <inituser>}
+   * alone; {@code where} gives the locations used in reasons and errors.
+   */
   public static ResolvedCaps resolve(DomainDef def, SourceMap where, HostFacts host)
+      throws InvalidDefinitionException {
+    return resolve(def, where, host, InitIds.UNREAD);
+  }
+
+  /**
+   * Resolves a domain on a host; init is root when {@code ids} says uid 0 (a name the container's
+   * /etc/passwd maps to 0 too), or, when they were not read, when the written name says so.
+   */
+  public static ResolvedCaps resolve(DomainDef def, SourceMap where, HostFacts host, InitIds ids)
       throws InvalidDefinitionException {
     CapabilitiesFeature feature = def.capabilities();
     boolean userns = def.idmap().isPresent();
@@ -120,7 +140,7 @@ public final class CapabilityResolver {
       throw new InvalidDefinitionException(problems);
     }
 
-    Optional<String> user = def.os().inituser().filter(u -> !isRoot(Optional.of(u)));
+    Optional<String> user = def.os().inituser().filter(u -> !runsAsRoot(def.os(), ids));
     CapSet inheritable =
         user.isEmpty() && feature.policy() == CapsPolicy.DENY ? bounding : CapSet.EMPTY;
     CapSet permitted = user.isEmpty() ? bounding : CapSet.EMPTY;
@@ -162,6 +182,11 @@ public final class CapabilityResolver {
         + s.xmlName()
         + "'/> at "
         + where.atOrFile(SourceMap.capabilityPath(c));
+  }
+
+  /** Whether init runs as root: uid 0 as read, else as {@link #isRoot} predicts from the name. */
+  public static boolean runsAsRoot(OsDef os, InitIds ids) {
+    return ids.uid().map(u -> u == 0).orElseGet(() -> isRoot(os.inituser()));
   }
 
   /**

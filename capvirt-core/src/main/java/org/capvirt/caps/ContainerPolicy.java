@@ -10,6 +10,7 @@ import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
 
 /**
@@ -28,7 +29,14 @@ public record ContainerPolicy(
    */
   public static ContainerPolicy resolve(ParsedDomain d, HostFacts host, DeviceLookup nodes)
       throws InvalidDefinitionException {
-    ResolvedCaps caps = CapabilityResolver.resolve(d, host);
+    return resolve(d, host, nodes, InitIds.UNREAD);
+  }
+
+  /** As {@link #resolve(ParsedDomain, HostFacts, DeviceLookup)}, with init's ids as read. */
+  public static ContainerPolicy resolve(
+      ParsedDomain d, HostFacts host, DeviceLookup nodes, InitIds ids)
+      throws InvalidDefinitionException {
+    ResolvedCaps caps = CapabilityResolver.resolve(d, host, ids);
     List<DeviceRule> devices = DeviceAcl.resolve(d.def(), d.where(), caps.bounding(), nodes);
     return new ContainerPolicy(d, host, caps, devices);
   }

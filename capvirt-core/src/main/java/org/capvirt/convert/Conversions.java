@@ -34,7 +34,8 @@ public final class Conversions {
               EngineFlags.parse(
                   Token.ofText(new String(bytes, StandardCharsets.UTF_8), file), source),
               source,
-              options);
+              options,
+              java.util.Optional.of(all));
       case K8S -> K8sImporter.read(bytes, file, options, all);
       case LXC ->
           LxcImporter.read(
@@ -50,5 +51,19 @@ public final class Conversions {
       throw new IllegalArgumentException("only docker and podman read flags from arguments");
     }
     return DockerImporter.read(EngineFlags.parse(Token.ofArgs(args), source), source, options);
+  }
+
+  /**
+   * Reads docker/podman flags given as arguments; {@code all} is the engine's own set on this host
+   * (its bounding set), which limits what Podman gives.
+   */
+  public static Imported importArgs(
+      ImportSource source, List<String> args, ImportOptions options, CapSet all)
+      throws InvalidDefinitionException {
+    if (source != ImportSource.DOCKER && source != ImportSource.PODMAN) {
+      throw new IllegalArgumentException("only docker and podman read flags from arguments");
+    }
+    return DockerImporter.read(
+        EngineFlags.parse(Token.ofArgs(args), source), source, options, java.util.Optional.of(all));
   }
 }

@@ -2,10 +2,13 @@ package org.capvirt.convert;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostdevDef;
+import org.capvirt.model.IdMap;
 import org.capvirt.model.Location;
+import org.capvirt.model.MemorySize;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
 
@@ -19,8 +22,18 @@ import org.capvirt.model.Problem;
 public final class DockerImporter {
   private DockerImporter() {}
 
-  /** Converts parsed flags for {@code engine} (docker or podman). */
+  /** Converts parsed flags for {@code engine} (docker or podman), the engine's own set unknown. */
   public static Imported read(EngineFlags flags, ImportSource engine, ImportOptions options)
+      throws InvalidDefinitionException {
+    return read(flags, engine, options, Optional.empty());
+  }
+
+  /**
+   * Converts parsed flags for {@code engine}; {@code engineSet} is the set the engine holds on this
+   * host (its bounding set), which limits what Podman gives.
+   */
+  public static Imported read(
+      EngineFlags flags, ImportSource engine, ImportOptions options, Optional<CapSet> engineSet)
       throws InvalidDefinitionException {
     if (engine != ImportSource.DOCKER && engine != ImportSource.PODMAN) {
       throw new IllegalArgumentException("not an engine with run flags: " + engine);
@@ -46,7 +59,17 @@ public final class DockerImporter {
       if (engine == ImportSource.DOCKER && r.dropAll()) {
         notes.add("--cap-add ALL wins over --cap-drop ALL in Docker (TweakCapabilities)");
       }
-      d.allBut(r.drop());
+      if (engine == ImportSource.PODMAN && engineSet.isPresent() && !flags.uidmaps().isEmpty()) {
+        // in a user namespace capvirt's allow would keep what the host lacks; Podman's ALL is the
+        // set it holds itself
+        d.exactly(engineSet.get().minus(r.drop()));
+        notes.add(
+            "Podman's ALL is this host's bounding set, also with --uidmap: the domain lists it"
+                + " (policy='deny'), since capvirt's <idmap> would otherwise keep every"
+                + " capability");
+      } else {
+        d.allBut(r.drop());
+      }
     } else {
       CapSet both = r.add().intersect(r.drop());
       if (engine == ImportSource.PODMAN && !both.isEmpty()) {
@@ -62,6 +85,27 @@ public final class DockerImporter {
               : EngineSemantics.podman(
                   new EngineSemantics.Request(r.add(), false, r.drop().minus(both), r.dropAll()),
                   CapSet.EMPTY);
+      if (engine == ImportSource.PODMAN && engineSet.isPresent()) {
+        CapSet left = set.minus(engineSet.get());
+        if (!left.isEmpty()) {
+          notes.add(
+              "Podman silently leaves out "
+                  + String.join(", ", NameStyle.DOCKER.write(left.members()))
+                  + " (not in this host's bounding set), so the domain does not keep "
+                  + (left.size() == 1 ? "it" : "them")
+                  + " either");
+          set = set.intersect(engineSet.get());
+        }
+      }
+      boolean nonRoot =
+          flags.user().isPresent() && !flags.user().get().text().matches("(0|root)(:.*)?");
+      if (engine == ImportSource.PODMAN && nonRoot && !r.add().intersect(set).isEmpty()) {
+        notes.add(
+            "Podman gives the non-root --user the added capabilities ("
+                + String.join(", ", NameStyle.DOCKER.write(r.add().intersect(set).members()))
+                + ") in its inheritable, permitted, effective and ambient sets; a capvirt domain"
+                + " with a non-root <inituser> holds them in the bounding set only");
+      }
       d.exactly(set);
       notes.add(
           "the engine's list is exact, so the domain uses policy='deny' (which, as libvirt,"
@@ -124,6 +168,22 @@ public final class DockerImporter {
       }
     }
     flags.workdir().ifPresent(w -> d.initdir = java.util.Optional.of(w.text()));
+    flags.memory().ifPresent(m -> memory(m, d, problems));
+    if (!flags.uidmaps().isEmpty() || !flags.gidmaps().isEmpty()) {
+      List<IdMap.Entry> uids = idmap(flags.uidmaps(), problems);
+      List<IdMap.Entry> gids = flags.gidmaps().isEmpty() ? uids : idmap(flags.gidmaps(), problems);
+      if (flags.uidmaps().isEmpty()) {
+        problems.add(
+            new Problem(
+                flags.gidmaps().get(0).at(),
+                "--gidmap without --uidmap: capvirt's <idmap> needs a uid map"));
+      } else {
+        d.idmap = Optional.of(new IdMap(uids, gids));
+        if (flags.gidmaps().isEmpty()) {
+          notes.add("--uidmap without --gidmap: Podman uses the uid map for gids too, as here");
+        }
+      }
+    }
     for (Token e : flags.env()) {
       int eq = e.text().indexOf('=');
       if (eq <= 0) {
@@ -152,8 +212,25 @@ public final class DockerImporter {
       d.init = cmd.get(0);
       d.args.addAll(cmd.subList(1, cmd.size()));
     }
+    if (flags.rootfs()) {
+      flags
+          .image()
+          .ifPresentOrElse(
+              i -> {
+                if (i.text().startsWith("/")) {
+                  d.filesystems.add(0, DomainDraft.bind(i.text(), "/", false));
+                } else {
+                  problems.add(
+                      new Problem(
+                          i.at(), "--rootfs needs an absolute directory: '" + i.text() + "'"));
+                }
+              },
+              () ->
+                  problems.add(new Problem(Location.of("--rootfs"), "--rootfs needs a directory")));
+    }
     flags
         .image()
+        .filter(i -> !flags.rootfs())
         .ifPresent(
             i ->
                 notes.add(
@@ -168,6 +245,45 @@ public final class DockerImporter {
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
-    return new Imported(d.build(), notes);
+    return new Imported(d.build(notes), notes);
+  }
+
+  /** {@code --memory N[b|k|m|g]} as {@code <memory>}. */
+  private static void memory(Token m, DomainDraft d, List<Problem> problems) {
+    java.util.regex.Matcher x =
+        java.util.regex.Pattern.compile("(\\d{1,18})([bkmgBKMG]?)").matcher(m.text());
+    if (!x.matches()) {
+      problems.add(new Problem(m.at(), "expected --memory N[b|k|m|g], got '" + m.text() + "'"));
+      return;
+    }
+    long n = Long.parseLong(x.group(1));
+    int shift =
+        switch (x.group(2).toLowerCase(java.util.Locale.ROOT)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          default -> 0;
+        };
+    if (shift > 0 && n > (Long.MAX_VALUE >> shift)) {
+      problems.add(new Problem(m.at(), "--memory is too large: '" + m.text() + "'"));
+      return;
+    }
+    long kib = Math.max(1, ((n << shift) + 1023) / 1024);
+    d.memory = Optional.of(new MemorySize(kib));
+  }
+
+  /** {@code --uidmap CONTAINER:HOST:SIZE} entries. */
+  private static List<IdMap.Entry> idmap(List<Token> maps, List<Problem> problems) {
+    List<IdMap.Entry> out = new ArrayList<>();
+    for (Token t : maps) {
+      String[] p = t.text().split(":", -1);
+      if (p.length != 3 || !java.util.Arrays.stream(p).allMatch(v -> v.matches("\\d{1,10}"))) {
+        problems.add(
+            new Problem(t.at(), "expected CONTAINER:HOST:SIZE (numbers), got '" + t.text() + "'"));
+        continue;
+      }
+      out.add(new IdMap.Entry(Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2])));
+    }
+    return out;
   }
 }

@@ -61,7 +61,8 @@ final class DomainDraft {
     caps = new CapabilitiesFeature(CapsPolicy.ALLOW, states);
   }
 
-  DomainDef build() {
+  /** The domain; what had to change for libvirt's schema is added to {@code notes}. */
+  DomainDef build(List<String> notes) {
     return new DomainDef(
         name,
         uuid,
@@ -76,17 +77,19 @@ final class DomainDraft {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        new OsDef(
-            "exe",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(init),
-            args,
-            env,
-            initdir,
-            inituser,
-            initgroup,
-            Optional.empty()),
+        LibvirtOs.fit(
+            new OsDef(
+                "exe",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(init),
+                args,
+                env,
+                initdir,
+                inituser,
+                initgroup,
+                Optional.empty()),
+            notes),
         idmap,
         new Features(privnet, Optional.of(caps)),
         Optional.empty(),

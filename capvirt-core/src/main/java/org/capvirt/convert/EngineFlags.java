@@ -13,8 +13,10 @@ import org.capvirt.model.Problem;
 /**
  * A {@code docker run} / {@code podman run} command line, read for what capvirt can carry: the
  * capability flags (every name checked, with its position), devices, user, name, network, working
- * directory, environment, volumes and the command. Every other flag of {@code run} is recognised
- * (and reported as not imported); an unknown flag is an error.
+ * directory, environment, volumes, memory, Podman's id maps and {@code --rootfs} (then the first
+ * word after the flags is a root directory, not an image) and the command. Every other flag of
+ * {@code run} is recognised (and reported as not imported, once per word); an unknown flag is an
+ * error.
  */
 public record EngineFlags(
     EngineSemantics.Request request,
@@ -30,7 +32,11 @@ public record EngineFlags(
     Optional<Token> image,
     List<Token> command,
     List<Token> privileged,
-    List<Token> ignored) {
+    List<Token> ignored,
+    Optional<Token> memory,
+    List<Token> uidmaps,
+    List<Token> gidmaps,
+    boolean rootfs) {
 
   /** {@code run} flags that take a value (long names; short aliases map below). */
   static final Set<String> VALUED =
@@ -143,6 +149,7 @@ public record EngineFlags(
           "sig-proxy",
           "tty",
           "replace",
+          "rootfs",
           "use-api-socket");
 
   private static final java.util.Map<Character, String> SHORT =
@@ -191,6 +198,10 @@ public record EngineFlags(
     List<Token> volumes = new ArrayList<>();
     List<Token> privileged = new ArrayList<>();
     List<Token> ignored = new ArrayList<>();
+    List<Token> uidmaps = new ArrayList<>();
+    List<Token> gidmaps = new ArrayList<>();
+    boolean rootfs = false;
+    Token memory = null;
     Token user = null;
     Token name = null;
     Token network = null;
@@ -235,7 +246,14 @@ public record EngineFlags(
         if (BOOLEAN.contains(f)) {
           if (f.equals("privileged")) {
             privileged.add(w);
-          } else {
+          } else if (f.equals("rootfs")) {
+            if (engine == ImportSource.PODMAN) {
+              rootfs = true;
+            } else {
+              problems.add(
+                  new Problem(w.at(), "unknown flag '--rootfs' (a Podman flag; Docker has none)"));
+            }
+          } else if (!ignored.contains(w)) {
             ignored.add(w);
           }
           continue;
@@ -310,7 +328,14 @@ public record EngineFlags(
           case "env" -> env.add(value);
           case "volume" -> volumes.add(value);
           case "entrypoint" -> entrypoint = value;
-          default -> ignored.add(w);
+          case "memory" -> memory = value;
+          case "uidmap" -> uidmaps.add(value);
+          case "gidmap" -> gidmaps.add(value);
+          default -> {
+            if (!ignored.contains(w)) {
+              ignored.add(w);
+            }
+          }
         }
       }
     }
@@ -335,6 +360,10 @@ public record EngineFlags(
         Optional.ofNullable(image),
         command,
         privileged,
-        ignored);
+        ignored,
+        Optional.ofNullable(memory),
+        uidmaps,
+        gidmaps,
+        rootfs);
   }
 }

@@ -15,7 +15,8 @@ import org.capvirt.model.ParsedDomain;
 /**
  * What every exporter starts from: the domain, the host, capvirt's resolved sets and device rules
  * on that host, and the policy's intent (the bounding set on a host that holds every capability),
- * so that exported drop lists name what the policy drops, not what this host happens to lack.
+ * so that exported drop lists name what the policy drops, not what this host happens to lack; and
+ * what runs as the host's PID 1, for the notes on what a target needs on this host.
  */
 public record ExportContext(
     ParsedDomain parsed,
@@ -23,13 +24,21 @@ public record ExportContext(
     ResolvedCaps caps,
     List<DeviceRule> devices,
     CapSet intent,
-    DeviceLookup nodes) {
+    DeviceLookup nodes,
+    HostInit init) {
   public ExportContext {
     devices = List.copyOf(devices);
   }
 
-  /** Resolves {@code parsed} on {@code host}. */
+  /** Resolves {@code parsed} on {@code host}, whose PID 1 is systemd. */
   public static ExportContext of(ParsedDomain parsed, HostFacts host, DeviceLookup nodes)
+      throws InvalidDefinitionException {
+    return of(parsed, host, nodes, HostInit.SYSTEMD);
+  }
+
+  /** Resolves {@code parsed} on {@code host}, whose PID 1 is {@code init}. */
+  public static ExportContext of(
+      ParsedDomain parsed, HostFacts host, DeviceLookup nodes, HostInit init)
       throws InvalidDefinitionException {
     ResolvedCaps caps = CapabilityResolver.resolve(parsed, host);
     List<DeviceRule> devices =
@@ -42,7 +51,7 @@ public record ExportContext(
             host.kernelRelease(),
             host.cgroupLayout());
     CapSet intent = CapabilityResolver.resolve(parsed, full).bounding();
-    return new ExportContext(parsed, host, caps, devices, intent, nodes);
+    return new ExportContext(parsed, host, caps, devices, intent, nodes, init);
   }
 
   /** The domain. */
@@ -53,6 +62,11 @@ public record ExportContext(
   /** capvirt's bounding set on this host. */
   public CapSet bounding() {
     return caps.bounding();
+  }
+
+  /** capvirt's own init on this host. */
+  public InitProcess expected() {
+    return InitProcess.capvirt(this);
   }
 
   /** The capabilities the host gives a new container of this domain before any policy. */

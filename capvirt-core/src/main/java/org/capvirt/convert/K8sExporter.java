@@ -2,12 +2,14 @@ package org.capvirt.convert;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.EngineDefaults;
+import org.capvirt.model.IdMap;
 import org.capvirt.model.OsDef;
 
 /**
@@ -34,11 +36,10 @@ public final class K8sExporter {
   /** Writes the Pod. */
   public static Exported export(ExportContext ctx) {
     DomainDef def = ctx.def();
-    CapSet b = ctx.bounding();
     boolean deny = def.capabilities().policy() == CapsPolicy.DENY;
     EngineSemantics.Request request =
         deny
-            ? new EngineSemantics.Request(b, false, CapSet.EMPTY, true)
+            ? new EngineSemantics.Request(ctx.bounding(), false, CapSet.EMPTY, true)
             : new EngineSemantics.Request(
                 CapSet.EMPTY, true, ctx.host().kernelCaps().minus(ctx.intent()), false);
     CapSet gives = EngineSemantics.containerd(request, ctx.host().bounding());
@@ -154,12 +155,32 @@ public final class K8sExporter {
               + String.join(", ", NameStyle.K8S.write(gives.minus(ctx.host().bounding()).members()))
               + ": not in this host's bounding set");
     }
+    CapSet bounding = gives.intersect(ctx.host().bounding());
+    InitProcess init =
+        root
+            ? InitProcess.root(bounding, CapSet.EMPTY, def)
+            : InitProcess.nonRoot(bounding, CapSet.EMPTY, def);
+    if (def.idmap().isPresent()) {
+      // hostUsers: false: a user namespace whose ranges the kubelet picks
+      init =
+          new InitProcess(
+              init.inheritable(),
+              init.permitted(),
+              init.effective(),
+              init.bounding(),
+              init.ambient(),
+              init.user(),
+              init.group(),
+              Optional.of(new IdMap(List.of(), List.of())));
+    }
     return new Exported(
         ExportTarget.K8S,
         y.toString(),
         List.of(),
-        b,
-        gives.intersect(ctx.host().bounding()),
+        ctx.expected(),
+        init,
+        false,
+        DeviceRules.RUNC,
         notes);
   }
 

@@ -225,7 +225,7 @@ public final class K8sImporter {
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
-    return new Imported(d.build(), notes);
+    return new Imported(d.build(notes), notes);
   }
 
   private record Side(CapSet set, boolean all) {}

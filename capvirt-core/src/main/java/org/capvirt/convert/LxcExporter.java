@@ -135,7 +135,37 @@ public final class LxcExporter {
     notes.add(
         "the device lines replace LXC's common.conf list; do not lxc.include common.conf, whose"
             + " lxc.cap.drop would also change the capabilities");
-    return new Exported(ExportTarget.LXC, c.toString(), List.of(), b, gives, notes);
+    if (def.idmap().isPresent()) {
+      notes.add(
+          "lxc-start as root maps the ids with newuidmap/newgidmap when they are installed, which"
+              + " then need these ranges for root in /etc/subuid and /etc/subgid");
+    }
+    boolean nonRoot = InitProcess.nonRoot(def) && InitProcess.user(def).matches("\\d+");
+    InitProcess init =
+        nonRoot
+            ? InitProcess.nonRoot(gives, CapSet.EMPTY, def)
+            : InitProcess.root(gives, CapSet.EMPTY, def);
+    if (!InitProcess.user(def).matches("\\d+") || !InitProcess.group(def).matches("\\d+")) {
+      init =
+          new InitProcess(
+              init.inheritable(),
+              init.permitted(),
+              init.effective(),
+              init.bounding(),
+              init.ambient(),
+              nonRoot ? init.user() : "0",
+              InitProcess.group(def).matches("\\d+") ? init.group() : "0",
+              init.idmap());
+    }
+    return new Exported(
+        ExportTarget.LXC,
+        c.toString(),
+        List.of(),
+        ctx.expected(),
+        init,
+        false,
+        ctx.devices(),
+        notes);
   }
 
   private static String plain(String id) {

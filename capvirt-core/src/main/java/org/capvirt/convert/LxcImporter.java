@@ -123,7 +123,7 @@ public final class LxcImporter {
             .map(m -> new org.capvirt.model.NumaTune("strict", Optional.of(m), Optional.empty()));
     CapabilitiesFeature caps = capabilities(cfg, problems, notes);
     deviceNotes(cfg, problems, notes);
-    OsDef os = LxcMounts.os(cfg, arch, problems);
+    OsDef os = LibvirtOs.fit(LxcMounts.os(cfg, arch, problems), notes);
     Optional<org.capvirt.model.BlkioTune> blkio = LxcTuning.blkio(cfg, problems);
     Optional<org.capvirt.model.CpuTune> cputune = LxcTuning.cpu(cfg, problems);
     if (!problems.isEmpty()) {
@@ -203,6 +203,12 @@ public final class LxcImporter {
                 + " is imported, but libvirt cannot name it: this definition needs capvirt");
       }
     }
+    if (keepWritten) {
+      notes.add(
+          cfg.all("lxc.cap.keep").get(0).keyAt(cfg.file())
+              + ": lxc.cap.keep becomes policy='deny', which (as libvirt) also puts the kept"
+              + " capabilities in the init's inheritable set; LXC leaves it empty");
+    }
     return new CapabilitiesFeature(keepWritten ? CapsPolicy.DENY : CapsPolicy.ALLOW, states);
   }
 
@@ -248,6 +254,20 @@ public final class LxcImporter {
   private static void deviceNotes(LxcConfig cfg, List<Problem> problems, List<String> notes) {
     List<DeviceRule> fixed = new ArrayList<>(DeviceAcl.FIXED);
     fixed.add(DeviceAcl.PTS);
+    List<DeviceRule> allowed = new ArrayList<>();
+    boolean denyAll =
+        cfg.entries().stream()
+            .anyMatch(
+                e ->
+                    e.key().matches("lxc\\.cgroup2?\\.devices\\.deny")
+                        && e.value().strip().equals("a"));
+    if (!denyAll) {
+      notes.add(
+          "the config has no lxc.cgroup.devices.deny = a, so LXC leaves the devices"
+              + " unrestricted; the domain gets capvirt's device ACL (libvirt's list: "
+              + String.join(", ", fixed.stream().map(DeviceRule::toString).toList())
+              + ")");
+    }
     for (LxcConfig.Entry e : cfg.entries()) {
       if (!e.key().endsWith(".devices.allow")
           || !(e.key().startsWith("lxc.cgroup.") || e.key().startsWith("lxc.cgroup2."))) {
@@ -274,7 +294,9 @@ public final class LxcImporter {
                           && f.major() == rule.major()
                           && (f.minor() == DeviceRule.ANY || f.minor() == rule.minor())
                           && rule.access().chars().allMatch(c -> f.access().indexOf(c) >= 0));
-      if (!covered) {
+      if (covered) {
+        allowed.add(rule);
+      } else {
         notes.add(
             e.keyAt(cfg.file())
                 + ": device rule '"
@@ -282,6 +304,13 @@ public final class LxcImporter {
                 + "' is not imported: capvirt's device ACL is libvirt's fixed list plus the"
                 + " devices the domain declares");
       }
+    }
+    List<DeviceRule> beyond = DeviceRules.uncovered(fixed, allowed);
+    if (denyAll && !beyond.isEmpty()) {
+      notes.add(
+          "capvirt's device ACL also allows "
+              + String.join(", ", beyond.stream().map(DeviceRule::toString).toList())
+              + ", which the config's device lines do not");
     }
   }
 }

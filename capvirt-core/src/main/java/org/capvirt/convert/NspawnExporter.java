@@ -2,7 +2,9 @@ package org.capvirt.convert;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.EngineDefaults;
 import org.capvirt.model.HostdevDef;
@@ -16,6 +18,23 @@ import org.capvirt.model.IdMap;
  */
 public final class NspawnExporter {
   private NspawnExporter() {}
+
+  /**
+   * What nspawn's unit allows with systemd as PID 1: DevicePolicy=closed (null, zero, full, random,
+   * urandom, tty, ptmx) plus DeviceAllow=/dev/net/tun rwm and char-pts rw, as its scope and
+   * systemd-nspawn@.service set them. Not measured here (this host's PID 1 is not systemd).
+   */
+  static final List<DeviceRule> NSPAWN_DEVICES =
+      List.of(
+          DeviceRule.chr(1, 3, "rwm"),
+          DeviceRule.chr(1, 5, "rwm"),
+          DeviceRule.chr(1, 7, "rwm"),
+          DeviceRule.chr(1, 8, "rwm"),
+          DeviceRule.chr(1, 9, "rwm"),
+          DeviceRule.chr(5, 0, "rwm"),
+          DeviceRule.chr(5, 2, "rwm"),
+          DeviceRule.chr(10, 200, "rwm"),
+          DeviceRule.chr(136, DeviceRule.ANY, "rw"));
 
   /** Writes flags and the equivalent .nspawn file. */
   public static Exported export(ExportContext ctx) {
@@ -46,6 +65,18 @@ public final class NspawnExporter {
         notes.add("nspawn maps one range with equal uid and gid maps; this idmap is not exported");
       }
     }
+    boolean nonRoot = InitProcess.nonRoot(def);
+    if (nonRoot) {
+      args.add("--user=" + InitProcess.user(def));
+      notes.add(
+          "nspawn resolves --user="
+              + InitProcess.user(def)
+              + " with the container's /usr/bin/getent (which the root must have) and takes the"
+              + " group from that passwd entry"
+              + (def.os().initgroup().isPresent()
+                  ? "; <initgroup> " + InitProcess.group(def) + " has no flag and must match it"
+                  : ""));
+    }
     if (!plus.isEmpty()) {
       args.add("--capability=" + String.join(",", NameStyle.OCI.write(plus.members())));
     }
@@ -67,6 +98,9 @@ public final class NspawnExporter {
       file.append("DropCapability=").append(String.join(" ", NameStyle.OCI.write(minus.members())));
       file.append('\n');
     }
+    if (nonRoot) {
+      file.append("User=").append(InitProcess.user(def)).append('\n');
+    }
     if (!userns.isEmpty()) {
       file.append("PrivateUsers=").append(userns).append('\n');
     }
@@ -79,11 +113,20 @@ public final class NspawnExporter {
             + def.name()
             + ".nspawn (Capability= is honoured only from /etc and /run, the trusted places):\n"
             + file;
-    if (!ctx.caps().inheritable().isEmpty()) {
+    InitProcess init =
+        nonRoot
+            ? InitProcess.nonRoot(gives, CapSet.EMPTY, def)
+            : InitProcess.root(gives, gives, def);
+    if (userns.isEmpty()) {
+      init = init.withoutIdmap();
+    }
+    if (!nonRoot && !gives.equals(ctx.caps().inheritable())) {
       notes.add(
-          "nspawn cannot express the inheritable set ("
+          "nspawn sets the inheritable set to the bounding set ("
+              + gives.hex()
+              + "); capvirt's is "
               + ctx.caps().inheritable().hex()
-              + " under capvirt)");
+              + (def.capabilities().policy() == CapsPolicy.DENY ? "" : " (only deny fills it)"));
     }
     if (!gives.minus(ctx.host().bounding()).isEmpty() && def.idmap().isEmpty()) {
       notes.add(
@@ -97,8 +140,25 @@ public final class NspawnExporter {
           "hostdevs are not exported: nspawn needs --bind=/dev/NODE and a DeviceAllow= for each");
     }
     notes.add(
-        "nspawn's device policy is its own closed list (null, zero, full, random, urandom, tty,"
-            + " ptmx, pts, net/tun); capvirt's fuse rule and mknod-only wildcards have no flag");
-    return new Exported(ExportTarget.NSPAWN, text, args, b, gives, notes);
+        "nspawn applies its own seccomp filter (it refuses e.g. kexec_load, open_by_handle_at,"
+            + " swapon, and the keyring calls); capvirt applies none");
+    notes.add(
+        "nspawn needs a root that looks like an OS tree (a /usr directory): pass it with"
+            + " --directory=DIR");
+    List<DeviceRule> rules;
+    if (ctx.init() == HostInit.SYSTEMD) {
+      rules = NSPAWN_DEVICES;
+      notes.add(
+          "nspawn's device policy is its own closed list (null, zero, full, random, urandom, tty,"
+              + " ptmx, pts, net/tun) in the unit systemd makes for it; capvirt's fuse rule and"
+              + " mknod-only wildcards have no flag");
+    } else {
+      rules = List.of(new DeviceRule('a', DeviceRule.ANY, DeviceRule.ANY, "rwm"));
+      notes.add(
+          "on this host (PID 1 is not systemd): nspawn needs --keep-unit --register=no, and then"
+              + " makes no device cgroup at all (a *:* rwm): every device node the container can"
+              + " open or create is usable, where capvirt allows only its list");
+    }
+    return new Exported(ExportTarget.NSPAWN, text, args, ctx.expected(), init, true, rules, notes);
   }
 }

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.CapabilityResolver;
+import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.Capability;
 import org.capvirt.model.Location;
 import org.capvirt.model.OsDef;
@@ -60,9 +61,18 @@ public final class OciExporter {
         ExportTarget.OCI,
         new String(r.json(), StandardCharsets.UTF_8),
         List.of(),
-        ctx.bounding(),
-        ctx.bounding(),
+        ctx.expected(),
+        ctx.expected(),
+        false,
+        plainRuntime(ctx),
         notes);
+  }
+
+  /** capvirt's rules plus what a plain runc appends. */
+  private static List<DeviceRule> plainRuntime(ExportContext ctx) {
+    List<DeviceRule> out = new ArrayList<>(ctx.devices());
+    out.addAll(DeviceRules.uncovered(DeviceRules.RUNC, ctx.devices()));
+    return out;
   }
 
   private static long id(java.util.Optional<String> name, String what, ExportContext ctx)

@@ -214,7 +214,7 @@ public final class OciImporter {
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
-    return new Imported(d.build(), notes);
+    return new Imported(d.build(notes), notes);
   }
 
   private static CapSet set(Optional<Tree> list, List<Problem> problems) {

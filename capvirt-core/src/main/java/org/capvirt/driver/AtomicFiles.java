@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * Writes a file so that a crash at any point leaves either the old content or the new, never a
- * truncated file: a temporary file beside it, fsync, rename over, fsync of the directory.
+ * truncated file: a temporary file beside it, fsync, rename over, fsync of the directory. The file
+ * is 0600 whatever the umask; its directory must exist (see {@link StateDirs}).
  */
 final class AtomicFiles {
   private AtomicFiles() {}
@@ -35,7 +36,6 @@ final class AtomicFiles {
 
   private static void write(Path target, byte[] content, boolean sync) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
     String stale = "." + target.getFileName() + TEMP_INFIX;
     // Callers hold the lock for target: any temporary file of it was left by a killed writer.
     try (var old =
@@ -46,8 +46,7 @@ final class AtomicFiles {
     }
     Path tmp = dir.resolve(stale + UUID.randomUUID());
     try {
-      try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = StateDirs.createNew(tmp)) {
         ByteBuffer b = ByteBuffer.wrap(content);
         while (b.hasRemaining()) {
           ch.write(b);

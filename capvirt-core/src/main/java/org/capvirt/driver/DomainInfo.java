@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param persistent whether a definition is stored (else it is transient)
  * @param maxMemoryKib its {@code <memory>}, if written
  * @param usedMemoryKib what its memory cgroup holds now, while it runs
+ * @param problem what is wrong with a {@link DomainState#BROKEN} domain
  */
 public record DomainInfo(
     String name,
@@ -23,4 +24,5 @@ public record DomainInfo(
     Optional<String> runtime,
     boolean persistent,
     Optional<Long> maxMemoryKib,
-    Optional<Long> usedMemoryKib) {}
+    Optional<Long> usedMemoryKib,
+    Optional<String> problem) {}

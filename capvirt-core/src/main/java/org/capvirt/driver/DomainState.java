@@ -4,7 +4,12 @@ package org.capvirt.driver;
 public enum DomainState {
   RUNNING("running"),
   PAUSED("paused"),
-  SHUTOFF("shut off");
+  SHUTOFF("shut off"),
+  /**
+   * capvirt cannot tell: its run record, runtime or definition is damaged, or processes run in its
+   * cgroup that its runtime does not know ({@code destroy} kills them).
+   */
+  BROKEN("broken");
 
   private final String word;
 

@@ -13,15 +13,22 @@ import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.RuntimeFailureException;
+import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.devices.DeviceLookup;
+import org.capvirt.host.ContainerAccounts;
 import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.host.HostProbe;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.Location;
+import org.capvirt.model.NetworkDef;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.model.Problem;
+import org.capvirt.net.NetworkPlan;
+import org.capvirt.oci.Unsupported;
 import org.capvirt.runtime.ExecRequest;
 import org.capvirt.runtime.HostCommandRunner;
+import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Trace;
 import org.capvirt.verify.VerifyReport;
 import org.capvirt.xml.DomainXmlFormatter;
@@ -48,6 +55,7 @@ public final class Driver {
   private final Facts facts;
   private final DeviceLookup nodes;
   private final Reconciler live;
+  private final Networking network;
 
   public Driver(
       StateLayout layout,
@@ -60,7 +68,8 @@ public final class Driver {
     this.cgroups = cgroups;
     this.facts = facts;
     this.nodes = nodes;
-    this.live = new Reconciler(layout, runtimes, cgroups);
+    this.network = new Networking(layout, new HostCommandRunner());
+    this.live = new Reconciler(layout, runtimes, cgroups, network);
   }
 
   /** The driver for this host: real runtimes, cgroups, /proc and /dev. */
@@ -68,7 +77,9 @@ public final class Driver {
     return new Driver(
         layout,
         RuntimeProvider.host(
-            runtimeChoice, new HostCommandRunner(), layout.runtime().resolve(".cache")),
+            runtimeChoice,
+            new HostCommandRunner(layout.runtime().resolve(".capture")),
+            layout.runtime().resolve(".cache")),
         new HostCgroupFs(),
         () -> HostProbe.system().read(),
         HostDeviceLookup.system());
@@ -108,12 +119,35 @@ public final class Driver {
 
   /** Removes a persistent definition; a running domain goes on running, as a transient one. */
   public void undefine(String name) throws CapvirtException {
-    try (DomainLock l = lock(validName(name))) {
+    DomainLock l = lock(validName(name));
+    boolean gone = false;
+    try {
       if (!AtomicFiles.delete(layout.definition(name))) {
         throw notFound(name);
       }
+      gone = stoppedAndCleaned(name);
+      if (gone) {
+        // nothing of a domain that neither is defined nor runs stays behind: log, lock
+        InitLog.at(layout.consoleLog(name)).remove();
+        Files.deleteIfExists(layout.lastExit(name));
+      }
     } catch (IOException e) {
       throw new CapvirtIoException("cannot remove the definition of " + name, e);
+    } finally {
+      if (gone) {
+        l.closeAndRemove();
+      } else {
+        l.close();
+      }
+    }
+  }
+
+  /** Whether {@code name} does not run (its leftovers cleaned); false when that is unclear. */
+  private boolean stoppedAndCleaned(String name) {
+    try {
+      return live.reconcileLocked(name).isEmpty();
+    } catch (CapvirtException e) {
+      return false;
     }
   }
 
@@ -147,7 +181,7 @@ public final class Driver {
       Trace.mark("locked and reconciled");
       HostFacts host = facts.read();
       Trace.mark("read host facts");
-      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes);
+      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes, network);
       return new Started(p.def(), launch.start(p, xml));
     }
   }
@@ -163,6 +197,9 @@ public final class Driver {
    */
   public Stopped shutdown(String name, Duration timeout, ShutdownMode mode)
       throws CapvirtException {
+    if (timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("shutdown timeout " + timeout + " is not within 0..1 day");
+    }
     try (DomainLock l = lock(validName(name))) {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
       intend(c.run(), "shutdown");
@@ -177,6 +214,7 @@ public final class Driver {
         }
       }
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+      releaseGone(name, l);
       return new Stopped(mode, request, killed);
     }
   }
@@ -184,7 +222,17 @@ public final class Driver {
   /** Kills the domain at once and removes the container. */
   public void destroy(String name) throws CapvirtException {
     try (DomainLock l = lock(validName(name))) {
-      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      Optional<Reconciler.Live> found;
+      try {
+        found = live.reconcileLocked(name);
+      } catch (CapvirtIoException | RuntimeFailureException e) {
+        // a broken domain: kill what runs in its cgroup, remove what is left
+        if (!live.forceRemove(name)) {
+          throw e;
+        }
+        return;
+      }
+      Reconciler.Live c = found.orElseThrow(() -> notRunning(name));
       Trace.mark("locked and reconciled");
       intend(c.run(), "destroyed");
       // SIGKILL and wait for the init ourselves: 'runc delete --force' of a running container
@@ -198,11 +246,20 @@ public final class Driver {
       }
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
       Trace.mark("removed the container, its cgroups and run directory");
+      releaseGone(name, l);
+    }
+  }
+
+  /** A transient domain that stopped is gone: its lock file goes too (its last log stays). */
+  private void releaseGone(String name, DomainLock l) {
+    if (!Files.exists(layout.definition(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      l.closeAndRemove();
     }
   }
 
   /** The domains: running ones, and with {@code all} the defined ones that are shut off. */
   public List<DomainInfo> list(boolean all) throws CapvirtException {
+    StateDirs.check(layout);
     TreeSet<String> names = new TreeSet<>(live.runningNames());
     names.addAll(definedNames());
     List<DomainInfo> out = new java.util.ArrayList<>();
@@ -217,6 +274,7 @@ public final class Driver {
 
   /** One domain's information. */
   public DomainInfo info(String name) throws CapvirtException {
+    StateDirs.check(layout);
     return live.info(validName(name), layout.definition(name)).orElseThrow(() -> notFound(name));
   }
 
@@ -243,18 +301,61 @@ public final class Driver {
    * ({@code USER[:GROUP]}) is looked up in the container's own /etc/passwd and /etc/group.
    */
   public int exec(String name, ExecRequest r) throws CapvirtException {
-    Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
-    ExecRequest req = r;
-    if (r.user().isPresent()) {
-      Path root = Path.of("/proc", Long.toString(c.pid()), "root");
-      String ids = InitUser.execUser(r.user().get(), root);
-      req = new ExecRequest(r.argv(), r.tty(), r.stdin(), Optional.of(ids), r.env(), r.cwd());
+    DomainLock l = lock(validName(name));
+    try {
+      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      ExecRequest req = r;
+      if (r.user().isPresent()) {
+        Path root = Path.of("/proc", Long.toString(c.pid()), "root");
+        String ids = ContainerAccounts.execUser(r.user().get(), root);
+        req = new ExecRequest(r.argv(), r.tty(), r.stdin(), Optional.of(ids), r.env(), r.cwd());
+      }
+      Path pidFile =
+          c.run()
+              .runtimeRoot()
+              .resolve(
+                  "exec-" + ProcessHandle.current().pid() + "-" + EXECS.incrementAndGet() + ".pid");
+      // The lock guards the start only: released once the runtime says the process runs (or
+      // after EXEC_START), so a destroy never meets an exec half started and never waits for one.
+      Thread release = new Thread(() -> releaseWhenStarted(l, pidFile), "capvirt-exec-" + name);
+      release.setDaemon(true);
+      release.start();
+      try {
+        return c.runtime().exec(name, req, pidFile);
+      } finally {
+        try {
+          Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+          // the run directory goes with the container
+        }
+      }
+    } finally {
+      l.close();
     }
-    return c.runtime().exec(name, req);
+  }
+
+  /** How long an exec may hold the domain's lock while its process starts. */
+  static final Duration EXEC_START = Duration.ofSeconds(10);
+
+  private static final java.util.concurrent.atomic.AtomicLong EXECS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private static void releaseWhenStarted(DomainLock l, Path pidFile) {
+    long deadline = System.nanoTime() + EXEC_START.toNanos();
+    try {
+      while (!l.isClosed() && !Files.exists(pidFile) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      l.close();
+    }
   }
 
   /** The {@code Cap*} lines of the running init's /proc/PID/status, as the kernel reports them. */
   public List<String> initCapabilityLines(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Reconciler.Live c = live.current(validName(name)).orElseThrow(() -> notRunning(name));
     Path status = Path.of("/proc", Long.toString(c.pid()), "status");
     try {
@@ -271,6 +372,7 @@ public final class Driver {
    * definition it was started from resolves to on this host.
    */
   public VerifyReport verify(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Optional<Reconciler.Live> c = live.current(validName(name));
     if (c.isEmpty()) {
       info(name);
@@ -322,8 +424,57 @@ public final class Driver {
     return new ConsoleEndpoint(attach, c.run().bundle().resolve("ctl"));
   }
 
+  /**
+   * What {@code start} would refuse for {@code p} on this host, each at its element: what capvirt
+   * cannot run, a capability the host cannot grant, interfaces it cannot attach from this network
+   * namespace. Empty when the domain would start (as far as can be told without starting it).
+   */
+  public List<Problem> startProblems(ParsedDomain p) throws CapvirtException {
+    List<Problem> out = new java.util.ArrayList<>(Unsupported.problems(p.def(), p.where()));
+    try {
+      CapabilityResolver.resolve(p, facts.read());
+    } catch (InvalidDefinitionException e) {
+      out.addAll(e.problems());
+    }
+    NetworkPlan plan = network.plan(p);
+    out.addAll(plan.problems());
+    out.addAll(network.hostProblems(plan));
+    return out;
+  }
+
+  /** A named network, whether its bridge is up, and which running domains use it. */
+  public record NetworkInfo(NetworkDef def, boolean builtIn, boolean active, List<String> users) {}
+
+  /** Stores a network definition (libvirt network XML); refused while running domains use it. */
+  public NetworkDef netDefine(byte[] xml, String fileName) throws CapvirtException {
+    NetworkDef n = org.capvirt.xml.NetworkXml.parse(xml, fileName);
+    return network.store().define(xml, fileName, network.users(n.name()));
+  }
+
+  /** Removes a stored network definition; refused while running domains use it. */
+  public void netUndefine(String name) throws CapvirtException {
+    network.store().undefine(name, network.users(name));
+  }
+
+  /** The networks (the built-in default among them), by name. */
+  public List<NetworkInfo> netList() throws CapvirtException {
+    List<NetworkInfo> out = new java.util.ArrayList<>();
+    for (NetworkDef n : network.store().all().values()) {
+      out.add(
+          new NetworkInfo(
+              n, n == NetworkStore.DEFAULT, network.active(n.name()), network.users(n.name())));
+    }
+    return out;
+  }
+
+  /** One network's definition as libvirt network XML. */
+  public String netDumpxml(String name) throws CapvirtException {
+    return org.capvirt.xml.NetworkXml.format(network.store().get(name));
+  }
+
   /** The file holding the init's stdout and stderr of the current or last run. */
   public Path log(String name) throws CapvirtException {
+    StateDirs.check(layout);
     Path p = layout.consoleLog(validName(name));
     if (!Files.exists(p)) {
       throw new RuntimeFailureException("no log for domain '" + name + "': it never started");
@@ -347,7 +498,8 @@ public final class Driver {
     }
     try (var s = Files.list(layout.definitions())) {
       return s.map(p -> p.getFileName().toString())
-          .filter(f -> f.endsWith(".xml") && !f.contains(AtomicFiles.TEMP_INFIX))
+          // temporary files start with '.', which no domain name does
+          .filter(f -> f.endsWith(".xml") && !f.startsWith("."))
           .map(f -> f.substring(0, f.length() - 4))
           .filter(DomainNames::valid)
           .toList();
@@ -357,6 +509,7 @@ public final class Driver {
   }
 
   private DomainLock lock(String name) throws CapvirtIoException, RuntimeFailureException {
+    StateDirs.prepare(layout);
     return DomainLock.acquire(layout.lock(name), name, LOCK_WAIT);
   }
 

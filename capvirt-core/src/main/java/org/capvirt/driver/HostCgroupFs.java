@@ -1,23 +1,36 @@
 package org.capvirt.driver;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.devices.DeviceRule;
+import org.capvirt.devices.ebpf.DeviceProgram;
+import org.capvirt.devices.ebpf.Insn;
 import org.capvirt.model.HostFacts;
+import org.capvirt.oci.OciConfig;
 import org.capvirt.runtime.CgroupMount;
 import org.capvirt.runtime.DeviceCgroup;
+import org.capvirt.runtime.UnifiedDevices;
+import org.capvirt.verify.Difference;
+import org.capvirt.verify.LiveProgram;
+import org.capvirt.verify.LivePrograms;
+import org.capvirt.verify.ProgramDrift;
 
 /** The real cgroup filesystems under /sys/fs/cgroup, found through /proc/self/mountinfo. */
 public final class HostCgroupFs implements HostCgroups {
   private final DeviceCgroup devices = new DeviceCgroup(Path.of("/proc"));
+  private final UnifiedDevices unified = new UnifiedDevices(Path.of("/proc"));
 
   @Override
   public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
@@ -25,16 +38,100 @@ public final class HostCgroupFs implements HostCgroups {
     var dir = devices.directoryOf(pid);
     if (dir.isEmpty()) {
       if (host.cgroupLayout() == HostFacts.CgroupLayout.V2) {
-        return List.of(
-            "this host has cgroup v2 only: the device rules are an eBPF program the runtime"
-                + " writes, which capvirt cannot rewrite, so the runtime's own rules (e.g. 'c *:*"
-                + " m', 'b *:* m', 'c 10:200 rwm') stay in force besides capvirt's");
+        return List.of(); // the device program (installDeviceProgram) is the ACL
       }
       throw new RuntimeFailureException(
           "cannot find the devices cgroup of the container's init (pid " + pid + ")");
     }
     DeviceCgroup.tighten(dir.get(), rules);
     return List.of();
+  }
+
+  @Override
+  public List<String> installDeviceProgram(
+      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+      throws RuntimeFailureException, CapvirtIoException {
+    Optional<Path> payload = payloadOf(pid, cgroupsPath);
+    if (payload.isEmpty()) {
+      if (host.cgroupLayout() == HostFacts.CgroupLayout.V2) {
+        throw new RuntimeFailureException(
+            "the container's init (pid "
+                + pid
+                + ") is not in its cgroup "
+                + cgroupsPath
+                + "/"
+                + OciConfig.PAYLOAD
+                + " of the cgroup2 hierarchy, so capvirt cannot attach its device program");
+      }
+      return List.of(); // v1 only, or the runtime left the cgroup2 tree alone: devices.list rules
+    }
+    Path domain = payload.get().getParent();
+    int id = unified.attach(domain, DeviceProgram.of(rules).bytes(), DeviceProgram.NAME);
+    List<String> warnings = new ArrayList<>();
+    List<String> drift = new ArrayList<>();
+    for (Difference d : ProgramDrift.compare(rules, programs(payload.get()))) {
+      switch (d.severity()) {
+        case NORMAL -> {}
+        case UNVERIFIED -> warnings.add(d.message());
+        case DRIFT, IMPOSSIBLE -> drift.add(d.message());
+      }
+    }
+    if (!drift.isEmpty()) {
+      throw new RuntimeFailureException(
+          "after attaching capvirt's device program (id "
+              + id
+              + ") to "
+              + domain
+              + ", the device access in force on "
+              + payload.get()
+              + " is not exactly the definition's: "
+              + String.join("; ", drift));
+    }
+    return warnings;
+  }
+
+  @Override
+  public LivePrograms devicePrograms(long pid, String cgroupsPath) throws CapvirtIoException {
+    Optional<Path> payload = payloadOf(pid, cgroupsPath);
+    if (payload.isEmpty()) {
+      return new LivePrograms.NotApplicable(
+          "init (pid " + pid + ") has no cgroup below " + cgroupsPath + " in a cgroup2 hierarchy");
+    }
+    try {
+      return programs(payload.get());
+    } catch (RuntimeFailureException e) {
+      return new LivePrograms.Unreadable(e.getMessage());
+    }
+  }
+
+  /**
+   * The runtime's cgroup of {@code pid} in the cgroup2 hierarchy, when it is {@code
+   * cgroupsPath/payload} there (not, e.g., the root where a hybrid host's runtime left it).
+   */
+  private Optional<Path> payloadOf(long pid, String cgroupsPath) throws CapvirtIoException {
+    Optional<Path> mount = unified.mount();
+    Optional<Path> dir = unified.directoryOf(pid);
+    String rel = cgroupsPath.replaceFirst("^/+", "");
+    if (mount.isEmpty() || dir.isEmpty() || rel.isEmpty()) {
+      return Optional.empty();
+    }
+    Path want = mount.get().resolve(rel).resolve(OciConfig.PAYLOAD);
+    return dir.get().equals(want) ? dir : Optional.empty();
+  }
+
+  private LivePrograms.Read programs(Path payload)
+      throws RuntimeFailureException, CapvirtIoException {
+    Path mount = unified.mount().orElseThrow();
+    List<LiveProgram> out = new ArrayList<>();
+    for (UnifiedDevices.Program p : unified.inForce(payload, mount)) {
+      out.add(
+          new LiveProgram(
+              p.id(),
+              p.name(),
+              p.attachedTo().map(Path::toString),
+              p.xlated().length == 0 ? Optional.empty() : Optional.of(Insn.decode(p.xlated()))));
+    }
+    return new LivePrograms.Read(payload.toString(), out);
   }
 
   @Override
@@ -93,6 +190,38 @@ public final class HostCgroupFs implements HostCgroups {
       if (Files.isDirectory(d)) {
         out.add(d);
       }
+    }
+    return out;
+  }
+
+  @Override
+  public List<Long> processes(String cgroupsPath) throws CapvirtIoException {
+    TreeSet<Long> out = new TreeSet<>();
+    for (Path dir : existing(cgroupsPath)) {
+      out.addAll(procsBelow(dir));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Long> procsBelow(Path cgroup) throws CapvirtIoException {
+    List<Long> out = new ArrayList<>();
+    try (var walk = Files.walk(cgroup)) {
+      for (Path d : walk.filter(Files::isDirectory).toList()) {
+        Path procs = d.resolve("cgroup.procs");
+        try {
+          for (String line : Files.readAllLines(procs, StandardCharsets.US_ASCII)) {
+            if (!line.isBlank()) {
+              out.add(Long.parseLong(line.strip()));
+            }
+          }
+        } catch (NoSuchFileException e) {
+          // the sub-cgroup was removed while walking
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return out;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read the processes of cgroup " + cgroup, e);
     }
     return out;
   }

@@ -15,9 +15,26 @@ public interface HostCgroups {
   List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
       throws RuntimeFailureException, CapvirtIoException;
 
+  /**
+   * Where the created container with init {@code pid} has a cgroup in a cgroup2 hierarchy (a v2 or
+   * hybrid host): attaches capvirt's device program for {@code rules} to the domain's cgroup {@code
+   * cgroupsPath} (the parent of the runtime's) and checks that the programs in force allow exactly
+   * {@code rules}; returns warnings for what could not be checked.
+   */
+  List<String> installDeviceProgram(
+      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+      throws RuntimeFailureException, CapvirtIoException;
+
+  /** The cgroup v2 device programs in force on the container with init {@code pid}. */
+  org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath)
+      throws CapvirtIoException;
+
   /** Removes the (empty) directories of {@code cgroupsPath} the runtime left behind. */
   void removeLeftovers(String cgroupsPath) throws CapvirtIoException;
 
   /** The directories of {@code cgroupsPath} that exist now, in every hierarchy. */
   List<java.nio.file.Path> existing(String cgroupsPath) throws CapvirtIoException;
+
+  /** The pids in {@code cgroupsPath} and below it, in any hierarchy, in ascending order. */
+  List<Long> processes(String cgroupsPath) throws CapvirtIoException;
 }

@@ -3,53 +3,59 @@ package org.capvirt.driver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.InvalidDefinitionException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.caps.ResolvedCaps;
 import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceRule;
+import org.capvirt.host.ContainerAccounts;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
 import org.capvirt.runtime.Conmon;
 import org.capvirt.runtime.InitIo;
+import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.runtime.RuntimeBinary;
 import org.capvirt.runtime.Trace;
 
 /**
- * Starts one domain, the caller holding its lock: resolve the policy, write the bundle, create
- * (through conmon, which stays as the container's monitor, when it is installed), tighten the
- * device cgroup while init is still blocked in the runtime, start. Any failure undoes every step
- * before it is reported.
+ * Starts one domain, the caller holding its lock: resolve the policy and plan the network, write
+ * the bundle, create (through conmon, which stays as the container's monitor, when it is
+ * installed), attach the interfaces, tighten the device cgroup (v1) and install the device program
+ * (v2) while init is still blocked in the runtime, start. Any failure undoes every step before it
+ * is reported.
  */
 final class Launch {
-  /** No limit on the log's size (conmon's default). */
-  static final long LOG_SIZE_MAX = -1;
-
   private final StateLayout layout;
   private final RuntimeProvider runtimes;
   private final HostCgroups cgroups;
   private final HostFacts host;
   private final DeviceLookup nodes;
+  private final Networking network;
 
   Launch(
       StateLayout layout,
       RuntimeProvider runtimes,
       HostCgroups cgroups,
       HostFacts host,
-      DeviceLookup nodes) {
+      DeviceLookup nodes,
+      Networking network) {
     this.layout = layout;
+    this.network = network;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
     this.host = host;
@@ -60,9 +66,15 @@ final class Launch {
   List<String> start(ParsedDomain parsed, byte[] xml) throws CapvirtException {
     DomainDef def = parsed.def();
     String name = def.name();
-    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host);
+    // the uid first: a name the container's /etc/passwd maps to 0 runs init as root
+    InitIds ids = ContainerAccounts.resolve(def);
+    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host, ids);
     List<DeviceRule> rules = DeviceAcl.resolve(def, parsed.where(), caps.bounding(), nodes);
     Trace.mark("resolved capabilities and device rules");
+    NetworkPlan net = network.plan(parsed);
+    if (!net.problems().isEmpty()) {
+      throw new InvalidDefinitionException(net.problems());
+    }
     RuntimeBinary binary = runtimes.choose();
     Optional<Conmon> monitor = runtimes.monitor();
     // Only a monitor can hold a pty's master once capvirt has exited.
@@ -77,16 +89,13 @@ final class Launch {
     List<String> warnings = new ArrayList<>();
     Runtime runtime = null;
     boolean created = false;
-    String cgroupsPath = OciConfig.cgroupsPath(def);
+    String cgroupsPath = layout.cgroupsPath(def);
+    refuseBusyCgroup(name, cgroupsPath);
     try {
-      Files.createDirectories(run.hostRoot());
       // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
-      for (Path p = run.hostRoot(); !p.equals(layout.runtime().getParent()); p = p.getParent()) {
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx--x--x"));
-      }
-      Files.createDirectories(run.runtimeRoot());
-      Files.createDirectories(layout.consoleLog(name).getParent());
-      long[] ids = InitUser.resolve(def.os(), rootfs);
+      StateDirs.below(layout.runtime(), run.hostRoot(), StateDirs.PASSABLE);
+      StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
+      Map<String, String> binds = BindSources.resolve(def, parsed.where(), rootfs);
       OciConfig.Rendered config =
           OciConfig.render(
               new BundleInputs(
@@ -95,11 +104,13 @@ final class Launch {
                   caps,
                   rules,
                   nodes,
-                  ids[0],
-                  ids[1],
+                  ids.uid().orElseThrow(),
+                  ids.gid().orElseThrow(),
                   run.hostRoot().toString(),
                   binary.description(),
                   binary.capabilities(),
+                  binds,
+                  cgroupsPath,
                   terminal));
       warnings.addAll(config.warnings());
       Trace.mark("rendered config.json");
@@ -107,16 +118,30 @@ final class Launch {
         throw new RuntimeFailureException(
             "root filesystem source " + rootfs + " is not a directory on this host");
       }
+      initdir(def, parsed, rootfs);
       AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
       AtomicFiles.writeVolatile(run.liveXml(), xml);
-      InitIo io = initIo(name, run, terminal);
+      InitLog log = InitLog.at(layout.consoleLog(name));
+      log.reset();
+      Files.deleteIfExists(layout.lastExit(name));
+      if (monitor.isEmpty() && log.writer().isEmpty()) {
+        warnings.add(
+            "rotatelogs (apache2-utils) is not installed: the init log "
+                + log.current()
+                + " has no size limit");
+      }
+      // conmon keeps its own log, truncated at the size rotatelogs would switch files at
+      InitIo io = new InitIo(log.current(), terminal, run.monitor(), InitLog.MAX_BYTES, List.of());
       run.writeRecord(binary, cgroupsPath);
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
-      long pid = create(monitor, runtime, binary, run, name, io);
+      long pid = create(monitor, runtime, binary, run, name, io, log);
+      network.attach(run, def.uuid().orElse(name), pid, net);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
+      warnings.addAll(cgroups.installDeviceProgram(pid, cgroupsPath, rules, host));
+      Trace.mark("installed and read back the device program");
       runtime.start(name);
       return warnings;
     } catch (CapvirtException | RuntimeException e) {
@@ -130,13 +155,37 @@ final class Launch {
   }
 
   /**
-   * Where the init's output goes, in one place: a fresh log for this run (the last run's exit
-   * record goes with it), and the monitor's directory.
+   * {@code <initdir>} must exist in the container's root: the runtime would create a missing one,
+   * on the host's own root for a domain without a root filesystem.
    */
-  private InitIo initIo(String name, RunDir run, boolean terminal) throws IOException {
-    Files.write(layout.consoleLog(name), new byte[0]);
-    Files.deleteIfExists(layout.lastExit(name));
-    return new InitIo(layout.consoleLog(name), terminal, run.monitor(), LOG_SIZE_MAX, List.of());
+  private static void initdir(DomainDef def, ParsedDomain parsed, Path rootfs)
+      throws CapvirtException {
+    if (def.os().initdir().isEmpty()) {
+      return;
+    }
+    String dir = def.os().initdir().get();
+    String at = parsed.where().atOrFile("/domain/os/initdir").toString();
+    if (!Files.isDirectory(BindSources.inRoot(rootfs, dir, at, "<initdir>"))) {
+      throw new RuntimeFailureException(
+          at + ": <initdir> '" + dir + "' is not a directory in the container's root " + rootfs);
+    }
+  }
+
+  /** A cgroup holding processes belongs to a container this state root did not start. */
+  private void refuseBusyCgroup(String name, String cgroupsPath) throws CapvirtException {
+    List<Long> pids = cgroups.processes(cgroupsPath);
+    if (!pids.isEmpty()) {
+      throw new RuntimeFailureException(
+          "cannot start '"
+              + name
+              + "': its cgroup "
+              + cgroupsPath
+              + " already holds processes "
+              + pids
+              + " that this state root ("
+              + layout.runtime()
+              + ") did not start; stop them or remove that cgroup first");
+    }
   }
 
   /** {@code runtime create}: run by conmon, which stays as the monitor, or by capvirt alone. */
@@ -146,14 +195,15 @@ final class Launch {
       RuntimeBinary binary,
       RunDir run,
       String name,
-      InitIo io)
+      InitIo io,
+      InitLog log)
       throws CapvirtException {
     if (monitor.isPresent()) {
       return monitor
           .get()
           .create(binary, run.runtimeRoot(), run.runtimeLog(), name, run.bundle(), io);
     }
-    return runtime.create(name, run.bundle(), io.log());
+    return runtime.create(name, run.bundle(), log);
   }
 
   private void undo(
@@ -163,6 +213,11 @@ final class Launch {
         runtime.delete(name, true);
         Reconciler.awaitMonitor(run.monitor());
       }
+    } catch (CapvirtException | RuntimeException x) {
+      e.addSuppressed(x);
+    }
+    try {
+      network.detach(run);
     } catch (CapvirtException | RuntimeException x) {
       e.addSuppressed(x);
     }

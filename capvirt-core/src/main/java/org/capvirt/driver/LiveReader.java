@@ -6,20 +6,25 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.model.HostFacts;
+import org.capvirt.oci.Confinement;
 import org.capvirt.runtime.DeviceCgroup;
 import org.capvirt.verify.LiveDevices;
+import org.capvirt.verify.LiveMounts;
 import org.capvirt.verify.LiveProcess;
 import org.capvirt.verify.LiveState;
 
 /**
  * Reads a running container from the host: every task in its cgroup (all hierarchies, sub-cgroups
- * too) with its /proc status, uid map, namespaces and devices cgroup, and the devices.list of the
- * init's devices cgroup. A task that exits while it is read is left out.
+ * too) or in the init's mount or pid namespace, with its /proc status, uid map, namespaces and
+ * devices cgroup, the devices.list of the init's devices cgroup and the init's mount table. A task
+ * that exits while it is read is left out.
  */
 final class LiveReader {
   private static final List<String> NAMESPACES = List.of("mnt", "pid", "user", "ipc", "uts", "net");
@@ -40,21 +45,38 @@ final class LiveReader {
   }
 
   LiveState read(long initPid, String cgroupsPath, HostFacts host) throws CapvirtIoException {
+    return read(initPid, cgroupsPath, host, Optional.empty());
+  }
+
+  /** Also reads the init's mount table when {@code confinement} is to be checked. */
+  LiveState read(
+      long initPid, String cgroupsPath, HostFacts host, Optional<Confinement> confinement)
+      throws CapvirtIoException {
     awaitExec(initPid);
-    TreeSet<Long> pids = new TreeSet<>();
-    for (Path dir : cgroups.existing(cgroupsPath)) {
-      pids.addAll(procsBelow(dir));
-    }
+    TreeSet<Long> pids = new TreeSet<>(cgroups.processes(cgroupsPath));
     boolean initInCgroup = pids.remove(initPid);
+    TreeSet<Long> outside = new NamespaceScan(proc).members(initPid);
+    outside.removeAll(pids);
+    outside.remove(initPid);
+    if (!outside.isEmpty()) {
+      // a process started meanwhile (runc exec) joins the cgroup before it runs: look again
+      for (long pid : cgroups.processes(cgroupsPath)) {
+        if (outside.remove(pid)) {
+          pids.add(pid);
+        }
+      }
+    }
     LiveDevices dev = devices(initPid, host);
     List<LiveProcess> out = new ArrayList<>();
     LiveProcess init =
-        process(initPid, initPid, initPid)
+        process(initPid, initPid, initPid, initInCgroup)
             .orElseThrow(() -> new CapvirtIoException("init (pid " + initPid + ") exited"));
     out.add(init);
     addThreads(initPid, initPid, init, out);
-    for (long pid : pids) {
-      Optional<LiveProcess> p = process(pid, pid, initPid);
+    TreeSet<Long> all = new TreeSet<>(pids);
+    all.addAll(outside);
+    for (long pid : all) {
+      Optional<LiveProcess> p = process(pid, pid, initPid, pids.contains(pid));
       if (p.isPresent()) {
         out.add(p.get());
         addThreads(pid, initPid, p.get(), out);
@@ -78,7 +100,39 @@ final class LiveReader {
       }
       dev = new LiveDevices.Listed(l.directory(), l.rules(), children);
     }
-    return new LiveState(cgroupsPath, initPid, initInCgroup, out, dev);
+    Optional<LiveMounts> mounts = Optional.empty();
+    if (confinement.isPresent()) {
+      mounts = Optional.of(mounts(initPid, confinement.get()));
+    }
+    return new LiveState(
+        cgroupsPath,
+        initPid,
+        initInCgroup,
+        out,
+        dev,
+        mounts,
+        cgroups.devicePrograms(initPid, cgroupsPath));
+  }
+
+  /** The init's mountinfo, and which confined paths do not exist in its root. */
+  private LiveMounts mounts(long initPid, Confinement c) throws CapvirtIoException {
+    Path dir = proc.resolve(Long.toString(initPid));
+    String mountinfo;
+    try {
+      mountinfo = Files.readString(dir.resolve("mountinfo"), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read the mount table of init (pid " + initPid + ")", e);
+    }
+    Set<String> absent = new HashSet<>();
+    List<String> paths = new ArrayList<>(c.readonlyPaths());
+    paths.addAll(c.maskedPaths());
+    for (String p : paths) {
+      if (!Files.exists(
+          dir.resolve("root").resolve(p.substring(1)), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        absent.add(p);
+      }
+    }
+    return LiveMounts.parse(mountinfo, absent);
   }
 
   /**
@@ -111,10 +165,8 @@ final class LiveReader {
     }
     return new LiveDevices.Unreadable(
         host.cgroupLayout() == HostFacts.CgroupLayout.V2
-            ? "this host has cgroup v2 only: device access is an eBPF program the runtime attached"
-                + " to the container's cgroup, and the kernel cannot list a program back as rules."
-                + " Capabilities, no_new_privs and cgroup membership were checked; device rules"
-                + " were not"
+            ? "this host has cgroup v2 only: there is no devices.list, and device access is"
+                + " the eBPF programs in force on the container's cgroup"
             : "init (pid " + initPid + ") is in no cgroup v1 devices hierarchy");
   }
 
@@ -137,7 +189,7 @@ final class LiveReader {
       throw new CapvirtIoException("cannot list " + tasks, e);
     }
     for (long tid : tids) {
-      Optional<LiveProcess> t = process(pid, tid, initPid);
+      Optional<LiveProcess> t = process(pid, tid, initPid, leader.inCgroup());
       if (t.isPresent()
           && (!t.get().caps().equals(leader.caps())
               || t.get().noNewPrivs() != leader.noNewPrivs())) {
@@ -146,7 +198,7 @@ final class LiveReader {
     }
   }
 
-  private Optional<LiveProcess> process(long pid, long tid, long initPid)
+  private Optional<LiveProcess> process(long pid, long tid, long initPid, boolean inCgroup)
       throws CapvirtIoException {
     Path dir = proc.resolve(Long.toString(pid));
     Path task = tid == pid ? dir : dir.resolve("task").resolve(Long.toString(tid));
@@ -154,17 +206,25 @@ final class LiveReader {
       String status = Files.readString(task.resolve("status"), StandardCharsets.UTF_8);
       String uidMap = Files.readString(dir.resolve("uid_map"), StandardCharsets.UTF_8);
       List<String> foreign = new ArrayList<>();
+      List<String> child = new ArrayList<>();
       Path initNs = proc.resolve(Long.toString(initPid)).resolve("ns");
+      // capvirt runs on the host: its own namespaces are the host's
+      Path hostNs = proc.resolve("self").resolve("ns");
       for (String ns : NAMESPACES) {
         Path mine = dir.resolve("ns").resolve(ns);
         Path theirs = initNs.resolve(ns);
         if (Files.exists(theirs, java.nio.file.LinkOption.NOFOLLOW_LINKS)
             && !Files.readSymbolicLink(mine).equals(Files.readSymbolicLink(theirs))) {
-          foreign.add(ns);
+          // capvirt's (the host's) namespace: it came from outside; any other: one of its own
+          (NamespaceScan.link(hostNs.resolve(ns)).equals(Optional.of(Files.readSymbolicLink(mine)))
+                  ? foreign
+                  : child)
+              .add(ns);
         }
       }
       Optional<String> devicesDir = devices.directoryOf(pid).map(Path::toString);
-      return Optional.of(LiveProcess.parse(tid, status, uidMap, foreign, devicesDir));
+      return Optional.of(
+          LiveProcess.parse(tid, status, uidMap, foreign, devicesDir).placed(child, inCgroup));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -175,28 +235,5 @@ final class LiveReader {
       }
       throw e;
     }
-  }
-
-  private static List<Long> procsBelow(Path cgroup) throws CapvirtIoException {
-    List<Long> out = new ArrayList<>();
-    try (var walk = Files.walk(cgroup)) {
-      for (Path d : walk.filter(Files::isDirectory).toList()) {
-        Path procs = d.resolve("cgroup.procs");
-        try {
-          for (String line : Files.readAllLines(procs, StandardCharsets.US_ASCII)) {
-            if (!line.isBlank()) {
-              out.add(Long.parseLong(line.strip()));
-            }
-          }
-        } catch (NoSuchFileException e) {
-          // the sub-cgroup was removed while walking
-        }
-      }
-    } catch (NoSuchFileException e) {
-      return out;
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot read the processes of cgroup " + cgroup, e);
-    }
-    return out;
   }
 }

@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.InvalidDefinitionException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.MemorySize;
@@ -31,9 +33,12 @@ final class Reconciler {
   private final StateLayout layout;
   private final RuntimeProvider runtimes;
   private final HostCgroups cgroups;
+  private final Networking network;
 
-  Reconciler(StateLayout layout, RuntimeProvider runtimes, HostCgroups cgroups) {
+  Reconciler(
+      StateLayout layout, RuntimeProvider runtimes, HostCgroups cgroups, Networking network) {
     this.layout = layout;
+    this.network = network;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
   }
@@ -77,8 +82,125 @@ final class Reconciler {
     if (st.isPresent() && st.get().running()) {
       return Optional.of(new Live(run, rt, st.get(), rec.get().cgroupsPath()));
     }
+    if (st.isEmpty() && !strays(rec.get().cgroupsPath()).isEmpty()) {
+      // a 'runtime create' of a killed capvirt may still be writing its state: give it a moment
+      st = awaitState(rt, name, STATE_WAIT);
+      if (st.isPresent() && st.get().running()) {
+        return Optional.of(new Live(run, rt, st.get(), rec.get().cgroupsPath()));
+      }
+      if (st.isEmpty()) {
+        refuseStrays(name, rec.get().cgroupsPath());
+      }
+    }
     remove(name, run, rt, rec.get().cgroupsPath());
     return Optional.empty();
+  }
+
+  /** How long a runtime may take to show a container whose processes are already there. */
+  static final Duration STATE_WAIT = Duration.ofSeconds(2);
+
+  private static Optional<ContainerState> awaitState(Runtime rt, String name, Duration wait)
+      throws CapvirtException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      Optional<ContainerState> st = rt.state(name);
+      if (st.isPresent() || System.nanoTime() > deadline) {
+        return st;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RuntimeFailureException("interrupted while waiting for '" + name + "'", e);
+      }
+    }
+  }
+
+  /** The processes in {@code cgroupsPath} that do not exit within a moment. */
+  private List<Long> strays(String cgroupsPath) throws CapvirtException {
+    List<Long> left = new ArrayList<>();
+    for (long pid : cgroups.processes(cgroupsPath)) {
+      if (!awaitExit(pid, Duration.ofMillis(200))) {
+        left.add(pid);
+      }
+    }
+    return left;
+  }
+
+  /**
+   * Processes left in the cgroup of a container its runtime does not know (its state removed by
+   * hand, or a runtime that lost it) are not cleaned up by a query: the domain is broken until
+   * {@code destroy} kills them.
+   */
+  private void refuseStrays(String name, String cgroupsPath) throws CapvirtException {
+    List<Long> left = strays(cgroupsPath);
+    if (!left.isEmpty()) {
+      throw new RuntimeFailureException(
+          "domain '"
+              + name
+              + "' is broken: its runtime has no container '"
+              + name
+              + "', but processes "
+              + left
+              + " run in its cgroup "
+              + cgroupsPath
+              + "; 'capvirt destroy "
+              + name
+              + "' kills them");
+    }
+  }
+
+  /**
+   * For a domain whose run record or runtime is broken: kills every process in its cgroup (the
+   * record's, else the one its definition gives), lets the runtime delete what it can, and removes
+   * the cgroups and the run-time directory. False when there was nothing to remove.
+   */
+  boolean forceRemove(String name) throws CapvirtException {
+    RunDir run = new RunDir(layout.domainDir(name));
+    String cgroupsPath = cgroupOf(name, run);
+    List<Long> pids = cgroups.processes(cgroupsPath);
+    if (pids.isEmpty() && !run.exists()) {
+      return false;
+    }
+    pids.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+    for (long p : pids) {
+      if (!awaitExit(p, Duration.ofSeconds(10))) {
+        throw new RuntimeFailureException(
+            "process " + p + " of '" + name + "' survived SIGKILL for 10s");
+      }
+    }
+    try {
+      Optional<RunDir.Recorded> rec = run.readRecord();
+      if (rec.isPresent()) {
+        runtimes.open(rec.get().binary(), run.runtimeRoot(), run.runtimeLog()).delete(name, true);
+      }
+    } catch (CapvirtException | RuntimeException e) {
+      // the record or the runtime is what is broken; the cgroups and run directory go below
+    }
+    cgroups.removeLeftovers(cgroupsPath);
+    run.removeAll();
+    return true;
+  }
+
+  /** The domain's cgroup: as recorded at start, else as its running or stored definition says. */
+  private String cgroupOf(String name, RunDir run) {
+    try {
+      Optional<RunDir.Recorded> rec = run.readRecord();
+      if (rec.isPresent() && rec.get().cgroupsPath().startsWith("/")) {
+        return rec.get().cgroupsPath();
+      }
+    } catch (CapvirtException | RuntimeException e) {
+      // a garbage record: fall back to the definition
+    }
+    for (Path xml : List.of(run.liveXml(), layout.definition(name))) {
+      try {
+        return layout.cgroupsPath(
+            DomainXmlParser.parse(Files.readAllBytes(xml), xml.toString()).def());
+      } catch (IOException | CapvirtException | RuntimeException e) {
+        // try the next one
+      }
+    }
+    return layout.cgroupsPath("/machine", name);
   }
 
   /**
@@ -93,7 +215,10 @@ final class Reconciler {
     }
   }
 
-  /** Deletes the container (killing it if needed), its cgroups and its run-time directory. */
+  /**
+   * Deletes the container (killing it if needed), detaches its interfaces, removes its cgroups and
+   * its run-time directory.
+   */
   void remove(String name, RunDir run, Runtime rt, String cgroupsPath) throws CapvirtException {
     stopOrphanedMonitor(run.monitor());
     rt.delete(name, true);
@@ -104,6 +229,7 @@ final class Reconciler {
     } catch (IOException e) {
       throw new CapvirtIoException("cannot record how " + name + " ended", e);
     }
+    network.detach(run);
     cgroups.removeLeftovers(cgroupsPath);
     run.removeAll();
   }
@@ -170,6 +296,34 @@ final class Reconciler {
 
   /** The reconciled information on {@code name}, or empty when it neither runs nor is defined. */
   Optional<DomainInfo> info(String name, Path definition) throws CapvirtException {
+    try {
+      return healthyInfo(name, definition);
+    } catch (InvalidDefinitionException e) {
+      throw e;
+    } catch (CapvirtException e) {
+      List<Long> pids = List.of();
+      try {
+        pids = cgroups.processes(cgroupOf(name, new RunDir(layout.domainDir(name))));
+      } catch (CapvirtException x) {
+        e.addSuppressed(x);
+      }
+      return Optional.of(
+          new DomainInfo(
+              name,
+              Optional.empty(),
+              DomainState.BROKEN,
+              StateReason.UNKNOWN,
+              Optional.empty(),
+              pids.stream().findFirst(),
+              Optional.empty(),
+              Files.exists(definition, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.of(e.getMessage())));
+    }
+  }
+
+  private Optional<DomainInfo> healthyInfo(String name, Path definition) throws CapvirtException {
     Optional<Live> c;
     try (DomainLock l = DomainLock.tryAcquire(layout.lock(name))) {
       c = l != null ? reconcileOrLook(name) : current(name);
@@ -206,7 +360,8 @@ final class Reconciler {
             c.map(l -> l.runtime().description()),
             persistent,
             def.flatMap(DomainDef::memory).map(MemorySize::kib),
-            c.isPresent() ? usedMemoryKib(c.get().cgroupsPath()) : Optional.empty()));
+            c.isPresent() ? usedMemoryKib(c.get().cgroupsPath()) : Optional.empty(),
+            Optional.empty()));
   }
 
   /** The memory the container's cgroup uses now (v1 memory.usage_in_bytes, v2 memory.current). */

@@ -50,6 +50,21 @@ record RunDir(Path dir) {
     return dir.resolve("runtime.json");
   }
 
+  /** The attachments of the domain's interfaces, written before the first plugin runs. */
+  Path networkRecord() {
+    return dir.resolve("network.json");
+  }
+
+  /** The container's network namespace, bound here so that it outlives init until DEL. */
+  Path netns() {
+    return dir.resolve("netns");
+  }
+
+  /** The network namespace capvirt started the domain from, where every DEL runs. */
+  Path hostns() {
+    return dir.resolve("hostns");
+  }
+
   boolean exists() {
     return Files.isDirectory(dir);
   }

@@ -1,7 +1,14 @@
 package org.capvirt.driver;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
+import org.capvirt.model.DomainDef;
+import org.capvirt.oci.OciConfig;
 
 /**
  * Where capvirt keeps its state: persistent definitions ({@code NAME.xml}, like /etc/libvirt/lxc)
@@ -38,6 +45,39 @@ public record StateLayout(Path definitions, Path runtime) {
     return name;
   }
 
+  /**
+   * The cgroup of domain {@code def} when started from this state root; every command that looks
+   * for a domain's cgroup goes through here (or reads what start recorded from here).
+   */
+  public String cgroupsPath(DomainDef def) {
+    return cgroupsPath(def.partitionOrDefault(), def.name());
+  }
+
+  /** The cgroup of domain {@code name} under {@code partition} for this state root. */
+  public String cgroupsPath(String partition, String name) {
+    return OciConfig.cgroupsPath(partition, checked(name), cgroupTag());
+  }
+
+  /**
+   * What tells this state root's cgroups from another's: {@code capvirt} for the system layout (as
+   * libvirt's {@code NAME.libvirt-lxc}), else {@code capvirt-} and the first 8 hex digits of the
+   * SHA-256 of the run-time directory's absolute path, so that two roots may each run a domain of
+   * one name.
+   */
+  public String cgroupTag() {
+    if (equals(SYSTEM)) {
+      return "capvirt";
+    }
+    try {
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(runtime.toAbsolutePath().normalize().toString().getBytes(UTF_8));
+      return "capvirt-" + HexFormat.of().formatHex(d, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
   /** The persistent definition of {@code name}. */
   public Path definition(String name) {
     return definitions.resolve(checked(name) + ".xml");
@@ -50,7 +90,7 @@ public record StateLayout(Path definitions, Path runtime) {
 
   /** The lock serialising every change to {@code name}; never deleted. */
   public Path lock(String name) {
-    return runtime.resolve(".locks").resolve(checked(name) + ".lock");
+    return locks().resolve(checked(name) + ".lock");
   }
 
   /** How the last run of {@code name} ended ({@link LastExit}), beside its log. */
@@ -60,6 +100,16 @@ public record StateLayout(Path definitions, Path runtime) {
 
   /** The init's stdout and stderr for the last run of {@code name}. */
   public Path consoleLog(String name) {
-    return runtime.resolve(".logs").resolve(checked(name) + ".log");
+    return logs().resolve(checked(name) + ".log");
+  }
+
+  /** The directory of the per-domain lock files. */
+  public Path locks() {
+    return runtime.resolve(".locks");
+  }
+
+  /** The directory of the init logs. */
+  public Path logs() {
+    return runtime.resolve(".logs");
   }
 }

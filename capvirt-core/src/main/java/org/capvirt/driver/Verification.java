@@ -1,10 +1,12 @@
 package org.capvirt.driver;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
@@ -14,7 +16,9 @@ import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.oci.Confinement;
 import org.capvirt.verify.CapMasks;
 import org.capvirt.verify.DriftCheck;
 import org.capvirt.verify.Expected;
@@ -38,22 +42,31 @@ final class Verification {
             .orElseThrow(
                 () -> new RuntimeFailureException("running domain '" + name + "' has no " + file));
     ParsedDomain p = DomainXmlParser.parse(xml, file.toString());
-    ResolvedCaps caps = CapabilityResolver.resolve(p, host);
+    JsonNode process = bundleProcess(c.run());
+    // the uid start resolved (from the container's /etc/passwd then), as the bundle holds it
+    InitIds ids =
+        InitIds.of(
+            process.path("user").path("uid").asLong(0), process.path("user").path("gid").asLong(0));
+    ResolvedCaps caps = CapabilityResolver.resolve(p, host, ids);
     List<DeviceRule> rules = DeviceAcl.resolve(p.def(), p.where(), caps.bounding(), nodes);
-    Expected want = new Expected(CapMasks.of(caps), noNewPrivileges(c.run()), rules);
-    LiveState live = new LiveReader(Path.of("/proc"), cgroups).read(c.pid(), c.cgroupsPath(), host);
+    Confinement confinement = Confinement.of(p.def());
+    Expected want =
+        new Expected(
+            CapMasks.of(caps),
+            process.path("noNewPrivileges").asBoolean(false),
+            rules,
+            Optional.of(confinement));
+    LiveState live =
+        new LiveReader(Path.of("/proc"), cgroups)
+            .read(c.pid(), c.cgroupsPath(), host, Optional.of(confinement));
     return DriftCheck.check(name, want, live);
   }
 
-  /** {@code process.noNewPrivileges} of the bundle the runtime was given. */
-  private static boolean noNewPrivileges(RunDir run) throws CapvirtIoException {
+  /** {@code process} of the bundle the runtime was given. */
+  private static JsonNode bundleProcess(RunDir run) throws CapvirtIoException {
     Path config = run.bundle().resolve("config.json");
     try {
-      return new ObjectMapper()
-          .readTree(Files.readAllBytes(config))
-          .path("process")
-          .path("noNewPrivileges")
-          .asBoolean(false);
+      return new ObjectMapper().readTree(Files.readAllBytes(config)).path("process");
     } catch (IOException e) {
       throw new CapvirtIoException("cannot read " + config, e);
     }

@@ -1,6 +1,7 @@
 package org.capvirt.oci;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.capvirt.caps.ResolvedCaps;
@@ -24,6 +25,11 @@ import org.capvirt.model.SourceMap;
  *     root is bind-mounted on (runc cannot pivot into {@code /} itself)
  * @param runtime the runtime's name and version, for messages
  * @param runtimeCapabilities the {@code CAP_*} names the runtime knows
+ * @param bindSources each {@code <filesystem type='bind'>} source as written to the host path the
+ *     driver resolved it to inside the container's root (links followed only within it); a source
+ *     missing here is joined to the root path as written (for a bundle exported elsewhere)
+ * @param cgroupsPath the container's cgroup, unique per state root (see {@link
+ *     OciConfig#cgroupsPath(String, String, String)})
  * @param terminal whether init's stdio is a pseudo-terminal (a pty console held by the monitor)
  */
 public record BundleInputs(
@@ -37,10 +43,45 @@ public record BundleInputs(
     String hostRootDir,
     String runtime,
     Set<String> runtimeCapabilities,
+    Map<String, String> bindSources,
+    String cgroupsPath,
     boolean terminal) {
   public BundleInputs {
     deviceRules = List.copyOf(deviceRules);
     runtimeCapabilities = Set.copyOf(runtimeCapabilities);
+    bindSources = Map.copyOf(bindSources);
+  }
+
+  /**
+   * Inputs whose bind sources are joined to the root as written (nothing resolved on a host), for
+   * the system state root's cgroup, {@link OciConfig#cgroupsPath(DomainDef)}.
+   */
+  public BundleInputs(
+      DomainDef def,
+      SourceMap where,
+      ResolvedCaps caps,
+      List<DeviceRule> deviceRules,
+      DeviceLookup nodes,
+      long uid,
+      long gid,
+      String hostRootDir,
+      String runtime,
+      Set<String> runtimeCapabilities,
+      boolean terminal) {
+    this(
+        def,
+        where,
+        caps,
+        deviceRules,
+        nodes,
+        uid,
+        gid,
+        hostRootDir,
+        runtime,
+        runtimeCapabilities,
+        Map.of(),
+        OciConfig.cgroupsPath(def),
+        terminal);
   }
 
   /** The uuid the driver assigned (libvirt assigns one at define), or empty. */

@@ -25,10 +25,10 @@ import org.capvirt.model.Problem;
 
 /**
  * Renders an OCI runtime {@code config.json} for a domain, the way libvirt's LXC driver sets the
- * container up: namespaces, /proc, a small /dev tmpfs with libvirt's nodes, read-only /sys, the
- * domain's filesystems, the five capability sets, a deny-all device cgroup plus the ACL, memory
- * limit, cgroup parent, hostname and libvirt's init environment. The same inputs always give the
- * same bytes.
+ * container up: namespaces, /proc with the {@link Confinement}'s read-only and masked paths, a
+ * small /dev tmpfs with libvirt's nodes, read-only /sys, the domain's filesystems, the five
+ * capability sets, a deny-all device cgroup plus the ACL, memory limit, cgroup parent, hostname and
+ * libvirt's init environment. The same inputs always give the same bytes.
  */
 public final class OciConfig {
   private OciConfig() {}
@@ -77,11 +77,30 @@ public final class OciConfig {
     return domainName.replaceAll("[^A-Za-z0-9-]", "");
   }
 
-  /** The cgroup the container runs in: {@code PARTITION/NAME.capvirt}. */
+  /** The cgroup of a domain in the system state root: {@code PARTITION/NAME.capvirt}. */
   public static String cgroupsPath(DomainDef def) {
-    String p = def.partitionOrDefault();
-    return (p.endsWith("/") ? p : p + "/") + def.name() + ".capvirt";
+    return cgroupsPath(def.partitionOrDefault(), def.name(), "capvirt");
   }
+
+  /**
+   * The cgroup a container runs in: {@code PARTITION/NAME.TAG}, where the tag tells state roots
+   * apart ({@code capvirt} for the system one, {@code capvirt-ID} for others).
+   */
+  public static String cgroupsPath(String partition, String name, String tag) {
+    return (partition.endsWith("/") ? partition : partition + "/") + name + "." + tag;
+  }
+
+  /**
+   * The runtime's cgroup, {@code payload} below the domain's {@code cgroupsPath}: the domain's
+   * cgroup is capvirt's own, and on cgroup v2 holds capvirt's device program, out of the runtime's
+   * reach (runc replaces or detaches the programs on the cgroup it manages when it updates one).
+   */
+  public static String runtimeCgroupsPath(String cgroupsPath) {
+    return cgroupsPath + "/" + PAYLOAD;
+  }
+
+  /** The name of the runtime's cgroup below the domain's. */
+  public static final String PAYLOAD = "payload";
 
   /** The environment libvirt's LXC driver gives init, then the domain's {@code <initenv>}. */
   public static List<String> environment(DomainDef def) {
@@ -103,17 +122,22 @@ public final class OciConfig {
   private static void write(JsonGenerator g, BundleInputs in, OciCapabilities.Named caps)
       throws IOException {
     DomainDef def = in.def();
-    boolean newNet =
-        def.features().privnet()
-            || !def.devices().interfaces().isEmpty()
-            || def.devices().hostdevs().stream().anyMatch(h -> h instanceof HostdevDef.Net);
+    boolean newNet = Confinement.ownNetwork(def);
+    Confinement confinement = Confinement.of(def);
     Optional<LxcNamespace> shares = def.lxcNamespace();
     Optional<String> netPath = shares.flatMap(LxcNamespace::sharenet).flatMap(s -> share(s, "net"));
     Optional<String> ipcPath = shares.flatMap(LxcNamespace::shareipc).flatMap(s -> share(s, "ipc"));
     Optional<String> utsPath = shares.flatMap(LxcNamespace::shareuts).flatMap(s -> share(s, "uts"));
     Optional<FilesystemDef> rootFs = def.devices().rootFilesystem();
+    // The host's own / (no root filesystem, or one whose source is /) is bound onto an empty
+    // directory: runc cannot pivot into / itself.
+    boolean hostRoot =
+        rootFs.map(f -> ((FilesystemDef.DirSource) f.source()).dir().equals("/")).orElse(true);
     String rootPath =
-        rootFs.map(f -> ((FilesystemDef.DirSource) f.source()).dir()).orElse(in.hostRootDir());
+        hostRoot
+            ? in.hostRootDir()
+            : ((FilesystemDef.DirSource) rootFs.orElseThrow().source()).dir();
+    boolean rootReadonly = rootFs.map(FilesystemDef::readonly).orElse(false);
 
     g.writeStartObject();
     g.writeStringField("ociVersion", "1.0.2");
@@ -143,14 +167,16 @@ public final class OciConfig {
 
     g.writeObjectFieldStart("root");
     g.writeStringField("path", rootPath);
-    g.writeBooleanField("readonly", rootFs.map(FilesystemDef::readonly).orElse(false));
+    g.writeBooleanField("readonly", !hostRoot && rootReadonly);
     g.writeEndObject();
     if (utsPath.isEmpty()) {
       g.writeStringField("hostname", hostname(def.name()));
     }
 
     g.writeArrayFieldStart("mounts");
-    if (rootFs.isEmpty()) {
+    if (hostRoot && rootReadonly) {
+      mount(g, "/", "bind", "/", "rbind", "rprivate", "rro");
+    } else if (hostRoot) {
       mount(g, "/", "bind", "/", "rbind", "rprivate");
     }
     mount(g, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
@@ -169,11 +195,10 @@ public final class OciConfig {
     if (ipcPath.isEmpty()) {
       mount(g, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
     }
-    if (newNet) {
-      mount(g, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
-    } else {
-      // Without a network namespace sysfs is the host's superblock: bind it, read-only throughout.
-      mount(g, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", "rro");
+    switch (confinement.sysfs()) {
+      case OWN_READ_ONLY -> mount(g, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro");
+      case HOST_BOUND_READ_ONLY ->
+          mount(g, "/sys", "bind", "/sys", "rbind", "nosuid", "noexec", "nodev", "rro");
     }
     // In its own cgroup namespace the guest sees only its cgroup, read-only (the runtime mounts
     // each hierarchy's view of it; systemd tracks its services in the unified hierarchy).
@@ -185,7 +210,10 @@ public final class OciConfig {
       }
       switch (fs.source()) {
         case FilesystemDef.DirSource d when fs.type() == FilesystemDef.FsType.BIND -> {
-          String src = rootFs.isEmpty() ? d.dir() : guestRoot + d.dir().replaceFirst("^/+", "");
+          String src =
+              in.bindSources()
+                  .getOrDefault(
+                      d.dir(), hostRoot ? d.dir() : guestRoot + d.dir().replaceFirst("^/+", ""));
           bind(g, fs.target(), src, fs.readonly());
         }
         case FilesystemDef.DirSource d -> bind(g, fs.target(), d.dir(), fs.readonly());
@@ -238,7 +266,9 @@ public final class OciConfig {
       g.writeEndObject();
     }
     g.writeEndObject();
-    g.writeStringField("cgroupsPath", cgroupsPath(def));
+    g.writeStringField("cgroupsPath", runtimeCgroupsPath(in.cgroupsPath()));
+    strings(g, "readonlyPaths", confinement.readonlyPaths());
+    strings(g, "maskedPaths", confinement.maskedPaths());
     g.writeArrayFieldStart("namespaces");
     namespace(g, "pid", Optional.empty());
     namespace(g, "mount", Optional.empty());

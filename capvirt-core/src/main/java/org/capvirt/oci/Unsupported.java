@@ -37,15 +37,6 @@ public final class Unsupported {
               where.atOrFile("/domain/resource/partition"),
               "resource partition '" + def.partitionOrDefault() + "' must be an absolute path"));
     }
-    for (int i = 0; i < def.devices().interfaces().size(); i++) {
-      out.add(
-          new Problem(
-              where.atOrFile(indexed("/domain/devices/interface", i)),
-              "<interface type='"
-                  + def.devices().interfaces().get(i).type()
-                  + "'> is not supported yet: capvirt does not set up container networking"
-                  + " (use <privnet/> for a loopback-only network namespace)"));
-    }
     for (int i = 0; i < def.devices().disks().size(); i++) {
       out.add(
           new Problem(

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,11 @@ import org.capvirt.RuntimeFailureException;
  * itself, after it has tightened the device cgroup of the created container.
  */
 public final class Conmon {
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE_FILE =
+      PosixFilePermissions.fromString("rw-------");
+
   static final Duration LAUNCH = Duration.ofSeconds(30);
   static final Duration CREATE = Duration.ofSeconds(60);
 
@@ -123,12 +129,17 @@ public final class Conmon {
       throws RuntimeFailureException, CapvirtIoException {
     MonitorFiles m = io.monitor();
     try {
-      Files.createDirectories(m.dir());
+      // only root reads or writes how the init ended (and capvirt's stop intent)
+      Files.createDirectories(m.dir(), PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      Files.setPosixFilePermissions(m.dir(), PRIVATE_DIR);
       Files.deleteIfExists(m.initPid());
       Files.deleteIfExists(m.monitorPid());
       Files.deleteIfExists(m.exit());
       Files.deleteIfExists(m.oom());
+      // the runtime appends to its log, keeping the mode: private whatever the umask
       Files.deleteIfExists(runtimeLog);
+      Files.createFile(runtimeLog, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+      Files.setPosixFilePermissions(runtimeLog, PRIVATE_FILE);
     } catch (IOException e) {
       throw new CapvirtIoException("cannot prepare the monitor directory " + m.dir(), e);
     }
@@ -149,6 +160,7 @@ public final class Conmon {
       Optional<Long> pid = readPid(m.initPid());
       if (pid.isPresent()) {
         Trace.mark("the runtime created the container under conmon");
+        restrict(m, bundle);
         return pid.get();
       }
       boolean monitorGone = monitor <= 0 || !Files.exists(Path.of("/proc", Long.toString(monitor)));
@@ -156,6 +168,7 @@ public final class Conmon {
         // Once more: the runtime may have written the pid just before the monitor gave up.
         Optional<Long> late = readPid(m.initPid());
         if (late.isPresent() && !monitorGone) {
+          restrict(m, bundle);
           return late.get();
         }
         if (!monitorGone) {
@@ -180,6 +193,38 @@ public final class Conmon {
         throw new RuntimeFailureException("interrupted while waiting for conmon of " + id, e);
       }
       pauseMicros = Math.min(pauseMicros * 2, 5_000);
+    }
+  }
+
+  /**
+   * What conmon and the runtime made under capvirt's umask, made private: the monitor's files, and
+   * the attach socket and control FIFOs conmon puts in the bundle (which others may traverse).
+   */
+  private static void restrict(MonitorFiles m, Path bundle) throws CapvirtIoException {
+    List<Path> made = new ArrayList<>();
+    for (String f : List.of("attach", "ctl", "winsz")) {
+      made.add(bundle.resolve(f));
+    }
+    try (var s = Files.list(m.dir())) {
+      made.addAll(s.toList());
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot list the monitor directory " + m.dir(), e);
+    }
+    for (Path p : made) {
+      try {
+        java.nio.file.attribute.BasicFileAttributes a =
+            Files.readAttributes(
+                p,
+                java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (!a.isSymbolicLink()) {
+          Files.setPosixFilePermissions(p, a.isDirectory() ? PRIVATE_DIR : PRIVATE_FILE);
+        }
+      } catch (NoSuchFileException e) {
+        // not made (no terminal), or gone with the monitor
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot make " + p + " private", e);
+      }
     }
   }
 

@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * What {@code RUNTIME --version} and {@code RUNTIME features} said about a runtime binary, kept in
@@ -21,6 +26,11 @@ import java.util.Properties;
  * The entries are properties files: reading one needs nothing outside java.base.
  */
 final class DescriptionCache {
+  private static final Set<PosixFilePermission> PRIVATE_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> PRIVATE_FILE =
+      PosixFilePermissions.fromString("rw-------");
+
   private final Path dir;
 
   DescriptionCache(Path dir) {
@@ -67,8 +77,15 @@ final class DescriptionCache {
       f.setProperty("kind", b.kind());
       f.setProperty("version", b.version());
       f.setProperty("capabilities", String.join(",", b.capabilities()));
-      Files.createDirectories(dir);
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      Files.setPosixFilePermissions(dir, PRIVATE_DIR);
+      // a name planted there is removed, never written through
+      Files.deleteIfExists(tmp);
+      try (OutputStream out =
+          Files.newOutputStream(
+              Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PRIVATE_FILE)),
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS)) {
         f.store(out, "what " + b.path() + " said about itself");
       }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,26 +23,60 @@ import org.capvirt.RuntimeFailureException;
 public final class HostCommandRunner implements CommandRunner {
   private static final File DEV_NULL = new File("/dev/null");
   private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_DIR =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
   private static final long PID = ProcessHandle.current().pid();
   private static final AtomicLong SEQUENCE = new AtomicLong();
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
+  private final Path captures;
+  private boolean swept;
+
+  /** Captures output in the temporary directory. */
+  public HostCommandRunner() {
+    this(TMP);
+  }
+
+  /**
+   * Captures output in {@code captures} (created 0700 when missing; the temporary directory when it
+   * cannot be), where files a killed capvirt left are removed at the first capture.
+   */
+  public HostCommandRunner(Path captures) {
+    this.captures = captures;
+  }
+
   @Override
   public Completed run(Command command) throws CapvirtIoException, RuntimeFailureException {
     ProcessBuilder pb = new ProcessBuilder(command.argv());
+    pb.environment().putAll(command.environment());
     Path out = null;
     Path err = null;
+    Path in = null;
+    ProcessBuilder writer = null;
     try {
+      File stdin = DEV_NULL;
+      if (command.stdin().isPresent()) {
+        in = captureFile("in");
+        Files.write(in, command.stdin().get());
+        stdin = in.toFile();
+      }
       switch (command.output()) {
         case Command.Capture c -> {
           out = captureFile("out");
           err = captureFile("err");
-          pb.redirectInput(DEV_NULL).redirectOutput(out.toFile()).redirectError(err.toFile());
+          pb.redirectInput(stdin).redirectOutput(out.toFile()).redirectError(err.toFile());
         }
         case Command.AppendTo a -> {
           ProcessBuilder.Redirect r = ProcessBuilder.Redirect.appendTo(a.file().toFile());
-          pb.redirectInput(DEV_NULL).redirectOutput(r).redirectError(r);
+          pb.redirectInput(stdin).redirectOutput(r).redirectError(r);
+        }
+        case Command.PipeTo t -> {
+          pb.redirectInput(stdin).redirectErrorStream(true);
+          writer =
+              new ProcessBuilder(t.writer())
+                  .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                  .redirectError(ProcessBuilder.Redirect.DISCARD);
         }
         case Command.Inherit i -> {
           pb.inheritIO();
@@ -53,7 +88,8 @@ public final class HostCommandRunner implements CommandRunner {
       command.directory().ifPresent(d -> pb.directory(d.toFile()));
       Process p;
       try {
-        p = pb.start();
+        // the pipe's ends stay with the two processes only; the writer is not waited for
+        p = writer == null ? pb.start() : ProcessBuilder.startPipeline(List.of(pb, writer)).get(0);
       } catch (IOException e) {
         throw new CapvirtIoException("cannot run '" + command.argv().get(0) + "'", e);
       }
@@ -78,6 +114,7 @@ public final class HostCommandRunner implements CommandRunner {
     } finally {
       deleteQuietly(out);
       deleteQuietly(err);
+      deleteQuietly(in);
     }
   }
 
@@ -86,15 +123,54 @@ public final class HostCommandRunner implements CommandRunner {
    * would seed a SecureRandom, which costs a cold CLI more than the command it captures. O_EXCL
    * creation (never following a planted link) keeps it as safe.
    */
-  private static Path captureFile(String stream) throws IOException {
+  private Path captureFile(String stream) throws IOException {
+    Path dir = captureDir();
     while (true) {
       Path p =
-          TMP.resolve("capvirt-" + PID + "-" + SEQUENCE.incrementAndGet() + "-" + stream + ".txt");
+          dir.resolve("capvirt-" + PID + "-" + SEQUENCE.incrementAndGet() + "-" + stream + ".txt");
       try {
         return Files.createFile(p, OWNER_ONLY);
       } catch (FileAlreadyExistsException e) {
         // left by an earlier process that had our pid: take the next name
       }
+    }
+  }
+
+  /** The capture directory, made on first use, with what dead capvirt processes left removed. */
+  private synchronized Path captureDir() {
+    if (captures.equals(TMP)) {
+      return TMP;
+    }
+    try {
+      Files.createDirectory(captures, OWNER_DIR);
+    } catch (FileAlreadyExistsException e) {
+      // made by an earlier command
+    } catch (IOException e) {
+      return TMP; // no state root yet, or a read-only one: commands still run
+    }
+    if (!swept) {
+      swept = true;
+      sweep(captures);
+    }
+    return captures;
+  }
+
+  /** Removes capture files whose writer (the pid in their name) is gone. */
+  static void sweep(Path dir) {
+    try (var files = Files.newDirectoryStream(dir, "capvirt-*-*-*.txt")) {
+      for (Path f : files) {
+        String[] parts = f.getFileName().toString().split("-");
+        boolean alive =
+            parts[1].matches("[0-9]{1,10}")
+                && ProcessHandle.of(Long.parseLong(parts[1]))
+                    .map(ProcessHandle::isAlive)
+                    .orElse(false);
+        if (!alive) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // a leftover capture file is harmless; the command matters more
     }
   }
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,9 @@ public final class OciRuntime implements Runtime {
 
   private final RuntimeBinary binary;
   private final Path root;
+  private static final Set<PosixFilePermission> PRIVATE =
+      PosixFilePermissions.fromString("rw-------");
+
   private final Path log;
   private final CommandRunner runner;
 
@@ -74,16 +79,19 @@ public final class OciRuntime implements Runtime {
     return own.isBlank() ? err : own.contains(err) ? own : own + "\n" + err;
   }
 
+  /** An empty log that only this user can read (the runtime appends, keeping its mode). */
   private void truncateLog() throws CapvirtIoException {
     try {
       Files.deleteIfExists(log);
+      Files.createFile(log, PosixFilePermissions.asFileAttribute(PRIVATE));
+      Files.setPosixFilePermissions(log, PRIVATE);
     } catch (IOException e) {
       throw new CapvirtIoException("cannot reset the runtime log " + log, e);
     }
   }
 
   @Override
-  public long create(String id, Path bundle, Path consoleLog)
+  public long create(String id, Path bundle, InitLog log)
       throws RuntimeFailureException, CapvirtIoException {
     truncateLog();
     // The pid comes back in a file: no 'state' call (another process spawn) after create.
@@ -97,7 +105,7 @@ public final class OciRuntime implements Runtime {
         new Command(
             argv("create", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id),
             CREATE,
-            new Command.AppendTo(consoleLog));
+            log.output());
     check(c, runner.run(c));
     String text;
     try {
@@ -169,12 +177,13 @@ public final class OciRuntime implements Runtime {
   }
 
   @Override
-  public int exec(String id, ExecRequest r) throws RuntimeFailureException, CapvirtIoException {
+  public int exec(String id, ExecRequest r, Path pidFile)
+      throws RuntimeFailureException, CapvirtIoException {
     // A log of its own: what the runtime says when it cannot start the command tells 127 from 126.
     Path own = root.resolve("exec-" + ProcessHandle.current().pid() + ".log");
     List<String> a = new ArrayList<>();
     a.addAll(List.of(binary.path().toString(), "--root", root.toString(), "--log", own.toString()));
-    a.add("exec");
+    a.addAll(List.of("exec", "--pid-file", pidFile.toString()));
     if (r.tty()) {
       a.add("--tty");
     }

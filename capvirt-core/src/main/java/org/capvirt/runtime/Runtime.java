@@ -19,11 +19,11 @@ public interface Runtime {
 
   /**
    * Creates the container from {@code bundle}; its init waits for {@link #start}. The init's stdout
-   * and stderr are appended to {@code consoleLog}.
+   * and stderr go to {@code log}.
    *
    * @return the init's pid on the host
    */
-  long create(String id, Path bundle, Path consoleLog)
+  long create(String id, Path bundle, InitLog log)
       throws RuntimeFailureException, CapvirtIoException;
 
   /** Lets a created container's init run. */
@@ -41,6 +41,8 @@ public interface Runtime {
   /**
    * Runs {@code r} inside the container with the caller's stdio; returns its exit code, 127 when
    * the command does not exist and 126 when it cannot be run (as podman and shells report them).
+   * The process's pid is written to {@code pidFile} once it has started.
    */
-  int exec(String id, ExecRequest r) throws RuntimeFailureException, CapvirtIoException;
+  int exec(String id, ExecRequest r, Path pidFile)
+      throws RuntimeFailureException, CapvirtIoException;
 }

@@ -20,7 +20,11 @@ final class CapWords {
           CHILD_DEVICE_CGROUP,
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
-          DEVICES_UNREADABLE ->
+          DEVICE_PROGRAMS,
+          DEVICES_UNREADABLE,
+          NESTED_USER_NAMESPACE,
+          OUTSIDE_CGROUP,
+          CONFINEMENT ->
           throw new IllegalArgumentException("not a capability difference: " + kind);
     };
   }
@@ -82,7 +86,11 @@ final class CapWords {
           CHILD_DEVICE_CGROUP,
           INIT_OUTSIDE_CGROUP,
           DEVICE_RULES,
-          DEVICES_UNREADABLE ->
+          DEVICE_PROGRAMS,
+          DEVICES_UNREADABLE,
+          NESTED_USER_NAMESPACE,
+          OUTSIDE_CGROUP,
+          CONFINEMENT ->
           throw new IllegalArgumentException("not a capability difference: " + kind);
     };
   }

@@ -21,13 +21,18 @@ final class DeviceDrift {
   static final Set<String> RUNTIME_DEFAULTS =
       Set.of("c *:* m", "b *:* m", "c 5:1 rwm", "c 136:* rwm", "c 10:200 rwm");
 
-  static List<Difference> compare(List<DeviceRule> want, LiveDevices live) {
+  /**
+   * The differences of the v1 list; where there is none to read, nothing when {@code programs} were
+   * read instead (a cgroup v2 host), else "could not verify".
+   */
+  static List<Difference> compare(List<DeviceRule> want, LiveDevices live, LivePrograms programs) {
     return switch (live) {
+      case LiveDevices.Unreadable u when programs instanceof LivePrograms.Read -> List.of();
       case LiveDevices.Unreadable u ->
           List.of(
               new Difference(
                   Kind.DEVICES_UNREADABLE,
-                  Severity.NORMAL,
+                  Severity.UNVERIFIED,
                   Optional.empty(),
                   Optional.empty(),
                   List.of(),

@@ -36,7 +36,11 @@ public record Difference(
     CHILD_DEVICE_CGROUP("child-device-cgroup"),
     INIT_OUTSIDE_CGROUP("init-outside-cgroup"),
     DEVICE_RULES("device-rules"),
-    DEVICES_UNREADABLE("devices-unreadable");
+    DEVICE_PROGRAMS("device-programs"),
+    DEVICES_UNREADABLE("devices-unreadable"),
+    NESTED_USER_NAMESPACE("nested-userns"),
+    OUTSIDE_CGROUP("outside-cgroup"),
+    CONFINEMENT("confinement");
 
     private final String word;
 
@@ -54,6 +58,8 @@ public record Difference(
   public enum Severity {
     /** Shown, but not drift: a process holding less than the definition grants, or a limit. */
     NORMAL("normal"),
+    /** Something that should have been checked could not be: neither a match nor drift. */
+    UNVERIFIED("unverified"),
     /** The container holds something its definition does not grant. */
     DRIFT("drift"),
     /** A state no process of the container can reach by itself: investigate at once. */

@@ -40,7 +40,11 @@ public final class DriftCheck {
     for (LiveProcess p : live.processes()) {
       process(expected, live, p, out);
     }
-    out.addAll(DeviceDrift.compare(expected.devices(), live.devices()));
+    out.addAll(DeviceDrift.compare(expected.devices(), live.devices(), live.programs()));
+    out.addAll(ProgramDrift.compare(expected.devices(), live.programs()));
+    if (expected.confinement().isPresent() && live.mounts().isPresent()) {
+      out.addAll(ConfinementDrift.compare(expected.confinement().get(), live.mounts().get()));
+    }
     return new VerifyReport(name, expected, live, out);
   }
 
@@ -63,8 +67,41 @@ public final class DriftCheck {
                   + ": it was started outside the container and moved in (something wrote its pid"
                   + " to the cgroup's cgroup.procs); kill it or move it back out"));
     }
+    if (!p.inCgroup() && p.pid() != live.initPid()) {
+      out.add(
+          diff(
+              Kind.OUTSIDE_CGROUP,
+              Severity.DRIFT,
+              p,
+              Optional.empty(),
+              CapSet.EMPTY,
+              CapSet.EMPTY,
+              p.label()
+                  + " is in the container's namespaces but in none of its cgroups "
+                  + live.cgroup()
+                  + ": it left them (writing its pid to another cgroup.procs takes CAP_SYS_ADMIN"
+                  + " over the host's cgroup file system) or joined the namespaces from the host,"
+                  + " so the container's device rules and limits do not confine it; kill it"));
+    }
+    if (p.inChildUserNamespace()) {
+      out.add(
+          diff(
+              Kind.NESTED_USER_NAMESPACE,
+              Severity.NORMAL,
+              p,
+              Optional.empty(),
+              CapSet.EMPTY,
+              CapSet.EMPTY,
+              "normal: "
+                  + p.label()
+                  + " runs in a user namespace of its own below the container's (creating one needs"
+                  + " no privilege): the capabilities it shows ("
+                  + p.caps().effective().hex()
+                  + ") hold only in that namespace, over what it owns, not over the container or"
+                  + " the host, so they are not compared with the container's"));
+    }
     CapSet bounding = want.caps().bounding();
-    for (CapSetKind k : CapSetKind.values()) {
+    for (CapSetKind k : p.inChildUserNamespace() ? new CapSetKind[0] : CapSetKind.values()) {
       CapSet have = p.caps().get(k);
       CapSet granted = want.caps().get(k);
       CapSet beyond = have.minus(bounding);

@@ -18,8 +18,12 @@ import org.capvirt.model.CapSet;
  * @param caps the five capability sets
  * @param noNewPrivs whether {@code NoNewPrivs} is set
  * @param foreignNamespaces the namespaces (mnt, pid, ...) it does not share with the container's
- *     init; empty for a process of the container
+ *     init but shares with the host (the process reading it): it came from outside; empty for a
+ *     process of the container
  * @param devicesCgroup its cgroup v1 devices directory, when the host has that controller
+ * @param childNamespaces the namespaces it shares with neither the init nor the host: ones it or a
+ *     parent created (inside the container, where a user namespace needs no privilege)
+ * @param inCgroup whether it was found in the container's cgroup (else through its namespaces)
  */
 public record LiveProcess(
     long pid,
@@ -30,9 +34,62 @@ public record LiveProcess(
     CapMasks caps,
     boolean noNewPrivs,
     List<String> foreignNamespaces,
-    Optional<String> devicesCgroup) {
+    Optional<String> devicesCgroup,
+    List<String> childNamespaces,
+    boolean inCgroup) {
   public LiveProcess {
     foreignNamespaces = List.copyOf(foreignNamespaces);
+    childNamespaces = List.copyOf(childNamespaces);
+  }
+
+  /** A process found in the container's cgroup, in no namespace of its own. */
+  public LiveProcess(
+      long pid,
+      long tgid,
+      String comm,
+      long hostUid,
+      long uid,
+      CapMasks caps,
+      boolean noNewPrivs,
+      List<String> foreignNamespaces,
+      Optional<String> devicesCgroup) {
+    this(
+        pid,
+        tgid,
+        comm,
+        hostUid,
+        uid,
+        caps,
+        noNewPrivs,
+        foreignNamespaces,
+        devicesCgroup,
+        List.of(),
+        true);
+  }
+
+  /** This process with its own namespaces and whether it is in the container's cgroup. */
+  public LiveProcess placed(List<String> children, boolean foundInCgroup) {
+    return new LiveProcess(
+        pid,
+        tgid,
+        comm,
+        hostUid,
+        uid,
+        caps,
+        noNewPrivs,
+        foreignNamespaces,
+        devicesCgroup,
+        children,
+        foundInCgroup);
+  }
+
+  /**
+   * Whether it runs in a user namespace below the container's: its capabilities hold only there
+   * (over the namespaces and objects that user namespace owns), not over the container's or the
+   * host's.
+   */
+  public boolean inChildUserNamespace() {
+    return childNamespaces.contains("user");
   }
 
   /** The uid the kernel shows for an id that has no mapping in a user namespace. */

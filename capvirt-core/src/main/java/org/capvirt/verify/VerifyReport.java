@@ -13,9 +13,28 @@ public record VerifyReport(
     differences = List.copyOf(differences);
   }
 
-  /** True when nothing differs beyond what is normal. */
+  /** True when everything was checked and nothing differs beyond what is normal. */
   public boolean ok() {
     return differences.stream().noneMatch(d -> d.severity().fails());
+  }
+
+  /** The outcome in one word. */
+  public enum Verdict {
+    /** Everything was checked and matches. */
+    MATCHES,
+    /** Nothing checked differs, but something could not be checked. */
+    UNVERIFIED,
+    /** Something differs. */
+    DRIFTED
+  }
+
+  /** Drift wins over what could not be checked. */
+  public Verdict verdict() {
+    if (differences.stream()
+        .anyMatch(d -> d.severity().fails() && d.severity() != Difference.Severity.UNVERIFIED)) {
+      return Verdict.DRIFTED;
+    }
+    return ok() ? Verdict.MATCHES : Verdict.UNVERIFIED;
   }
 
   /** The init as read live (the first process). */

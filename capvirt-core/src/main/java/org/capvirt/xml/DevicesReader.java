@@ -1,6 +1,7 @@
 package org.capvirt.xml;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -131,7 +132,8 @@ final class DevicesReader {
 
   private Optional<FilesystemDef.FsSource> fsSource(FsType type, XmlNode s) {
     return switch (type) {
-      case MOUNT, BIND -> need(s, type, "dir").map(FilesystemDef.DirSource::new);
+      case MOUNT -> need(s, type, "dir").map(FilesystemDef.DirSource::new);
+      case BIND -> need(s, type, "dir").filter(d -> inRoot(d, s)).map(FilesystemDef.DirSource::new);
       case FILE -> need(s, type, "file").map(FilesystemDef.FileSource::new);
       case BLOCK -> need(s, type, "dev").map(FilesystemDef.BlockSource::new);
       case TEMPLATE -> need(s, type, "name").map(FilesystemDef.TemplateSource::new);
@@ -157,6 +159,23 @@ final class DevicesReader {
         yield size.map(m -> new FilesystemDef.RamSource(m.kib()));
       }
     };
+  }
+
+  /**
+   * A bind source names a path of the container's root; a {@code ..} component would name one
+   * outside it (the start resolves the rest inside the root).
+   */
+  private boolean inRoot(String dir, XmlNode source) {
+    if (Arrays.asList(dir.split("/")).contains("..")) {
+      values.problem(
+          source.at("dir"),
+          "bind source '"
+              + dir
+              + "' has a '..' component: a bind source is a path in the container's root, and"
+              + " '..' could leave it");
+      return false;
+    }
+    return true;
   }
 
   private Optional<String> need(XmlNode source, FsType type, String attr) {

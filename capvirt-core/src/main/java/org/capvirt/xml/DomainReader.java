@@ -53,6 +53,13 @@ final class DomainReader {
       name = Optional.empty();
     }
     Optional<MemorySize> memory = d.child("memory").flatMap(this::memory);
+    if (memory.isPresent() && memory.get().kib() == 0) {
+      // as libvirt's post-parse check: 0 is no size, not "no limit"
+      values.problem(
+          Values.textAt(d.child("memory").get()),
+          "Memory size must be specified via <memory> or in the <numa> configuration (0 is not"
+              + " a size)");
+    }
     Optional<MemorySize> current = d.child("currentMemory").flatMap(this::memory);
     if (current.isEmpty() || (memory.isPresent() && current.get().kib() > memory.get().kib())) {
       current = memory;
@@ -199,6 +206,13 @@ final class DomainReader {
       values.problem(
           Values.textAt(p.get()),
           "resource partition '" + path.get() + "' must be an absolute path");
+    } else if (path.isPresent()
+        && java.util.Arrays.asList(path.get().split("/")).stream()
+            .anyMatch(c -> c.equals("..") || c.equals("."))) {
+      // the cgroup is PARTITION/NAME...: '..' would leave the partition (or /sys/fs/cgroup)
+      values.problem(
+          Values.textAt(p.get()),
+          "resource partition '" + path.get() + "' must not contain '.' or '..' components");
     }
     return path;
   }

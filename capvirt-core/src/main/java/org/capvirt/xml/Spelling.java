@@ -4,15 +4,19 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Finds the name a misspelling most likely meant, for "did you mean …?". */
-final class Spelling {
+/**
+ * Finds the name a misspelling most likely meant, for "did you mean …?": the one spelling rule of
+ * capvirt's messages (XML names and values, verbs, options and capability names on the command
+ * line).
+ */
+public final class Spelling {
   private Spelling() {}
 
   /**
    * The candidate nearest to {@code word} by edit distance (ignoring case), when it is near enough
    * to be a plausible typo: at most 2 edits, and fewer than half the word's length.
    */
-  static Optional<String> nearest(String word, Collection<String> candidates) {
+  public static Optional<String> nearest(String word, Collection<String> candidates) {
     String w = word.toLowerCase(Locale.ROOT);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;

@@ -57,8 +57,10 @@ final class XmlReader {
   private final String file;
   private final String text;
   private final SourceText source;
+  private final String rootName;
 
-  private XmlReader(SourceText source) {
+  private XmlReader(SourceText source, String rootName) {
+    this.rootName = rootName;
     this.file = source.file();
     this.text = source.text();
     this.source = source;
@@ -67,7 +69,13 @@ final class XmlReader {
   /** Reads {@code xml} into its root element, or throws the first fatal problem. */
   static XmlNode read(byte[] xml, String file, ParseOptions options)
       throws InvalidDefinitionException {
-    return new XmlReader(SourceText.decode(xml, file, options)).parse();
+    return read(xml, file, options, "domain");
+  }
+
+  /** Reads a document whose root must be {@code <rootName>} (a domain, a network). */
+  static XmlNode read(byte[] xml, String file, ParseOptions options, String rootName)
+      throws InvalidDefinitionException {
+    return new XmlReader(SourceText.decode(xml, file, options), rootName).parse();
   }
 
   private Location location(int offset) {
@@ -146,7 +154,7 @@ final class XmlReader {
               break;
             }
             String name = elementName(r);
-            if (root == null && (!name.equals("domain") || !ns(r).isEmpty())) {
+            if (root == null && (!name.equals(rootName) || !ns(r).isEmpty())) {
               throw fail(
                   location(tagStart),
                   "root element is <"
@@ -155,7 +163,9 @@ final class XmlReader {
                       + r.getLocalName()
                       + ">"
                       + (ns(r).isEmpty() ? "" : " in namespace '" + ns(r) + "'")
-                      + "; expected <domain type='lxc'>"
+                      + (rootName.equals("domain")
+                          ? "; expected <domain type='lxc'>"
+                          : "; expected <" + rootName + ">")
                       + (ns(r).isEmpty() ? "" : " in no namespace"));
             }
             if (open.size() >= MAX_DEPTH) {

@@ -66,6 +66,26 @@ class AuditorTest {
   }
 
   @Test
+  void interfacesOnASharedBridgeAreFlaggedAndAPrivateNetworkIsNotHostNetworking() throws Exception {
+    String xml =
+        "<domain type='lxc'><name>n</name><os><type>exe</type><init>/bin/sh</init></os>\n"
+            + "<devices>\n<interface type='network'><source network='default'/></interface>\n"
+            + "<interface type='ethernet'><ip address='10.0.0.2' prefix='24' peer='10.0.0.1'/>"
+            + "</interface>\n</devices></domain>";
+    List<Finding> fs =
+        Auditor.audit(
+            org.capvirt.xml.DomainXmlParser.parse(
+                xml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "n.xml"),
+            Optional.empty(),
+            AuditOptions.NONE);
+    assertThat(ids(fs)).doesNotContain("host-network");
+    Finding f = only(fs, "shared-network");
+    assertThat(f.severity()).isEqualTo(Severity.LOW);
+    assertThat(f.location()).isEqualTo(new Location("n.xml", 3, 1));
+    assertThat(f.message()).contains("network 'default'", "NAT");
+  }
+
+  @Test
   void aUserNamespaceTurnsMostCapabilityFindingsOff() {
     List<Finding> fs = audit(TestDomain.isolated().policy(CapsPolicy.ALLOW));
     assertThat(fs)

@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * libvirt's own LXC-config conversion cases (shared/corpus/libvirt/lxcconf2xml, read in place):
- * each {@code N.config} and {@code N-v3.config} must give the domain of {@code N.xml}, except where
- * libvirt's conversion is wrong (idmap: libvirt swaps LXC's container and host ids).
+ * libvirt's own LXC-config conversion cases (lxcconf2xml of the corpus dev/corpus provides, read in
+ * place): each {@code N.config} and {@code N-v3.config} must give the domain of {@code N.xml},
+ * except where libvirt's conversion is wrong (idmap: libvirt swaps LXC's container and host ids).
  */
 class LxcImporterCorpusTest {
   static final String UUID = "c7a5fdbd-edaf-9455-926a-d65c16db1809";

@@ -119,6 +119,10 @@ class LxcImporterTest {
             "c1.conf:3:1: lxc.apparmor.profile is not imported (capvirt has no such setting)",
             "c1.conf:6:1: lxc.include is not followed: import the included file's settings too"
                 + " (LXC's common.conf drops mac_admin mac_override sys_time sys_module sys_rawio)",
+            "the config has no lxc.cgroup.devices.deny = a, so LXC leaves the devices"
+                + " unrestricted; the domain gets capvirt's device ACL (libvirt's list: c 1:3 rwm,"
+                + " c 1:5 rwm, c 1:7 rwm, c 1:8 rwm, c 1:9 rwm, c 5:0 rwm, c 5:2 rwm, c 10:229 rwm,"
+                + " c 136:* rwm)",
             "c1.conf:5:1: device rule 'c 10:200 rwm' is not imported: capvirt's device ACL is"
                 + " libvirt's fixed list plus the devices the domain declares");
   }

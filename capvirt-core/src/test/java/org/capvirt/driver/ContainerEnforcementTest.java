@@ -102,7 +102,7 @@ class ContainerEnforcementTest {
               p.where(),
               CapabilityResolver.resolve(p, host).bounding(),
               HostDeviceLookup.system());
-      List<DeviceRule> have = DeviceCgroup.list(LiveRoot.devicesDir(name));
+      List<DeviceRule> have = DeviceCgroup.list(live.devicesDir(name));
       assertThat(have).containsExactlyInAnyOrderElementsOf(want);
       assertThat(have).doesNotContain(DeviceRule.chr(10, 200, "rwm"));
       assertThat(have.contains(new DeviceRule('c', DeviceRule.ANY, DeviceRule.ANY, "m")))

@@ -113,11 +113,16 @@ class ContainerFaultsTest {
       String name = live.name("iface");
       String xml =
           LiveRoot.xml(name, "true", "", "")
-              .replace("<devices>", "<devices><interface type='ethernet'/>");
+              .replace(
+                  "<devices>",
+                  "<devices><interface type='direct'><source dev='eth0' mode='bridge'/>"
+                      + "</interface>");
       live.define(xml);
       assertThatThrownBy(() -> live.driver.start(name))
           .isInstanceOf(InvalidDefinitionException.class)
-          .hasMessageContaining("<interface type='ethernet'> is not supported yet");
+          .hasMessageContaining(
+              "<interface type='direct'> is not supported: capvirt attaches ethernet, bridge and"
+                  + " network interfaces");
       assertNothingLeft(live, name);
     }
   }
@@ -138,7 +143,7 @@ class ContainerFaultsTest {
       }
       assertThat(outs)
           .containsExactlyInAnyOrder("ok", "failed: Domain '" + name + "' is already active");
-      Path tasks = LiveRoot.devicesDir(name).resolve("cgroup.procs");
+      Path tasks = live.devicesDir(name).resolve("cgroup.procs");
       assertThat(Files.readAllLines(tasks)).hasSize(1);
       try (var containers = Files.list(live.layout.domainDir(name).resolve("runtime"))) {
         assertThat(containers.toList()).hasSize(1);
@@ -228,7 +233,7 @@ class ContainerFaultsTest {
       long t0 = System.nanoTime();
       live.driver.shutdown(polite, Duration.ofSeconds(20));
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
-      assertThat(Files.readString(live.driver.log(polite))).contains("got-term");
+      assertThat(live.logText(polite)).contains("got-term");
 
       String stubborn = live.name("kill");
       live.create(LiveRoot.xml(stubborn, "trap '' TERM; sleep 300", "", ""));

@@ -43,7 +43,8 @@ class DriverTest {
     assertThatThrownBy(() -> d.start("web")).isInstanceOf(RuntimeFailureException.class);
     assertThat(host.runtime.containers).isEmpty();
     assertThat(Files.exists(StateLayout.under(root).domainDir("web"))).isFalse();
-    assertThat(host.cgroupCalls).contains("remove /machine/web.capvirt");
+    assertThat(host.cgroupCalls)
+        .contains("remove " + StateLayout.under(root).cgroupsPath("/machine", "web"));
     assertThat(Files.readAllBytes(StateLayout.under(root).definition("web"))).isEqualTo(stored);
     assertThat(d.info("web").state()).isEqualTo(DomainState.SHUTOFF);
     if (!step.equals("create")) {
@@ -52,12 +53,140 @@ class DriverTest {
   }
 
   @Test
+  void aCgroupHoldingProcessesOfAnotherRootIsRefusedAndLeftAlone() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    host.busy.add(777L);
+    assertThatThrownBy(() -> d.create(xml("web"), "web.xml"))
+        .isInstanceOf(RuntimeFailureException.class)
+        .hasMessageContaining(layout.cgroupsPath("/machine", "web"))
+        .hasMessageContaining("[777]")
+        .hasMessageContaining(layout.runtime().toString());
+    assertThat(host.runtime.calls).isEmpty();
+    assertThat(host.cgroupCalls).isEmpty();
+    assertThat(Files.exists(layout.domainDir("web"))).isFalse();
+  }
+
+  private static byte[] withRoot(String name, Path rootfs, String user) {
+    return ("<domain type='lxc'><name>"
+            + name
+            + "</name><memory>131072</memory><os><type>exe</type><init>/bin/sh</init>"
+            + "<inituser>"
+            + user
+            + "</inituser></os><devices><filesystem type='mount'><source dir='"
+            + rootfs
+            + "'/><target dir='/'/></filesystem></devices></domain>")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aNameThePasswdMapsToUidZeroStartsWithRootsCapabilities() throws Exception {
+    Path rootfs = Files.createDirectories(root.resolve("rootfs/etc")).getParent();
+    Files.writeString(rootfs.resolve("etc/passwd"), "toor:x:0:0::/:/bin/sh\n");
+    FakeHost host = new FakeHost();
+    Driver d = host.driver(StateLayout.under(root.resolve("state")));
+    d.create(withRoot("toor", rootfs, "toor"), "toor.xml");
+    var process =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                StateLayout.under(root.resolve("state"))
+                    .domainDir("toor")
+                    .resolve("bundle/config.json")
+                    .toFile())
+            .path("process");
+    assertThat(process.path("user").path("uid").asInt(-1)).isZero();
+    assertThat(process.path("capabilities").path("effective").toString()).contains("CAP_CHOWN");
+  }
+
+  @Test
+  void aFifoForPasswdFailsTheStartAtOnceAndReleasesTheLock() throws Exception {
+    Path rootfs = Files.createDirectories(root.resolve("rootfs/etc")).getParent();
+    Process mk =
+        new ProcessBuilder(List.of("mkfifo", rootfs.resolve("etc/passwd").toString())).start();
+    assertThat(mk.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root.resolve("state"));
+    Driver d = host.driver(layout);
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> start = ex.submit(() -> d.create(withRoot("fifo", rootfs, "web"), "fifo.xml"));
+      assertThatThrownBy(() -> start.get(10, java.util.concurrent.TimeUnit.SECONDS))
+          .hasRootCauseInstanceOf(RuntimeFailureException.class)
+          .hasStackTraceContaining("is a FIFO, device or socket");
+    } finally {
+      ex.shutdownNow();
+    }
+    assertThat(host.runtime.calls).isEmpty();
+    assertThat(Files.exists(layout.domainDir("fifo"))).isFalse();
+    d.define(xml("fifo"), "fifo.xml");
+  }
+
+  @Test
+  void aMissingInitdirIsAnErrorNamingItBeforeTheRuntimeRuns() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    String dir = "/capvirt-no-such-initdir-" + ProcessHandle.current().pid();
+    byte[] xml =
+        new String(xml("wd"), StandardCharsets.UTF_8)
+            .replace("</os>", "<initdir>" + dir + "</initdir></os>")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> d.create(xml, "wd.xml"))
+        .isInstanceOf(RuntimeFailureException.class)
+        .hasMessageContaining("wd.xml:")
+        .hasMessageContaining("<initdir> '" + dir + "' does not exist");
+    assertThat(host.runtime.calls).isEmpty();
+    assertThat(Files.exists(layout.domainDir("wd"))).isFalse();
+    assertThat(Files.exists(Path.of(dir))).isFalse();
+  }
+
+  @Test
+  void aDomainThatIsGoneLeavesNoLockOrLog() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    d.define(xml("gone"), "gone.xml");
+    d.start("gone");
+    d.destroy("gone");
+    assertThat(layout.lock("gone")).exists();
+    assertThat(layout.consoleLog("gone")).exists();
+    d.undefine("gone");
+    d.create(xml("brief"), "brief.xml");
+    d.destroy("brief");
+    try (var locks = Files.list(layout.locks());
+        var logs = Files.list(layout.logs())) {
+      assertThat(locks.toList()).isEmpty();
+      assertThat(logs.map(p -> p.getFileName().toString()).toList())
+          .allMatch(f -> f.startsWith("brief."));
+    }
+    d.define(xml("gone"), "gone.xml");
+    assertThat(d.info("gone").state()).isEqualTo(DomainState.SHUTOFF);
+  }
+
+  @Test
+  void aQueryWorksWhenItCannotCreateALockFile() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    d.create(xml("ro"), "ro.xml");
+    // root may write anywhere: a directory where the lock file goes makes it uncreatable
+    Files.delete(layout.lock("ro"));
+    Files.createDirectory(layout.lock("ro"));
+    assertThat(d.info("ro").state()).isEqualTo(DomainState.RUNNING);
+    assertThat(d.list(false)).extracting(DomainInfo::name).containsExactly("ro");
+    Files.delete(layout.lock("ro"));
+  }
+
+  @Test
   void startRunsCreateTightenStartInThatOrder() throws Exception {
     FakeHost host = new FakeHost();
     Driver d = host.driver(StateLayout.under(root));
     d.create(xml("web"), "web.xml");
     assertThat(host.runtime.calls).containsExactly("create web", "start web");
-    assertThat(host.cgroupCalls).containsExactly("tighten 4242");
+    assertThat(host.cgroupCalls).hasSize(2);
+    assertThat(host.cgroupCalls.get(0)).isEqualTo("tighten 4242");
+    assertThat(host.cgroupCalls.get(1)).matches("program 4242 /machine/web\\.capvirt-[0-9a-f]{8}");
     DomainInfo i = d.info("web");
     assertThat(i.state()).isEqualTo(DomainState.RUNNING);
     assertThat(i.pid()).contains(4242L);

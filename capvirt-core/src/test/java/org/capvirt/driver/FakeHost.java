@@ -18,6 +18,7 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   final FakeRuntime runtime = new FakeRuntime();
   final List<String> cgroupCalls = Collections.synchronizedList(new ArrayList<>());
   volatile boolean failTighten;
+  final List<Long> busy = Collections.synchronizedList(new ArrayList<>());
 
   static final HostFacts FACTS =
       new HostFacts(40, CapSet.upTo(40), true, "6.1.0", HostFacts.CgroupLayout.HYBRID);
@@ -47,6 +48,18 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   }
 
   @Override
+  public List<String> installDeviceProgram(
+      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host) {
+    cgroupCalls.add("program " + pid + " " + cgroupsPath);
+    return List.of();
+  }
+
+  @Override
+  public org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath) {
+    return new org.capvirt.verify.LivePrograms.NotApplicable("fake host");
+  }
+
+  @Override
   public void removeLeftovers(String cgroupsPath) {
     cgroupCalls.add("remove " + cgroupsPath);
   }
@@ -54,5 +67,10 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   @Override
   public List<Path> existing(String cgroupsPath) {
     return List.of();
+  }
+
+  @Override
+  public List<Long> processes(String cgroupsPath) {
+    return List.copyOf(busy);
   }
 }

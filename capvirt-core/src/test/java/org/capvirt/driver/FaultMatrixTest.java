@@ -125,6 +125,19 @@ class FaultMatrixTest {
           }
 
           @Override
+          public List<String> installDeviceProgram(
+              long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+              throws RuntimeFailureException, CapvirtIoException {
+            return real.installDeviceProgram(pid, cgroupsPath, rules, host);
+          }
+
+          @Override
+          public org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath)
+              throws CapvirtIoException {
+            return real.devicePrograms(pid, cgroupsPath);
+          }
+
+          @Override
           public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
             real.removeLeftovers(cgroupsPath);
           }
@@ -132,6 +145,11 @@ class FaultMatrixTest {
           @Override
           public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
             return real.existing(cgroupsPath);
+          }
+
+          @Override
+          public List<Long> processes(String cgroupsPath) throws CapvirtIoException {
+            return real.processes(cgroupsPath);
           }
         };
     try (LiveRoot live = new LiveRoot()) {
@@ -194,6 +212,19 @@ class FaultMatrixTest {
           }
 
           @Override
+          public List<String> installDeviceProgram(
+              long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+              throws RuntimeFailureException, CapvirtIoException {
+            return real.installDeviceProgram(pid, cgroupsPath, rules, host);
+          }
+
+          @Override
+          public org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath)
+              throws CapvirtIoException {
+            return real.devicePrograms(pid, cgroupsPath);
+          }
+
+          @Override
           public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
             if (refuse[0]) {
               throw new CapvirtIoException("injected: cannot remove " + cgroupsPath);
@@ -204,6 +235,11 @@ class FaultMatrixTest {
           @Override
           public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
             return real.existing(cgroupsPath);
+          }
+
+          @Override
+          public List<Long> processes(String cgroupsPath) throws CapvirtIoException {
+            return real.processes(cgroupsPath);
           }
         };
     try (LiveRoot live = new LiveRoot()) {

@@ -72,7 +72,7 @@ class KillNineTest {
                 .state();
         if (state == DomainState.RUNNING) {
           running++;
-          assertThat(Leftovers.processesIn("/machine/" + name + ".capvirt")).hasSize(1);
+          assertThat(Leftovers.processesIn(live.cgroupsPath(name))).hasSize(1);
           live.driver.destroy(name);
         }
         List<String> left = Leftovers.of(live, name);

@@ -25,13 +25,29 @@ final class Leftovers {
       out.add("run-time directory " + live.layout.domainDir(name));
     }
     live.cgroupDirs(name).forEach(d -> out.add("cgroup " + d));
-    processesIn("/machine/" + name + ".capvirt").forEach(p -> out.add("process " + p));
+    for (long p : processesIn(live.cgroupsPath(name))) {
+      out.add("process " + p + " (" + describe(p) + ")");
+    }
     mountsUnder(live.root).forEach(m -> out.add("mount " + m));
     Path runcDefault = Path.of("/run/runc", name);
     if (Files.exists(runcDefault)) {
       out.add("runc state " + runcDefault);
     }
     return out;
+  }
+
+  /** A process's name and cgroups, for the message. */
+  private static String describe(long pid) {
+    try {
+      Path p = Path.of("/proc", Long.toString(pid));
+      return Files.readString(p.resolve("comm"), StandardCharsets.UTF_8).strip()
+          + ", "
+          + Files.readString(p.resolve("cgroup"), StandardCharsets.UTF_8)
+              .strip()
+              .replace('\n', ' ');
+    } catch (IOException e) {
+      return "exited";
+    }
   }
 
   /** Host pids whose cgroup path (in any hierarchy) is {@code cgroup} or below it. */
@@ -51,6 +67,11 @@ final class Leftovers {
         }
         for (String line : text.split("\n")) {
           String path = line.substring(line.lastIndexOf(':') + 1);
+          if (path.endsWith(" (deleted)")) {
+            // an exited process not yet reaped by its parent (here pid 1), in a cgroup that is
+            // gone: nothing of the domain's is left (its cgroup directories are checked apart)
+            continue;
+          }
           if (path.equals(cgroup) || path.startsWith(cgroup + "/")) {
             out.add(Long.parseLong(pid));
             break;

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.capvirt.CapvirtException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.DomainDef;
+import org.capvirt.oci.OciConfig;
 
 /**
  * A temporary capvirt root on the real host for container tests: unique domain names, and on close
@@ -32,12 +33,49 @@ final class LiveRoot implements AutoCloseable {
   }
 
   LiveRoot(Optional<String> runtime) throws IOException {
+    this(runtime, true);
+  }
+
+  private LiveRoot(Optional<String> runtime, boolean monitor) throws IOException {
     root = Files.createTempDirectory("capvirt-test");
     // an <idmap> init runs as an unprivileged host uid that must reach its bundle
     Files.setPosixFilePermissions(
         root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
     layout = StateLayout.under(root);
-    driver = Driver.onHost(layout, runtime);
+    driver = monitor ? Driver.onHost(layout, runtime) : withoutMonitor(layout);
+  }
+
+  /** A state root whose domains run without conmon, as with {@code CAPVIRT_MONITOR=none}. */
+  static LiveRoot withoutMonitor() throws IOException {
+    return new LiveRoot(Optional.empty(), false);
+  }
+
+  private static Driver withoutMonitor(StateLayout layout) {
+    RuntimeProvider host =
+        RuntimeProvider.host(
+            Optional.empty(),
+            new org.capvirt.runtime.HostCommandRunner(layout.runtime().resolve(".capture")),
+            layout.runtime().resolve(".cache"));
+    RuntimeProvider alone =
+        new RuntimeProvider() {
+          @Override
+          public org.capvirt.runtime.RuntimeBinary choose()
+              throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
+            return host.choose();
+          }
+
+          @Override
+          public org.capvirt.runtime.Runtime open(
+              org.capvirt.runtime.RuntimeBinary binary, Path runtimeRoot, Path log) {
+            return host.open(binary, runtimeRoot, log);
+          }
+        };
+    return new Driver(
+        layout,
+        alone,
+        new HostCgroupFs(),
+        () -> org.capvirt.host.HostProbe.system().read(),
+        org.capvirt.host.HostDeviceLookup.system());
   }
 
   /** A fresh domain name with this prefix. */
@@ -75,6 +113,11 @@ final class LiveRoot implements AutoCloseable {
     return driver.info(name).pid().orElseThrow();
   }
 
+  /** Takes {@code name} (made by another root) into this root's clean-up. */
+  void adopt(String name) {
+    names.add(name);
+  }
+
   /** The five masks of a process as /proc/PID/status shows them: Inh, Prm, Eff, Bnd, Amb. */
   static List<CapSet> masks(long pid) throws IOException {
     List<CapSet> out = new ArrayList<>();
@@ -89,9 +132,9 @@ final class LiveRoot implements AutoCloseable {
     return out;
   }
 
-  /** The devices cgroup directory of a running domain (v1). */
-  static Path devicesDir(String name) {
-    return Path.of("/sys/fs/cgroup/devices/machine", name + ".capvirt");
+  /** The devices cgroup directory of a running domain (v1): the runtime's, below the domain's. */
+  Path devicesDir(String name) {
+    return Path.of("/sys/fs/cgroup/devices", cgroupsPath(name), OciConfig.PAYLOAD);
   }
 
   /** Waits until the domain is no longer running (it exits by itself) and returns its log. */
@@ -138,7 +181,12 @@ final class LiveRoot implements AutoCloseable {
 
   /** Cgroup directories of the domain that exist now. */
   List<Path> cgroupDirs(String name) throws CapvirtException {
-    return cgroups.existing("/machine/" + name + ".capvirt");
+    return cgroups.existing(cgroupsPath(name));
+  }
+
+  /** The cgroup path of {@code name} (default partition) in this root. */
+  String cgroupsPath(String name) {
+    return layout.cgroupsPath("/machine", name);
   }
 
   @Override

@@ -85,6 +85,7 @@ class LoadTest {
                     "-Xmx96m",
                     "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1",
+                    "--enable-native-access=ALL-UNNAMED",
                     "-cp",
                     System.getProperty("java.class.path"),
                     LoadWorker.class.getName(),

@@ -25,6 +25,19 @@ class StateFilesTest {
   }
 
   @Test
+  void cgroupsAreUniquePerStateRootAndStable() {
+    StateLayout a = StateLayout.under(dir.resolve("a"));
+    StateLayout b = StateLayout.under(dir.resolve("b"));
+    assertThat(StateLayout.SYSTEM.cgroupsPath("/machine", "web")).isEqualTo("/machine/web.capvirt");
+    assertThat(a.cgroupsPath("/machine", "web")).matches("/machine/web\\.capvirt-[0-9a-f]{8}");
+    assertThat(a.cgroupsPath("/machine", "web")).isNotEqualTo(b.cgroupsPath("/machine", "web"));
+    assertThat(StateLayout.under(dir.resolve("a/../a")).cgroupsPath("/machine/", "web"))
+        .isEqualTo(a.cgroupsPath("/machine", "web"));
+    assertThatThrownBy(() -> a.cgroupsPath("/machine", "../x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void acceptedNames() {
     assertThat(DomainNames.valid("web")).isTrue();
     assertThat(DomainNames.valid("web-1.2_x+y")).isTrue();
@@ -37,7 +50,7 @@ class StateFilesTest {
 
   @Test
   void atomicWriteReplacesWithoutLeavingTemporaryFiles() throws Exception {
-    Path f = dir.resolve("sub/web.xml");
+    Path f = Files.createDirectory(dir.resolve("sub")).resolve("web.xml");
     AtomicFiles.write(f, "one".getBytes());
     AtomicFiles.write(f, "two".getBytes());
     assertThat(Files.readString(f)).isEqualTo("two");

@@ -86,7 +86,7 @@ class VerifyContainerTest {
           .isInstanceOfSatisfying(
               LiveDevices.Listed.class,
               l -> {
-                assertThat(Path.of(l.directory())).isEqualTo(LiveRoot.devicesDir(name));
+                assertThat(Path.of(l.directory())).isEqualTo(live.devicesDir(name));
                 assertThat(l.rules()).containsExactlyInAnyOrderElementsOf(r.expected().devices());
               });
     }
@@ -97,7 +97,7 @@ class VerifyContainerTest {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("vdev");
       live.create(LiveRoot.xml(name, "exec sleep 300", "", ""));
-      Path dir = LiveRoot.devicesDir(name);
+      Path dir = live.devicesDir(name);
       Files.writeString(dir.resolve("devices.allow"), "c 4:1 rwm", StandardCharsets.US_ASCII);
       Files.writeString(dir.resolve("devices.allow"), "c 10:200 rwm", StandardCharsets.US_ASCII);
       Files.writeString(dir.resolve("devices.deny"), "c 1:9 rwm", StandardCharsets.US_ASCII);
@@ -130,7 +130,7 @@ class VerifyContainerTest {
               .findFirst()
               .orElseThrow()
               .pid();
-      Path devicesRoot = LiveRoot.devicesDir(name).getParent().getParent();
+      Path devicesRoot = live.devicesDir(name).getParent().getParent();
       Files.writeString(
           devicesRoot.resolve("cgroup.procs"), Long.toString(child), StandardCharsets.US_ASCII);
       VerifyReport r = live.driver.verify(name);
@@ -144,7 +144,7 @@ class VerifyContainerTest {
                 assertThat(d.pid()).contains(child);
                 assertThat(d.message())
                     .contains("is in devices cgroup " + devicesRoot)
-                    .contains("not the container's " + LiveRoot.devicesDir(name));
+                    .contains("not the container's " + live.devicesDir(name));
               });
     }
   }
@@ -162,7 +162,7 @@ class VerifyContainerTest {
               .orElseThrow()
               .pid();
       // What systemd does for a service with DevicePolicy: a child cgroup with fewer rules.
-      Path svc = LiveRoot.devicesDir(name).resolve("svc.service");
+      Path svc = live.devicesDir(name).resolve("svc.service");
       Files.createDirectory(svc);
       Files.writeString(svc.resolve("devices.deny"), "c 1:9 rwm", StandardCharsets.US_ASCII);
       Files.writeString(
@@ -317,7 +317,10 @@ class VerifyContainerTest {
   private static void moveInto(List<Path> cgroups, long pid) throws Exception {
     assertThat(cgroups).isNotEmpty();
     for (Path dir : cgroups) {
-      Files.writeString(dir.resolve("cgroup.procs"), Long.toString(pid), StandardCharsets.US_ASCII);
+      Files.writeString(
+          dir.resolve(org.capvirt.oci.OciConfig.PAYLOAD).resolve("cgroup.procs"),
+          Long.toString(pid),
+          StandardCharsets.US_ASCII);
     }
   }
 

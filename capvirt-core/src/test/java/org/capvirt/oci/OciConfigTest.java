@@ -138,6 +138,22 @@ class OciConfigTest {
   }
 
   @Test
+  void hostRootAsTheRootFilesystemIsBoundRecursivelyReadOnly() throws Exception {
+    for (boolean readonly : new boolean[] {true, false}) {
+      JsonNode c = render(Domains.lxc().name("a").mount("/", "/", readonly).build());
+      assertThat(c.at("/root/path").asText()).isEqualTo("/b/rootfs");
+      assertThat(c.at("/root/readonly").asBoolean()).isFalse();
+      assertThat(c.at("/mounts/0/destination").asText()).isEqualTo("/");
+      assertThat(c.at("/mounts/0/source").asText()).isEqualTo("/");
+      if (readonly) {
+        assertThat(texts(c.at("/mounts/0/options"))).containsExactly("rbind", "rprivate", "rro");
+      } else {
+        assertThat(texts(c.at("/mounts/0/options"))).containsExactly("rbind", "rprivate");
+      }
+    }
+  }
+
+  @Test
   void mountFilesystemTargetingRootIsTheRoot() throws Exception {
     JsonNode c =
         render(
@@ -250,7 +266,8 @@ class OciConfigTest {
     assertThat(c.has("seccomp") || c.at("/linux").has("seccomp")).isFalse();
     assertThat(c.at("/hostname").asText()).isEqualTo("myweb1");
     assertThat(c.at("/linux/resources/memory/limit").asLong()).isEqualTo(65536L * 1024);
-    assertThat(c.at("/linux/cgroupsPath").asText()).isEqualTo("/machine/test/my_web.1.capvirt");
+    assertThat(c.at("/linux/cgroupsPath").asText())
+        .isEqualTo("/machine/test/my_web.1.capvirt/payload");
   }
 
   @Test

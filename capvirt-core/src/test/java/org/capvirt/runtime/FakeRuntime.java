@@ -55,7 +55,7 @@ public final class FakeRuntime implements Runtime {
   }
 
   @Override
-  public synchronized long create(String id, Path bundle, Path consoleLog)
+  public synchronized long create(String id, Path bundle, InitLog log)
       throws RuntimeFailureException {
     step("create", id);
     if (containers.containsKey(id)) {
@@ -90,7 +90,7 @@ public final class FakeRuntime implements Runtime {
   }
 
   @Override
-  public int exec(String id, ExecRequest r) throws RuntimeFailureException {
+  public int exec(String id, ExecRequest r, Path pidFile) throws RuntimeFailureException {
     step("exec", id);
     return 0;
   }

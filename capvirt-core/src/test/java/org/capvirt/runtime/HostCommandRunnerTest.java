@@ -59,10 +59,47 @@ class HostCommandRunnerTest {
   }
 
   @Test
+  void environmentIsAddedAndStdinIsFedFromAFile() throws Exception {
+    Completed c =
+        runner.run(
+            new Command(
+                List.of("/bin/sh", "-c", "printf '%s:' \"$CNI_COMMAND\"; cat"),
+                Duration.ofSeconds(10),
+                new Command.Capture(),
+                java.util.Map.of("CNI_COMMAND", "ADD"),
+                java.util.Optional.of("{\"cniVersion\":\"1.0.0\"}".getBytes())));
+    assertThat(c.stdout()).isEqualTo("ADD:{\"cniVersion\":\"1.0.0\"}");
+    assertThat(System.getenv("CNI_COMMAND")).as("only the child's environment changes").isNull();
+  }
+
+  @Test
   void aMissingProgramIsAnIoError() {
     assertThatThrownBy(
             () -> runner.run(Command.captured(Duration.ofSeconds(5), List.of("/no/such/program"))))
         .isInstanceOf(CapvirtIoException.class)
         .hasMessageContaining("/no/such/program");
+  }
+
+  @Test
+  void capturesLiveInTheStateRootAndWhatADeadProcessLeftIsRemoved() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Path captures = dir.resolve(".capture");
+    Files.createDirectory(captures);
+    Path stale = Files.writeString(captures.resolve("capvirt-" + gone.pid() + "-7-out.txt"), "x");
+    Path mine =
+        Files.writeString(
+            captures.resolve("capvirt-" + ProcessHandle.current().pid() + "-999999-err.txt"), "y");
+    HostCommandRunner r = new HostCommandRunner(captures);
+    assertThat(r.run(Command.captured(Duration.ofSeconds(10), List.of("echo", "hi"))).stdout())
+        .isEqualTo("hi\n");
+    assertThat(stale).doesNotExist();
+    assertThat(mine).exists();
+    try (var left = Files.list(captures)) {
+      assertThat(left.toList()).containsExactly(mine);
+    }
+    HostCommandRunner noRoot = new HostCommandRunner(dir.resolve("missing/.capture"));
+    assertThat(noRoot.run(Command.captured(Duration.ofSeconds(10), List.of("true"))).ok()).isTrue();
+    assertThat(dir.resolve("missing")).doesNotExist();
   }
 }

@@ -113,7 +113,11 @@ class RuntimeTest {
         new RuntimeBinary(Path.of("/usr/sbin/runc"), "runc", "1.1.5", java.util.Set.of());
     OciRuntime rt = new OciRuntime(b, dir.resolve("state"), log, r);
     Files.createDirectories(dir.resolve("state"));
-    assertThat(rt.create("web", dir.resolve("bundle"), dir.resolve("console.log")))
+    assertThat(
+            rt.create(
+                "web",
+                dir.resolve("bundle"),
+                new InitLog(dir.resolve("console.log"), Optional.empty())))
         .as("the pid runc wrote to --pid-file")
         .isEqualTo(4242);
     assertThat(dir.resolve("state/web.pid")).as("read, then removed").doesNotExist();

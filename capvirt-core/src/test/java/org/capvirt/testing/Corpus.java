@@ -2,42 +2,31 @@ package org.capvirt.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
- * Finds the shared data beside the repository ({@code shared/corpus/libvirt}: libvirt's own LXC
- * test XML, read in place). Set {@code -Dcapvirt.shared=DIR} or {@code CAPVIRT_SHARED} to point
- * elsewhere; otherwise the nearest ancestor of the working directory holding {@code shared/} wins.
+ * libvirt 9.0.0's own LXC test data, read in place: the directory {@code dev/corpus} prints
+ * (libvirt's {@code tests/lxcxml2xmldata} as {@code ./lxc-*.xml}, {@code lxcxml2xmloutdata} as
+ * {@code out/}, its LXC {@code domainschemadata} files as {@code domainschema/}, {@code
+ * lxcconf2xmldata} as {@code lxcconf2xml/}). {@code ./run-tests} passes it as {@code
+ * -Dcapvirt.corpus=DIR}; {@code CAPVIRT_CORPUS} works too. A missing corpus fails the test, never
+ * skips it.
  */
 public final class Corpus {
   private Corpus() {}
 
-  /** The {@code shared} directory. Fails (never skips) when it cannot be found. */
-  public static Path shared() {
-    return find()
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "cannot find shared/corpus/libvirt above "
-                        + Path.of("").toAbsolutePath()
-                        + "; set -Dcapvirt.shared=DIR"));
-  }
-
   /** libvirt's LXC corpus directory. */
   public static Path libvirt() {
-    return shared().resolve("corpus/libvirt");
-  }
-
-  private static Optional<Path> find() {
-    String explicit = System.getProperty("capvirt.shared", System.getenv("CAPVIRT_SHARED"));
-    if (explicit != null && !explicit.isEmpty()) {
-      return Optional.of(Path.of(explicit));
+    String dir = System.getProperty("capvirt.corpus", System.getenv("CAPVIRT_CORPUS"));
+    if (dir == null || dir.isEmpty()) {
+      throw new IllegalStateException(
+          "no libvirt test data: run the tests with ./run-tests, or pass"
+              + " -Dcapvirt.corpus=\"$(dev/corpus)\" to Maven");
     }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("shared/corpus/libvirt"))) {
-        return Optional.of(p.resolve("shared"));
-      }
+    Path p = Path.of(dir);
+    if (!Files.isRegularFile(p.resolve("lxc-capabilities.xml"))) {
+      throw new IllegalStateException(
+          "-Dcapvirt.corpus=" + dir + " does not hold libvirt's test data (see dev/corpus)");
     }
-    return Optional.empty();
+    return p;
   }
 }

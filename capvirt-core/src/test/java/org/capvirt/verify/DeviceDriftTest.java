@@ -15,7 +15,8 @@ class DeviceDriftTest {
   static final String DIR = "/sys/fs/cgroup/devices/machine/web.capvirt";
 
   static List<Difference> compare(List<DeviceRule> want, List<DeviceRule> have) {
-    return DeviceDrift.compare(want, new LiveDevices.Listed(DIR, have));
+    return DeviceDrift.compare(
+        want, new LiveDevices.Listed(DIR, have), new LivePrograms.NotApplicable("v1"));
   }
 
   static List<DeviceRule> plus(List<DeviceRule> a, DeviceRule... more) {
@@ -104,16 +105,23 @@ class DeviceDriftTest {
   }
 
   @Test
-  void unreadableRulesAreANormalNoteSayingWhy() {
+  void unreadableRulesAreUnverifiedSayingWhyUnlessProgramsWereRead() {
+    LiveDevices none = new LiveDevices.Unreadable("no devices hierarchy");
     List<Difference> d =
-        DeviceDrift.compare(DeviceAcl.FIXED, new LiveDevices.Unreadable("cgroup v2 only"));
+        DeviceDrift.compare(
+            DeviceAcl.FIXED, none, new LivePrograms.Unreadable("bpf(2) refused: EPERM"));
     assertThat(d)
         .singleElement()
         .satisfies(
             x -> {
               assertThat(x.kind()).isEqualTo(Kind.DEVICES_UNREADABLE);
-              assertThat(x.severity().fails()).isFalse();
-              assertThat(x.message()).isEqualTo("device rules not compared: cgroup v2 only");
+              assertThat(x.severity()).isEqualTo(Severity.UNVERIFIED);
+              assertThat(x.severity().fails()).isTrue();
+              assertThat(x.message()).isEqualTo("device rules not compared: no devices hierarchy");
             });
+    assertThat(
+            DeviceDrift.compare(
+                DeviceAcl.FIXED, none, new LivePrograms.Read("/sys/fs/cgroup/x", List.of())))
+        .isEmpty();
   }
 }

@@ -225,6 +225,14 @@ class BadInputTest {
           Map.entry("empty initenv", List.of("6:5: <initenv name='X'> needs a value")),
           Map.entry("relative initdir", List.of("6:14: <initdir> 'tmp' must be an absolute path")),
           Map.entry(
+              "partition with ..",
+              List.of(
+                  "8:16: resource partition '/machine/../x' must not contain '.' or '..' components")),
+          Map.entry(
+              "memory 0",
+              List.of(
+                  "7:11: Memory size must be specified via <memory> or in the <numa> configuration (0 is not a size)")),
+          Map.entry(
               "filesystem type",
               List.of(
                   "8:17: unknown filesystem type 'mnt' (expected mount|block|file|template|ram|bind|volume)")),
@@ -253,6 +261,11 @@ class BadInputTest {
           Map.entry(
               "relative filesystem target",
               List.of("10:15: filesystem target 'srv' must be an absolute path in the container")),
+          Map.entry(
+              "bind source with ..",
+              List.of(
+                  "9:15: bind source '/data/../../etc' has a '..' component: a bind source is a"
+                      + " path in the container's root, and '..' could leave it")),
           Map.entry(
               "mount without a source dir",
               List.of("9:7: a type='mount' <filesystem> needs <source dir=..>")),

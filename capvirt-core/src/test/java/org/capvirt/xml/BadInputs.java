@@ -173,6 +173,10 @@ final class BadInputs {
     add("empty initenv", domain("").replace("</os>", "  <initenv name='X'></initenv>\n  </os>"));
     add("relative initdir", domain("").replace("</os>", "  <initdir>tmp</initdir>\n  </os>"));
     add(
+        "partition with ..",
+        domain("  <resource>\n    <partition>/machine/../x</partition>\n  </resource>\n"));
+    add("memory 0", domain("  <memory>0</memory>\n"));
+    add(
         "filesystem type",
         domain(
             "  <devices>\n    <filesystem type='mnt'>\n      <source dir='/'/>\n"
@@ -204,6 +208,11 @@ final class BadInputs {
         domain(
             "  <devices>\n    <filesystem type='mount'>\n      <source dir='/srv'/>\n"
                 + "      <target dir='srv'/>\n    </filesystem>\n  </devices>\n"));
+    add(
+        "bind source with ..",
+        domain(
+            "  <devices>\n    <filesystem type='bind'>\n      <source dir='/data/../../etc'/>\n"
+                + "      <target dir='/mnt'/>\n    </filesystem>\n  </devices>\n"));
     add(
         "mount without a source dir",
         domain(

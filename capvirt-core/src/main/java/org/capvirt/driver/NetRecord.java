@@ -1,0 +1,89 @@
+package org.capvirt.driver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.capvirt.CapvirtIoException;
+
+/**
+ * What a start attached, kept in the run-time directory so that any later command can detach it
+ * exactly (the same plugin configurations, container id and interface names), even after a kill -9
+ * of the capvirt that started it.
+ */
+record NetRecord(String containerId, List<Attachment> attachments) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  NetRecord {
+    attachments = List.copyOf(attachments);
+  }
+
+  /** One interface: its name in the container, the bridge and named network it uses, its chain. */
+  record Attachment(
+      String ifname, Optional<String> bridge, Optional<String> network, List<Plugin> plugins) {
+    Attachment {
+      plugins = List.copyOf(plugins);
+    }
+  }
+
+  /** One plugin of a chain and the configuration it was given (without a previous result). */
+  record Plugin(String type, String conf) {}
+
+  void write(Path file) throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("containerId", containerId);
+    var list = o.putArray("attachments");
+    for (Attachment a : attachments) {
+      ObjectNode x = list.addObject();
+      x.put("ifname", a.ifname());
+      a.bridge().ifPresent(b -> x.put("bridge", b));
+      a.network().ifPresent(n -> x.put("network", n));
+      var ps = x.putArray("plugins");
+      for (Plugin p : a.plugins()) {
+        ps.addObject().put("type", p.type()).put("conf", p.conf());
+      }
+    }
+    AtomicFiles.writeVolatile(file, o.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Optional<NetRecord> read(Path file) throws CapvirtIoException {
+    try {
+      JsonNode o = JSON.readTree(Files.readAllBytes(file));
+      List<Attachment> as = new ArrayList<>();
+      for (JsonNode a : o.path("attachments")) {
+        List<Plugin> ps = new ArrayList<>();
+        for (JsonNode p : a.path("plugins")) {
+          ps.add(new Plugin(p.path("type").asText(), p.path("conf").asText()));
+        }
+        as.add(
+            new Attachment(a.path("ifname").asText(), text(a, "bridge"), text(a, "network"), ps));
+      }
+      return Optional.of(new NetRecord(o.path("containerId").asText(), as));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + file, e);
+    }
+  }
+
+  private static Optional<String> text(JsonNode n, String field) {
+    return n.hasNonNull(field) ? Optional.of(n.get(field).asText()) : Optional.empty();
+  }
+
+  /** The bridges this record's interfaces are ports of. */
+  List<String> bridges() {
+    return attachments.stream().flatMap(a -> a.bridge().stream()).distinct().toList();
+  }
+
+  /** The named networks this record's interfaces use. */
+  List<String> networks() {
+    return attachments.stream().flatMap(a -> a.network().stream()).distinct().sorted().toList();
+  }
+}

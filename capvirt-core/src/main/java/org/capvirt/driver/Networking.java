@@ -1,0 +1,359 @@
+package org.capvirt.driver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.capvirt.CapvirtException;
+import org.capvirt.CapvirtIoException;
+import org.capvirt.RuntimeFailureException;
+import org.capvirt.model.NetworkDef;
+import org.capvirt.model.ParsedDomain;
+import org.capvirt.model.Problem;
+import org.capvirt.net.CniJson;
+import org.capvirt.net.InterfacePlan;
+import org.capvirt.net.NetworkPlan;
+import org.capvirt.net.NetworkPlanner;
+import org.capvirt.net.PluginConf;
+import org.capvirt.runtime.CniPlugins;
+import org.capvirt.runtime.CommandRunner;
+import org.capvirt.runtime.Trace;
+
+/**
+ * Attaches a created container's interfaces with the CNI plugins and detaches them again. The
+ * container's network namespace and the one capvirt started from are bound into the run-time
+ * directory first, so that DEL (from any later command, in any namespace) always runs where ADD ran
+ * and finds the container's side even after its init exited. A named network's bridge is capvirt's
+ * from its first use to its last; every change holds one lock for all networks.
+ */
+final class Networking {
+
+  private final StateLayout layout;
+  private final NetworkStore store;
+  private final CommandRunner runner;
+  private final HostLinks links;
+  private final NamespaceFiles binds;
+
+  Networking(StateLayout layout, CommandRunner runner) {
+    this.layout = layout;
+    this.links = new HostLinks(runner);
+    this.binds = new NamespaceFiles(runner);
+    this.store = new NetworkStore(layout);
+    this.runner = runner;
+  }
+
+  NetworkStore store() {
+    return store;
+  }
+
+  /** The plan for {@code p}'s interfaces (the stored networks are read only when it has some). */
+  NetworkPlan plan(ParsedDomain p) throws CapvirtException {
+    if (p.def().devices().interfaces().isEmpty()) {
+      return new NetworkPlan(List.of(), List.of());
+    }
+    return NetworkPlanner.plan(
+        p.def(),
+        p.where(),
+        new NetworkPlanner.Context(
+            store.all(), store.ipamDir().toString(), store.tuningDir().toString()));
+  }
+
+  /** Attaches every planned interface to the created (still blocked) init {@code pid}. */
+  void attach(RunDir run, String containerId, long pid, NetworkPlan plan) throws CapvirtException {
+    if (plan.interfaces().isEmpty()) {
+      return;
+    }
+    Path dir = CniPlugins.find().orElseThrow(Networking::noPlugins);
+    try (DomainLock l = lock()) {
+      List<NetRecord.Attachment> as = new ArrayList<>();
+      for (InterfacePlan i : plan.interfaces()) {
+        List<NetRecord.Plugin> ps = new ArrayList<>();
+        for (PluginConf c : i.chain()) {
+          ps.add(new NetRecord.Plugin(c.type(), CniJson.render(i.cniName(), c, Optional.empty())));
+        }
+        as.add(new NetRecord.Attachment(i.guestDev(), i.bridge(), i.network(), ps));
+      }
+      new NetRecord(containerId, as).write(run.networkRecord());
+      binds.bind(
+          Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "ns", "net"),
+          run.hostns());
+      binds.bind(Path.of("/proc", Long.toString(pid), "ns", "net"), run.netns());
+      if (NamespaceFiles.inode(run.netns()) == NamespaceFiles.inode(run.hostns())) {
+        throw new RuntimeFailureException(
+            "the container's init runs in capvirt's own network namespace; refusing to attach"
+                + " its interfaces to the host");
+      }
+      Trace.mark("bound the network namespaces");
+      List<String> prefix = prefix(run);
+      CniPlugins plugins = new CniPlugins(runner, dir, prefix);
+      for (String net : plan.networks()) {
+        claimBridge(store.get(net), prefix);
+      }
+      for (InterfacePlan i : plan.interfaces()) {
+        if (i.kind() == InterfacePlan.Kind.BRIDGE) {
+          Optional<String> p = links.bridgeProblem(i.bridge().orElseThrow(), prefix);
+          if (p.isPresent()) {
+            throw new RuntimeFailureException(p.get());
+          }
+        }
+        add(i, plugins, containerId, run, prefix);
+        Trace.mark("attached " + i.guestDev() + " (" + i.kind().name().toLowerCase() + ")");
+      }
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot record the network of " + run.dir(), e);
+    }
+  }
+
+  private void add(
+      InterfacePlan i, CniPlugins plugins, String containerId, RunDir run, List<String> prefix)
+      throws CapvirtException {
+    Optional<String> first = Optional.empty();
+    Optional<String> prev = Optional.empty();
+    for (PluginConf c : i.chain()) {
+      String result =
+          plugins.add(
+              c.type(),
+              CniJson.render(i.cniName(), c, prev),
+              attachmentId(containerId, i.guestDev()),
+              run.netns().toString(),
+              i.guestDev());
+      first = first.or(() -> Optional.of(result));
+      prev = Optional.of(result);
+    }
+    String hostDev =
+        CniPlugins.interfaces(first.orElseThrow()).stream()
+            .filter(f -> f.sandbox().isEmpty() && !i.bridge().equals(Optional.of(f.name())))
+            .map(CniPlugins.Interface::name)
+            .findFirst()
+            .orElseThrow(
+                () -> new RuntimeFailureException("the CNI result names no host-side veth"));
+    if (i.targetDev().isPresent()) {
+      String t = i.targetDev().get();
+      links.ip(prefix, "link", "set", "dev", hostDev, "down");
+      links.ip(prefix, "link", "set", "dev", hostDev, "name", t);
+      links.ip(prefix, "link", "set", "dev", t, "up");
+      hostDev = t;
+    }
+    for (InterfacePlan.HostAddress a : i.hostAddresses()) {
+      if (a.peer().isPresent()) {
+        String[] cidr = a.cidr().split("/");
+        links.ip(
+            prefix, "addr", "add", cidr[0], "peer", a.peer().get() + "/" + cidr[1], "dev", hostDev);
+      } else {
+        links.ip(prefix, "addr", "add", a.cidr(), "dev", hostDev);
+      }
+    }
+    for (var r : i.hostRoutes()) {
+      links.ip(prefix, "route", "add", r.dst(), "via", r.gateway().orElseThrow(), "dev", hostDev);
+    }
+  }
+
+  /** Detaches what {@link #attach} recorded in {@code run}; does nothing when nothing was. */
+  void detach(RunDir run) throws CapvirtException {
+    Optional<NetRecord> rec = NetRecord.read(run.networkRecord());
+    if (rec.isEmpty()) {
+      return;
+    }
+    if (NamespaceFiles.mounted(run.hostns())) {
+      Path dir = CniPlugins.find().orElseThrow(Networking::noPlugins);
+      List<String> prefix = prefix(run);
+      try (DomainLock l = lock()) {
+        CniPlugins plugins = new CniPlugins(runner, dir, prefix);
+        String netns = NamespaceFiles.mounted(run.netns()) ? run.netns().toString() : "";
+        List<NetRecord.Attachment> as = new ArrayList<>(rec.get().attachments());
+        java.util.Collections.reverse(as);
+        for (NetRecord.Attachment a : as) {
+          List<NetRecord.Plugin> ps = new ArrayList<>(a.plugins());
+          java.util.Collections.reverse(ps);
+          for (NetRecord.Plugin p : ps) {
+            plugins.del(
+                p.type(),
+                p.conf(),
+                attachmentId(rec.get().containerId(), a.ifname()),
+                netns,
+                a.ifname());
+          }
+        }
+        Trace.mark("detached the interfaces");
+        releaseBridges(rec.get(), run, prefix);
+      }
+    }
+    binds.unbind(run.netns());
+    binds.unbind(run.hostns());
+    try {
+      Files.deleteIfExists(run.networkRecord());
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot remove " + run.networkRecord(), e);
+    }
+  }
+
+  /**
+   * The CNI container id of one interface: the domain's uuid and the interface's name, so that two
+   * interfaces on one network get separate firewall chains (the bridge plugin names them by id).
+   */
+  private static String attachmentId(String containerId, String ifname) {
+    return containerId + "-" + ifname;
+  }
+
+  /** The running domains whose interfaces use network {@code name}. */
+  List<String> users(String name) throws CapvirtException {
+    List<String> out = new ArrayList<>();
+    for (RunDir r : runDirs()) {
+      Optional<NetRecord> rec = NetRecord.read(r.networkRecord());
+      if (rec.isPresent() && rec.get().networks().contains(name)) {
+        out.add(r.dir().getFileName().toString());
+      }
+    }
+    return out;
+  }
+
+  /** Whether network {@code name}'s bridge is up (made by capvirt for a running domain). */
+  boolean active(String name) {
+    return Files.exists(store.bridgeMarker(name));
+  }
+
+  private List<RunDir> runDirs() throws CapvirtIoException {
+    if (!Files.isDirectory(layout.runtime())) {
+      return List.of();
+    }
+    try (var s = Files.list(layout.runtime())) {
+      return s.filter(Files::isDirectory)
+          .filter(p -> DomainNames.valid(p.getFileName().toString()))
+          .sorted()
+          .map(RunDir::new)
+          .toList();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot list " + layout.runtime(), e);
+    }
+  }
+
+  /** Marks a network's bridge as capvirt's before the bridge plugin first makes it. */
+  private void claimBridge(NetworkDef net, List<String> prefix) throws CapvirtException {
+    Path marker = store.bridgeMarker(net.name());
+    if (Files.exists(marker)) {
+      return;
+    }
+    Optional<String> p = links.claimProblem(net, prefix);
+    if (p.isPresent()) {
+      throw new RuntimeFailureException(p.get());
+    }
+    try {
+      Files.createDirectories(marker.getParent());
+      Files.writeString(marker, net.bridge() + "\n");
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot write " + marker, e);
+    }
+  }
+
+  /**
+   * What would stop {@code plan} from being attached from this process's network namespace: no
+   * plugins, a missing bridge, a named network whose bridge or subnet is taken on this host.
+   */
+  List<Problem> hostProblems(NetworkPlan plan) throws CapvirtException {
+    List<Problem> out = new ArrayList<>();
+    if (plan.interfaces().isEmpty()) {
+      return out;
+    }
+    if (CniPlugins.find().isEmpty()) {
+      out.add(new Problem(plan.interfaces().get(0).location(), noPlugins().getMessage()));
+    }
+    for (InterfacePlan i : plan.interfaces()) {
+      Optional<String> p =
+          switch (i.kind()) {
+            case BRIDGE -> links.bridgeProblem(i.bridge().orElseThrow(), List.of());
+            case NETWORK ->
+                Files.exists(store.bridgeMarker(i.network().orElseThrow()))
+                    ? Optional.empty()
+                    : links.claimProblem(store.get(i.network().get()), List.of());
+            case ETHERNET -> Optional.empty();
+          };
+      p.ifPresent(m -> out.add(new Problem(i.location(), m)));
+    }
+    return out;
+  }
+
+  /**
+   * Removes the bridge of each named network no other running domain uses any more (when capvirt
+   * made it), and the pool's bookkeeping once it holds no lease (DEL itself recreates it).
+   */
+  private void releaseBridges(NetRecord rec, RunDir self, List<String> prefix)
+      throws CapvirtException {
+    for (NetRecord.Attachment a : rec.attachments()) {
+      if (a.network().isEmpty() || a.bridge().isEmpty()) {
+        continue;
+      }
+      String net = a.network().get();
+      String bridge = a.bridge().get();
+      boolean used = false;
+      for (RunDir r : runDirs()) {
+        if (!r.dir().equals(self.dir())) {
+          Optional<NetRecord> o = NetRecord.read(r.networkRecord());
+          used |= o.isPresent() && o.get().bridges().contains(bridge);
+        }
+      }
+      if (used) {
+        continue;
+      }
+      Path marker = store.bridgeMarker(net);
+      try {
+        if (Files.exists(marker)) {
+          if (links.link(bridge, prefix).isPresent()) {
+            links.ip(prefix, "link", "delete", "dev", bridge, "type", "bridge");
+            Trace.mark("removed the unused bridge " + bridge);
+          }
+          Files.delete(marker);
+        }
+        Path pool = store.ipamDir().resolve("capvirt-" + net);
+        if (Files.isDirectory(pool)) {
+          try (var s = Files.list(pool)) {
+            for (Path f : s.toList()) {
+              String n = f.getFileName().toString();
+              if (n.equals("lock") || n.startsWith("last_reserved_ip.")) {
+                Files.delete(f);
+              }
+            }
+          }
+          try (var s = Files.list(pool)) {
+            if (s.findAny().isEmpty()) {
+              Files.delete(pool);
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot remove the state of network " + net, e);
+      }
+    }
+  }
+
+  /**
+   * Every network command runs in the namespace the domain was started from, and dies with this
+   * capvirt: a plugin left running by a killed capvirt could write a lease after the next command
+   * has cleaned up.
+   */
+  private static List<String> prefix(RunDir run) {
+    return List.of(
+        "setpriv", "--pdeathsig", "KILL", "--", "nsenter", "--net=" + run.hostns(), "--");
+  }
+
+  private DomainLock lock() throws CapvirtException {
+    try {
+      if (!Files.isDirectory(store.runtime())) {
+        Files.createDirectories(
+            store.runtime(),
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(StateDirs.PRIVATE));
+      }
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot create " + store.runtime(), e);
+    }
+    return DomainLock.acquire(store.runtime().resolve(".lock"), "networks", Driver.LOCK_WAIT);
+  }
+
+  private static RuntimeFailureException noPlugins() {
+    return new RuntimeFailureException(
+        "no CNI plugins found in "
+            + String.join(", ", CniPlugins.DIRECTORIES.stream().map(Path::toString).toList())
+            + " (install containernetworking-plugins)");
+  }
+}

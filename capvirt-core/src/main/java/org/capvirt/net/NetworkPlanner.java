@@ -1,0 +1,413 @@
+package org.capvirt.net;
+
+import static org.capvirt.devices.DeviceAcl.indexed;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.capvirt.model.DomainDef;
+import org.capvirt.model.InterfaceDef;
+import org.capvirt.model.IpDef;
+import org.capvirt.model.Ipv4;
+import org.capvirt.model.Location;
+import org.capvirt.model.NetworkDef;
+import org.capvirt.model.Problem;
+import org.capvirt.model.RouteDef;
+import org.capvirt.model.SourceMap;
+
+/**
+ * Decides how each {@code <interface>} is attached, as libvirt's LXC driver attaches it, with the
+ * CNI reference plugins: {@code type='network'} and {@code type='bridge'} by the bridge plugin (a
+ * lease from the network's pool by host-local, fixed {@code <ip>} by static), {@code
+ * type='ethernet'} by ptp (the host side answers as the container's gateway, and gets the {@code
+ * <source>} addresses and routes). What cannot be attached faithfully is a problem, never dropped.
+ */
+public final class NetworkPlanner {
+  private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
+  private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+
+  /** The named networks, and the directories the plugins keep their state in. */
+  public record Context(Map<String, NetworkDef> networks, String ipamDir, String tuningDir) {
+    public Context {
+      networks = Map.copyOf(networks);
+    }
+  }
+
+  private final DomainDef def;
+  private final SourceMap where;
+  private final Context ctx;
+  private final List<Problem> problems = new ArrayList<>();
+
+  private NetworkPlanner(DomainDef def, SourceMap where, Context ctx) {
+    this.def = def;
+    this.where = where;
+    this.ctx = ctx;
+  }
+
+  /** The plan for {@code def}'s interfaces. */
+  public static NetworkPlan plan(DomainDef def, SourceMap where, Context ctx) {
+    return new NetworkPlanner(def, where, ctx).plan();
+  }
+
+  private NetworkPlan plan() {
+    List<InterfacePlan> out = new ArrayList<>();
+    Set<String> guestNames = new HashSet<>();
+    Set<String> hostNames = new HashSet<>();
+    List<InterfaceDef> ifs = def.devices().interfaces();
+    for (int i = 0; i < ifs.size(); i++) {
+      String at = indexed("/domain/devices/interface", i);
+      InterfaceDef n = ifs.get(i);
+      int before = problems.size();
+      String guest = n.guestDev().orElse("eth" + i);
+      ifname(at + "/guest/@dev", guest, "guest dev");
+      if (guest.equals("lo") || !guestNames.add(guest)) {
+        problem(at + "/guest/@dev", "guest dev '" + guest + "' is used twice in the container");
+      }
+      n.targetDev()
+          .ifPresent(
+              t -> {
+                ifname(at + "/target/@dev", t, "target dev");
+                if (!hostNames.add(t)) {
+                  problem(at + "/target/@dev", "target dev '" + t + "' is used twice");
+                }
+              });
+      n.mac()
+          .filter(
+              m -> !MAC.matcher(m).matches() || (Integer.parseInt(m.substring(0, 2), 16) & 1) != 0)
+          .ifPresent(
+              m -> problem(at + "/mac/@address", "'" + m + "' is not a unicast MAC address"));
+      n.linkState()
+          .filter(s -> !s.equals("up"))
+          .ifPresent(
+              s -> problem(at + "/link", "link state '" + s + "' is not supported (only up)"));
+      n.virtualport()
+          .ifPresent(
+              v ->
+                  problem(
+                      at + "/virtualport",
+                      "<virtualport type='"
+                          + v.type()
+                          + "'> is not supported: capvirt attaches"
+                          + " to Linux bridges only"));
+      Optional<InterfacePlan> p =
+          switch (n.type()) {
+            case "network" -> network(i, at, n, guest);
+            case "bridge" -> bridge(i, at, n, guest);
+            case "ethernet" -> ethernet(i, at, n, guest);
+            default -> {
+              problem(
+                  at,
+                  "<interface type='"
+                      + n.type()
+                      + "'> is not supported: capvirt attaches"
+                      + " ethernet, bridge and network interfaces");
+              yield Optional.empty();
+            }
+          };
+      if (problems.size() == before) {
+        p.ifPresent(out::add);
+      }
+    }
+    return new NetworkPlan(out, problems);
+  }
+
+  private Optional<InterfacePlan> network(int i, String at, InterfaceDef n, String guest) {
+    hostSideOnlyForEthernet(at, n);
+    String name = n.sourceNetwork().orElseThrow();
+    NetworkDef net = ctx.networks().get(name);
+    if (net == null) {
+      problem(
+          at + "/source/@network",
+          "network '" + name + "' is not defined (see 'capvirt net-list --all')");
+      return Optional.empty();
+    }
+    Optional<Ipam> ipam = Optional.empty();
+    List<String> requested = new ArrayList<>();
+    if (net.ip().isPresent()) {
+      NetworkDef.Subnet s = net.ip().get();
+      Ipv4 gw = Ipv4.parse(s.address()).orElseThrow();
+      for (int k = 0; k < n.ips().size(); k++) {
+        IpDef ip = n.ips().get(k);
+        String ipAt = indexed(at + "/ip", k);
+        Optional<Ipv4> a = Ipv4.parse(ip.address());
+        if (a.isEmpty() || !a.get().sameSubnet(gw, s.prefix()) || a.get().equals(gw)) {
+          problem(
+              ipAt,
+              "address '"
+                  + ip.address()
+                  + "' is not a free address of network '"
+                  + name
+                  + "' ("
+                  + gw.network(s.prefix())
+                  + "/"
+                  + s.prefix()
+                  + ", gateway "
+                  + gw
+                  + ")");
+        } else if (ip.prefix().isPresent() && ip.prefix().get() != s.prefix()) {
+          problem(
+              ipAt, "prefix " + ip.prefix().get() + " differs from the network's " + s.prefix());
+        } else if (ip.peer().isPresent()) {
+          problem(ipAt + "/@peer", "peer is supported on type='ethernet' interfaces only");
+        } else {
+          requested.add(ip.address());
+        }
+      }
+      if (requested.size() > 1) {
+        problem(at + "/ip[2]", "one <ip> per interface on a network (its pool leases one)");
+      }
+      List<Ipam.Route> routes = new ArrayList<>();
+      if (net.forward() == NetworkDef.Forward.NAT) {
+        routes.add(new Ipam.Route("0.0.0.0/0", Optional.empty()));
+      }
+      routes.addAll(routes(at, n.routes()));
+      // A fixed address may lie outside the DHCP range, as in libvirt: ask the whole subnet.
+      boolean fixed = !requested.isEmpty();
+      ipam =
+          Optional.of(
+              new Ipam.HostLocal(
+                  gw.network(s.prefix()) + "/" + s.prefix(),
+                  fixed ? Optional.empty() : s.rangeStart(),
+                  fixed ? Optional.empty() : s.rangeEnd(),
+                  gw.toString(),
+                  routes,
+                  ctx.ipamDir(),
+                  requested));
+    } else if (!n.ips().isEmpty() || !n.routes().isEmpty()) {
+      problem(
+          at + "/ip",
+          "network '" + name + "' has no <ip>: addresses on its interfaces are not supported");
+    }
+    boolean nat = net.forward() == NetworkDef.Forward.NAT && net.ip().isPresent();
+    PluginConf.Bridge b =
+        new PluginConf.Bridge(net.bridge(), net.ip().isPresent(), nat, ipam, n.mac());
+    return Optional.of(
+        new InterfacePlan(
+            i,
+            loc(at),
+            InterfacePlan.Kind.NETWORK,
+            "capvirt-" + name,
+            List.of(b),
+            guest,
+            n.targetDev(),
+            Optional.of(name),
+            List.of(),
+            List.of()));
+  }
+
+  private Optional<InterfacePlan> bridge(int i, String at, InterfaceDef n, String guest) {
+    hostSideOnlyForEthernet(at, n);
+    String br = n.sourceBridge().orElseThrow();
+    ifname(at + "/source/@bridge", br, "bridge");
+    Optional<Ipam> ipam = staticIpam(at, n, false);
+    PluginConf.Bridge b = new PluginConf.Bridge(br, false, false, ipam, n.mac());
+    return Optional.of(
+        new InterfacePlan(
+            i,
+            loc(at),
+            InterfacePlan.Kind.BRIDGE,
+            "capvirt-bridge",
+            List.of(b),
+            guest,
+            n.targetDev(),
+            Optional.empty(),
+            List.of(),
+            List.of()));
+  }
+
+  private Optional<InterfacePlan> ethernet(int i, String at, InterfaceDef n, String guest) {
+    Optional<Ipam> ipam = staticIpam(at, n, true);
+    if (n.ips().isEmpty()) {
+      problem(
+          at, "type='ethernet' needs an <ip> for the container: its veth is routed point to point");
+      return Optional.empty();
+    }
+    List<InterfacePlan.HostAddress> host = new ArrayList<>();
+    for (int k = 0; k < n.sourceIps().size(); k++) {
+      IpDef ip = n.sourceIps().get(k);
+      cidr(indexed(at + "/source/ip", k), ip)
+          .ifPresent(c -> host.add(new InterfacePlan.HostAddress(c, ip.peer())));
+    }
+    List<Ipam.Route> hostRoutes = new ArrayList<>();
+    for (int k = 0; k < n.sourceRoutes().size(); k++) {
+      route(indexed(at + "/source/route", k), n.sourceRoutes().get(k)).ifPresent(hostRoutes::add);
+    }
+    List<PluginConf> chain = new ArrayList<>();
+    ipam.ifPresent(x -> chain.add(new PluginConf.Ptp(x)));
+    n.mac().ifPresent(m -> chain.add(new PluginConf.Tuning(m, ctx.tuningDir())));
+    return Optional.of(
+        new InterfacePlan(
+            i,
+            loc(at),
+            InterfacePlan.Kind.ETHERNET,
+            "capvirt-ethernet",
+            chain,
+            guest,
+            n.targetDev(),
+            Optional.empty(),
+            host,
+            hostRoutes));
+  }
+
+  /**
+   * The interface's {@code <ip>} and {@code <route>} as fixed addresses; for ptp one address per
+   * family, whose gateway (the host side) is the first {@code <source><ip>} of the family, else the
+   * address's peer, else the gateway of a route of the family.
+   */
+  private Optional<Ipam> staticIpam(String at, InterfaceDef n, boolean ptp) {
+    if (n.ips().isEmpty()) {
+      if (!n.routes().isEmpty()) {
+        problem(indexed(at + "/route", 0), "a <route> needs an <ip> on the interface");
+      }
+      return Optional.empty();
+    }
+    List<Ipam.Address> addresses = new ArrayList<>();
+    Set<Boolean> families = new HashSet<>();
+    for (int k = 0; k < n.ips().size(); k++) {
+      IpDef ip = n.ips().get(k);
+      String ipAt = indexed(at + "/ip", k);
+      Optional<String> c = cidr(ipAt, ip);
+      if (c.isEmpty()) {
+        continue;
+      }
+      if (!ptp) {
+        if (ip.peer().isPresent()) {
+          problem(ipAt + "/@peer", "peer is supported on type='ethernet' interfaces only");
+        }
+        addresses.add(new Ipam.Address(c.get(), Optional.empty()));
+        continue;
+      }
+      boolean v6 = v6(ip);
+      if (c.get().endsWith(v6 ? "/128" : "/32")) {
+        problem(
+            ipAt,
+            "type='ethernet' needs a prefix below "
+                + (v6 ? "128" : "32")
+                + " on the"
+                + " container's address: the ptp plugin replaces the address's subnet route");
+        continue;
+      }
+      if (!families.add(v6)) {
+        problem(
+            ipAt,
+            "type='ethernet' takes one <ip> per address family: the ptp plugin routes one"
+                + " address to the container");
+        continue;
+      }
+      Optional<String> gw =
+          n.sourceIps().stream()
+              .filter(s -> v6(s) == v6)
+              .map(IpDef::address)
+              .findFirst()
+              .or(ip::peer)
+              .or(
+                  () ->
+                      n.routes().stream()
+                          .filter(r -> r.gateway().contains(":") == v6)
+                          .map(RouteDef::gateway)
+                          .findFirst());
+      if (gw.isEmpty()) {
+        problem(
+            ipAt,
+            "type='ethernet' needs the host side's address: a <source><ip>, a peer, or a"
+                + " <route> gateway");
+      }
+      addresses.add(new Ipam.Address(c.get(), gw));
+    }
+    List<Ipam.Route> routes = routes(at, n.routes());
+    return Optional.of(new Ipam.Static(addresses, routes));
+  }
+
+  private List<Ipam.Route> routes(String at, List<RouteDef> defs) {
+    List<Ipam.Route> out = new ArrayList<>();
+    for (int k = 0; k < defs.size(); k++) {
+      route(indexed(at + "/route", k), defs.get(k)).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private Optional<Ipam.Route> route(String at, RouteDef r) {
+    if (r.metric().isPresent()) {
+      problem(at + "/@metric", "route metric is not supported by the CNI plugins");
+      return Optional.empty();
+    }
+    boolean v6 = r.address().contains(":") || r.family().filter(f -> f.equals("ipv6")).isPresent();
+    Optional<Integer> prefix = r.prefix().or(() -> r.netmask().flatMap(Ipv4::prefixOfMask));
+    if (r.netmask().isPresent() && r.prefix().isEmpty() && prefix.isEmpty()) {
+      problem(at + "/@netmask", "netmask '" + r.netmask().get() + "' is not contiguous");
+      return Optional.empty();
+    }
+    int p =
+        prefix.orElse(
+            v6
+                ? (r.address().equals("::") ? 0 : 128)
+                : r.address().equals("0.0.0.0") ? 0 : classful(r.address()));
+    return Optional.of(new Ipam.Route(r.address() + "/" + p, Optional.of(r.gateway())));
+  }
+
+  private Optional<String> cidr(String at, IpDef ip) {
+    boolean v6 = v6(ip);
+    if (!v6 && Ipv4.parse(ip.address()).isEmpty()) {
+      problem(at + "/@address", "'" + ip.address() + "' is not an IPv4 address");
+      return Optional.empty();
+    }
+    int max = v6 ? 128 : 32;
+    int p = ip.prefix().orElse(v6 ? 64 : classful(ip.address()));
+    if (p < 0 || p > max) {
+      problem(at + "/@prefix", "prefix " + p + " is out of range (0.." + max + ")");
+      return Optional.empty();
+    }
+    return Optional.of(ip.address() + "/" + p);
+  }
+
+  private static boolean v6(IpDef ip) {
+    return ip.family().map(f -> f.equals("ipv6")).orElse(ip.address().contains(":"));
+  }
+
+  /** libvirt's default IPv4 prefix when none is written: the address class's (A 8, B 16, C 24). */
+  private static int classful(String address) {
+    int first = Ipv4.parse(address).map(a -> a.bits() >>> 24).orElse(0);
+    return first < 128 ? 8 : first < 192 ? 16 : 24;
+  }
+
+  private void hostSideOnlyForEthernet(String at, InterfaceDef n) {
+    if (!n.sourceIps().isEmpty() || !n.sourceRoutes().isEmpty()) {
+      problem(
+          at + "/source",
+          "host-side <ip>/<route> under <source> are for type='ethernet' interfaces only");
+    }
+  }
+
+  private void ifname(String at, String name, String what) {
+    if (!IFNAME.matcher(name).matches()) {
+      problem(
+          at, what + " '" + name + "' is not a valid interface name (1-15 of A-Z a-z 0-9 _ . -)");
+    }
+  }
+
+  private Location loc(String at) {
+    return where.atOrFile(at);
+  }
+
+  private void problem(String at, String message) {
+    problems.add(new Problem(atNearest(at), message));
+  }
+
+  /** The location of {@code at}, else of its nearest written ancestor. */
+  private Location atNearest(String at) {
+    String p = at;
+    while (!p.isEmpty()) {
+      Optional<Location> l = where.at(p);
+      if (l.isPresent()) {
+        return l.get();
+      }
+      int slash = p.lastIndexOf('/');
+      p = slash <= 0 ? "" : p.substring(0, slash);
+    }
+    return where.atOrFile("/domain");
+  }
+}

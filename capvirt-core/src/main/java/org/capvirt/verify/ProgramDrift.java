@@ -1,0 +1,194 @@
+package org.capvirt.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.capvirt.devices.DeviceRule;
+import org.capvirt.devices.ebpf.DeviceProgram;
+import org.capvirt.devices.ebpf.Insn;
+import org.capvirt.devices.ebpf.Semantics;
+import org.capvirt.verify.Difference.Kind;
+import org.capvirt.verify.Difference.Severity;
+
+/**
+ * Compares the cgroup v2 device programs in force with the definition's rules: capvirt's own
+ * program must be there unchanged, and all programs together must allow exactly the rules. A
+ * program whose instructions cannot be read or interpreted is named, never passed over: the result
+ * is then "could not verify", not "matches".
+ */
+public final class ProgramDrift {
+  private ProgramDrift() {}
+
+  /** The differences between {@code want} and the programs {@code live} found. */
+  public static List<Difference> compare(List<DeviceRule> want, LivePrograms live) {
+    return switch (live) {
+      case LivePrograms.NotApplicable n -> List.of();
+      case LivePrograms.Unreadable u ->
+          List.of(
+              diff(
+                  Kind.DEVICES_UNREADABLE,
+                  Severity.UNVERIFIED,
+                  List.of(),
+                  List.of(),
+                  "device programs not compared: " + u.reason()));
+      case LivePrograms.Read r -> read(want, r);
+    };
+  }
+
+  private static List<Difference> read(List<DeviceRule> want, LivePrograms.Read live) {
+    List<Difference> out = new ArrayList<>();
+    String cg = live.cgroup();
+    List<LiveProgram> readable = new ArrayList<>();
+    Optional<LiveProgram> ours = Optional.empty();
+    List<LiveProgram> changed = new ArrayList<>();
+    for (LiveProgram p : live.programs()) {
+      if (p.insns().isEmpty()) {
+        out.add(
+            diff(
+                Kind.DEVICES_UNREADABLE,
+                Severity.UNVERIFIED,
+                List.of(),
+                List.of(),
+                p.label()
+                    + " is in force on "
+                    + cg
+                    + " but the kernel did not give its instructions back; device access was not"
+                    + " compared"));
+        continue;
+      }
+      readable.add(p);
+      Optional<List<DeviceRule>> rules = DeviceProgram.rules(p.insns().get());
+      if (rules.isPresent() && rules.get().equals(want)) {
+        ours = ours.or(() -> Optional.of(p));
+      } else if (rules.isPresent() || p.name().equals(DeviceProgram.NAME.substring(0, 15))) {
+        changed.add(p);
+      }
+    }
+    if (ours.isEmpty()) {
+      out.add(missingProgram(want, live, changed));
+    }
+    for (LiveProgram p : readable) {
+      if (ours.isPresent() && p != ours.get() && !changed.contains(p)) {
+        out.add(
+            diff(
+                Kind.DEVICE_PROGRAMS,
+                Severity.NORMAL,
+                List.of(),
+                List.of(),
+                "normal: "
+                    + p.label()
+                    + " (the runtime's, or the host's) is in force too; capvirt's program denies"
+                    + " whatever it allows beyond the definition"));
+      }
+    }
+    if (readable.size() < live.programs().size()) {
+      return out;
+    }
+    // With capvirt's program in force unchanged nothing beyond the rules can be allowed: only the
+    // requests the rules allow need asking the others (much cheaper than every request).
+    Optional<LiveProgram> own = ours;
+    List<LiveProgram> compared =
+        own.isEmpty() ? readable : readable.stream().filter(p -> p != own.get()).toList();
+    List<List<Insn>> insns = compared.stream().map(p -> p.insns().get()).toList();
+    Semantics.Outcome outcome =
+        ours.isEmpty() ? Semantics.compare(want, insns) : Semantics.compareBeside(want, insns);
+    switch (outcome) {
+      case Semantics.Outcome.Same s -> {}
+      case Semantics.Outcome.Unknown u ->
+          out.add(
+              diff(
+                  Kind.DEVICES_UNREADABLE,
+                  Severity.UNVERIFIED,
+                  List.of(),
+                  List.of(),
+                  compared.get(u.index()).label()
+                      + " cannot be interpreted ("
+                      + u.reason()
+                      + "), so the device access in force on "
+                      + cg
+                      + " was not compared"
+                      + (ours.isPresent()
+                          ? "; capvirt's program is in force unchanged, so that program can only"
+                              + " deny more than the definition grants"
+                          : "")));
+      case Semantics.Outcome.Differs d -> {
+        for (DeviceRule r : d.extra()) {
+          out.add(
+              diff(
+                  Kind.DEVICE_RULES,
+                  Severity.DRIFT,
+                  List.of(r.toString()),
+                  List.of(),
+                  "device access '"
+                      + r
+                      + "' is allowed by the programs in force on "
+                      + cg
+                      + " but not granted by the definition"
+                      + (ours.isEmpty()
+                          ? " (without capvirt's program the runtime's own rules decide)"
+                          : "")
+                      + "; restart the domain to restore capvirt's program"));
+        }
+        for (DeviceRule r : d.missing()) {
+          out.add(
+              diff(
+                  Kind.DEVICE_RULES,
+                  Severity.DRIFT,
+                  List.of(),
+                  List.of(r.toString()),
+                  "device access '"
+                      + r
+                      + "' is granted by the definition but denied by the programs in force on "
+                      + cg
+                      + ", so the container cannot use that device"));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Difference missingProgram(
+      List<DeviceRule> want, LivePrograms.Read live, List<LiveProgram> changed) {
+    String inForce =
+        live.programs().isEmpty()
+            ? "none"
+            : String.join(", ", live.programs().stream().map(LiveProgram::label).toList());
+    if (!changed.isEmpty()) {
+      LiveProgram p = changed.get(0);
+      String now =
+          p.insns()
+              .flatMap(DeviceProgram::rules)
+              .map(r -> "allows " + r)
+              .orElse("has instructions capvirt did not generate");
+      return diff(
+          Kind.DEVICE_PROGRAMS,
+          Severity.DRIFT,
+          List.of(),
+          List.of(),
+          p.label()
+              + " carries capvirt's name but "
+              + now
+              + ", not the definition's "
+              + want.size()
+              + " rules: it was replaced after start; restart the domain");
+    }
+    return diff(
+        Kind.DEVICE_PROGRAMS,
+        Severity.DRIFT,
+        List.of(),
+        List.of(),
+        "capvirt's device program is not in force on "
+            + live.cgroup()
+            + " (programs in force: "
+            + inForce
+            + "): it was detached or replaced after start, so a later change by the runtime or"
+            + " anyone with CAP_SYS_ADMIN decides the container's device access; restart the"
+            + " domain");
+  }
+
+  private static Difference diff(
+      Kind kind, Severity severity, List<String> extra, List<String> missing, String message) {
+    return new Difference(
+        kind, severity, Optional.empty(), Optional.empty(), extra, missing, message);
+  }
+}

@@ -1,0 +1,104 @@
+package org.capvirt.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.capvirt.testing.ContainerTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A domain whose state was damaged by hand is flagged in {@code list} while the others still list,
+ * and {@code destroy} kills its init through its cgroup.
+ */
+@ContainerTest
+class BrokenDomainsContainerTest {
+  @TempDir Path tmp;
+
+  private static void deleteTree(Path dir) throws Exception {
+    try (Stream<Path> w = Files.walk(dir)) {
+      for (Path p : w.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static void assertBrokenThenDestroyed(LiveRoot live, String name, String healthy)
+      throws Exception {
+    long pid = Leftovers.processesIn(live.cgroupsPath(name)).get(0);
+    List<DomainInfo> all = live.driver.list(true);
+    assertThat(all).extracting(DomainInfo::name).contains(name, healthy);
+    DomainInfo broken = all.stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow();
+    assertThat(broken.state()).isEqualTo(DomainState.BROKEN);
+    assertThat(broken.problem()).isPresent();
+    assertThat(all.stream().filter(d -> d.name().equals(healthy)).findFirst().orElseThrow().state())
+        .isEqualTo(DomainState.RUNNING);
+    live.driver.destroy(name);
+    assertThat(Reconciler.awaitExit(pid, Duration.ofSeconds(5))).isTrue();
+    assertThat(Leftovers.of(live, name)).isEmpty();
+    assertThat(live.driver.list(true)).extracting(DomainInfo::name).doesNotContain(name);
+  }
+
+  @Test
+  void garbageRunRecord() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("garbage");
+      String healthy = live.name("healthy");
+      live.create(LiveRoot.xml(name, "sleep 300", "", ""));
+      live.create(LiveRoot.xml(healthy, "sleep 300", "", ""));
+      Files.writeString(live.layout.domainDir(name).resolve("runtime.json"), "{not json");
+      assertBrokenThenDestroyed(live, name, healthy);
+    }
+  }
+
+  @Test
+  void deletedRuntimeBinary() throws Exception {
+    Path runc = tmp.resolve("runc-copy");
+    Files.copy(Path.of("/usr/sbin/runc"), runc);
+    Files.setPosixFilePermissions(runc, PosixFilePermissions.fromString("rwx------"));
+    try (LiveRoot live = new LiveRoot(Optional.of(runc.toString()))) {
+      String name = live.name("norunc");
+      live.create(LiveRoot.xml(name, "sleep 300", "", ""));
+      Files.delete(runc);
+      // the healthy domain lives in the same root, started with the system runc
+      String healthy = live.name("healthy");
+      Driver systemRunc = Driver.onHost(live.layout, Optional.empty());
+      systemRunc.create(LiveRoot.xml(healthy, "sleep 300", "", "").getBytes(), "healthy.xml");
+      assertBrokenThenDestroyed(live, name, healthy);
+    }
+  }
+
+  @Test
+  void runtimeStateDeletedByHandWhileTheInitLives() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("nostate");
+      String healthy = live.name("healthy");
+      live.create(LiveRoot.xml(name, "sleep 300", "", ""));
+      live.create(LiveRoot.xml(healthy, "sleep 300", "", ""));
+      deleteTree(live.layout.domainDir(name).resolve("runtime").resolve(name));
+      assertBrokenThenDestroyed(live, name, healthy);
+    }
+  }
+
+  @Test
+  void aDirectoryNamedLikeADefinition() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String healthy = live.name("healthy");
+      live.define(LiveRoot.xml(healthy, "sleep 300", "", ""));
+      String name = live.name("dir");
+      Files.createDirectories(live.layout.definition(name).resolve("inside"));
+      List<DomainInfo> all = live.driver.list(true);
+      assertThat(all).extracting(DomainInfo::name).contains(name, healthy);
+      assertThat(all.stream().filter(d -> d.name().equals(name)).findFirst().orElseThrow().state())
+          .isEqualTo(DomainState.BROKEN);
+      deleteTree(live.layout.definition(name));
+    }
+  }
+}

@@ -1,0 +1,306 @@
+package org.capvirt.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.capvirt.testing.ContainerTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real containers on real CNI plugins, each test's "host" a network namespace of its own: capvirt
+ * starts domains inside it (a separate process under {@code nsenter --net}), and only addresses
+ * inside that namespace are ever used. Pings are bounded (one packet, one second).
+ */
+@ContainerTest
+class NetworkContainerTest {
+  @TempDir Path tmp;
+
+  @org.junit.jupiter.api.BeforeEach
+  void needsThePlugins() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        org.capvirt.runtime.CniPlugins.find().isPresent(),
+        "the CNI reference plugins are not installed (containernetworking-plugins)");
+  }
+
+  /** A subnet 10.X.Y.0/24 unlikely to be used by a parallel test. */
+  static String subnet() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return "10." + (200 + r.nextInt(50)) + "." + r.nextInt(256);
+  }
+
+  static String domain(String name, String interfaces) {
+    return "<domain type='lxc'>\n  <name>"
+        + name
+        + "</name>\n  <memory unit='KiB'>65536</memory>\n  <os>\n    <type>exe</type>\n"
+        + "    <init>/bin/sh</init>\n    <initarg>-c</initarg>\n    <initarg>sleep 300</initarg>\n"
+        + "  </os>\n  <devices>\n"
+        + interfaces
+        + "    <console type='pty'/>\n  </devices>\n</domain>\n";
+  }
+
+  /** Starts {@code xml} with a capvirt process inside {@code ns}; its output. */
+  String create(LiveRoot live, TestNetns ns, String xml) throws Exception {
+    Path f = Files.createTempFile(tmp, "d", ".xml");
+    Files.writeString(f, xml);
+    Process p =
+        DriverMain.command(ns.prefix(), live.root.toString(), "-", "create", f.toString()).start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+  }
+
+  static int ping(LiveRoot live, String name, String address) throws Exception {
+    return live.driver.exec(name, List.of("busybox", "ping", "-c", "1", "-W", "1", address));
+  }
+
+  static String inside(LiveRoot live, String name, String file) throws Exception {
+    Path out = Path.of("/proc", Long.toString(live.pid(name)), "root").resolve(file.substring(1));
+    return Files.readString(out).strip();
+  }
+
+  @Test
+  void twoContainersOnANetworkReachEachOtherAndTheGatewayAndLeaveNothing() throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      String s = subnet();
+      String net = "t" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
+      String bridge = "cvt" + net.substring(1);
+      Files.writeString(
+          tmp.resolve("net.xml"),
+          "<network><name>"
+              + net
+              + "</name><forward mode='nat'/><bridge name='"
+              + bridge
+              + "'/><ip address='"
+              + s
+              + ".1' prefix='24'><dhcp><range start='"
+              + s
+              + ".100' end='"
+              + s
+              + ".199'/></dhcp></ip></network>");
+      live.driver.netDefine(Files.readAllBytes(tmp.resolve("net.xml")), "net.xml");
+      String a = live.name("neta");
+      String b = live.name("netb");
+      assertThat(
+              create(
+                  live,
+                  ns,
+                  domain(
+                      a,
+                      "    <interface type='network'><source network='"
+                          + net
+                          + "'/></interface>\n")))
+          .isEqualTo("ok");
+      assertThat(
+              create(
+                  live,
+                  ns,
+                  domain(
+                      b,
+                      "    <interface type='network'><source network='"
+                          + net
+                          + "'/>"
+                          + "<mac address='00:16:3e:12:34:56'/><ip address='"
+                          + s
+                          + ".50'/>"
+                          + "<target dev='cvb"
+                          + net.substring(1)
+                          + "'/><guest dev='lan0'/>"
+                          + "</interface>\n")))
+          .isEqualTo("ok");
+      assertThat(ping(live, a, s + ".50")).as("a reaches b").isZero();
+      assertThat(ping(live, b, s + ".100")).as("b reaches a (first lease of the pool)").isZero();
+      assertThat(ping(live, a, s + ".1")).as("a reaches the gateway").isZero();
+      assertThat(live.driver.exec(b, List.of("busybox", "ip", "-o", "addr", "show", "lan0")))
+          .isZero();
+      assertThat(ns.run("ip", "-o", "link", "show", "dev", "cvb" + net.substring(1)))
+          .contains("master " + bridge);
+      assertThat(ns.run("iptables-save", "-t", "nat")).contains("MASQUERADE");
+      assertThat(live.driver.netList())
+          .filteredOn(n -> n.def().name().equals(net))
+          .singleElement()
+          .satisfies(n -> assertThat(n.users()).containsExactlyInAnyOrder(a, b))
+          .satisfies(n -> assertThat(n.active()).isTrue());
+      assertThat(ns.run("busybox", "ping", "-c", "1", "-W", "1", s + ".50"))
+          .contains("1 packets received");
+      live.driver.destroy(a);
+      assertThat(ns.run("ip", "-o", "link", "show")).as("b still uses the bridge").contains(bridge);
+      live.driver.shutdown(b, Duration.ofSeconds(5));
+      assertThat(ns.leftovers(live.root)).isEmpty();
+      live.driver.netUndefine(net);
+    }
+  }
+
+  @Test
+  void aContainerOnABridgeReachesTheBridgesAddressAndAMissingBridgeIsRefused() throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      String s = subnet();
+      ns.run("ip", "link", "add", "br-test", "type", "bridge");
+      ns.run("ip", "addr", "add", s + ".1/24", "dev", "br-test");
+      ns.run("ip", "link", "set", "br-test", "up");
+      String c = live.name("netbr");
+      assertThat(
+              create(
+                  live,
+                  ns,
+                  domain(
+                      c,
+                      "    <interface type='bridge'><source bridge='br-test'/>"
+                          + "<ip address='"
+                          + s
+                          + ".7' prefix='24'/></interface>\n")))
+          .isEqualTo("ok");
+      assertThat(ping(live, c, s + ".1")).isZero();
+      live.driver.destroy(c);
+      assertThat(ns.leftovers(live.root, "br-test")).isEmpty();
+
+      String m = live.name("netmissing");
+      assertThat(
+              create(
+                  live,
+                  ns,
+                  domain(
+                      m, "    <interface type='bridge'><source bridge='br-none'/></interface>\n")))
+          .contains("bridge 'br-none' does not exist on this host");
+      assertThat(Leftovers.of(live, m)).isEmpty();
+      assertThat(ns.leftovers(live.root, "br-test")).isEmpty();
+    }
+  }
+
+  @Test
+  void anEthernetContainerIsReachableAtItsAddressFromTheHost() throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      String s = subnet();
+      String c = live.name("neteth");
+      assertThat(
+              create(
+                  live,
+                  ns,
+                  domain(
+                      c,
+                      "    <interface type='ethernet'><mac address='00:16:3e:0f:ef:8a'/>"
+                          + "<source><ip address='"
+                          + s
+                          + ".1' prefix='24'/></source>"
+                          + "<ip address='"
+                          + s
+                          + ".2' prefix='24'/>"
+                          + "<target dev='veth-test'/><guest dev='eth2'/></interface>\n")))
+          .isEqualTo("ok");
+      assertThat(ns.run("busybox", "ping", "-c", "1", "-W", "1", s + ".2"))
+          .contains("1 packets received");
+      assertThat(ns.run("ip", "-o", "addr", "show", "dev", "veth-test")).contains(s + ".1/24");
+      assertThat(inside(live, c, "/sys/class/net/eth2/address")).isEqualTo("00:16:3e:0f:ef:8a");
+      assertThat(ping(live, c, s + ".1")).isZero();
+      live.driver.destroy(c);
+      assertThat(ns.leftovers(live.root)).isEmpty();
+    }
+  }
+
+  @Test
+  void anInitThatExitsAndAKilledStartLeaveNothingAfterTheNextCommand() throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      String s = subnet();
+      Files.writeString(
+          tmp.resolve("net.xml"),
+          "<network><name>k9</name><forward/><bridge name='cvk9'/><ip address='"
+              + s
+              + ".1' prefix='24'/></network>");
+      live.driver.netDefine(Files.readAllBytes(tmp.resolve("net.xml")), "net.xml");
+      String ifs =
+          "    <interface type='network'><source network='k9'/></interface>\n"
+              + "    <interface type='ethernet'><source><ip address='10.199.0.1' prefix='30'/>"
+              + "</source><ip address='10.199.0.2' prefix='30'/><mac address='00:16:3e:00:00:09'/>"
+              + "</interface>\n";
+      String exits = live.name("netexit");
+      assertThat(create(live, ns, domain(exits, ifs).replace("sleep 300", "sleep 1")))
+          .isEqualTo("ok");
+      live.awaitExitAndLog(exits, Duration.ofSeconds(30));
+      assertThat(ns.leftovers(live.root)).isEmpty();
+
+      String name = live.name("netk9");
+      Path f = tmp.resolve("k9.xml");
+      Files.writeString(f, domain(name, ifs));
+      long t0 = System.nanoTime();
+      assertThat(create(live, ns, Files.readString(f))).isEqualTo("ok");
+      Duration full = Duration.ofNanos(System.nanoTime() - t0);
+      live.driver.destroy(name);
+      List<String> problems = new ArrayList<>();
+      int points = 12;
+      for (int i = 0; i < points; i++) {
+        Duration delay = full.multipliedBy(3L * i).dividedBy(2L * (points - 1));
+        KillNineTest.killAfter(
+            DriverMain.command(ns.prefix(), live.root.toString(), "-", "create", f.toString()),
+            delay);
+        boolean running =
+            live.driver.list(true).stream()
+                .anyMatch(d -> d.name().equals(name) && d.state() == DomainState.RUNNING);
+        if (running) {
+          live.driver.destroy(name);
+        }
+        List<String> left = new ArrayList<>(ns.leftovers(live.root));
+        left.addAll(Leftovers.of(live, name));
+        if (!left.isEmpty()) {
+          problems.add("kill at " + delay.toMillis() + " ms (running " + running + "): " + left);
+        }
+      }
+      assertThat(problems).isEmpty();
+    }
+  }
+
+  /**
+   * The start latency an interface adds: {@code create} (a new capvirt process, as the CLI runs) of
+   * a domain with 0, 1 and 2 interfaces on a NAT network, alternating, medians printed.
+   */
+  @Test
+  @org.junit.jupiter.api.Tag("long")
+  void startLatencyPerInterface() throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      String s = subnet();
+      Files.writeString(
+          tmp.resolve("net.xml"),
+          "<network><name>lat</name><forward/><bridge name='cvlat'/><ip address='"
+              + s
+              + ".1' prefix='24'/></network>");
+      live.driver.netDefine(Files.readAllBytes(tmp.resolve("net.xml")), "net.xml");
+      String one = "    <interface type='network'><source network='lat'/></interface>\n";
+      int rounds = 5;
+      List<List<Long>> ms = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      for (int r = 0; r < rounds; r++) {
+        for (int n = 0; n <= 2; n++) {
+          String name = live.name("netlat" + n);
+          String xml = domain(name, one.repeat(n));
+          long t0 = System.nanoTime();
+          assertThat(create(live, ns, xml)).isEqualTo("ok");
+          ms.get(n).add((System.nanoTime() - t0) / 1_000_000);
+          if (n > 0) {
+            assertThat(ping(live, name, s + ".1")).isZero();
+          }
+          live.driver.destroy(name);
+        }
+      }
+      long[] median = new long[3];
+      for (int n = 0; n <= 2; n++) {
+        List<Long> sorted = ms.get(n).stream().sorted().toList();
+        median[n] = sorted.get(rounds / 2);
+      }
+      System.out.printf(
+          "create with 0/1/2 network interfaces: median %d / %d / %d ms (%d rounds; +%d ms for"
+              + " the first interface, +%d ms for the second)%n",
+          median[0], median[1], median[2], rounds, median[1] - median[0], median[2] - median[1]);
+      assertThat(median[2] - median[0]).as("two interfaces cost under 2 s").isLessThan(2000);
+      assertThat(ns.leftovers(live.root)).isEmpty();
+    }
+  }
+}
