@@ -209,4 +209,78 @@ class V2OnlyHostTest {
     }
     assertThat(view.capvirt("list", "--all").out()).doesNotContain(name);
   }
+
+  @Test
+  void lifecycleQueriesShutdownAndAKilledInitWorkInTheV2View() throws Exception {
+    String name = randomName("v2life-");
+    CliRun create = view.capvirt("create", domain(name).toString());
+    assertThat(create.exit()).as(create.err()).isZero();
+    started.add(name);
+    CliRun info = view.capvirt("dominfo", "--json", name);
+    assertThat(info.exit()).as(info.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(info.out());
+    assertThat(json.get("state").asText()).isEqualTo("running");
+    long pid = json.get("pid").asLong();
+    assertThat(view.capvirt("domstate", name).out().strip()).isEqualTo("running");
+
+    // The init (sleep as PID 1 ignores SIGTERM) is stopped: shutdown falls back to SIGKILL.
+    CliRun shutdown = view.capvirt("shutdown", "--timeout", "1", name);
+    assertThat(shutdown.exit()).as(shutdown.err()).isZero();
+    started.remove(name);
+    assertThat(ended(pid)).as("init %d ended", pid).isTrue();
+    assertThat(view.capvirt("list", "--all").out()).doesNotContain(name);
+    assertNoCgroupLeft(name);
+
+    // An init killed from the host: the next command finds it gone and cleans up.
+    String other = randomName("v2kill-");
+    assertThat(view.capvirt("create", domain(other).toString()).exit()).isZero();
+    started.add(other);
+    long otherPid =
+        new ObjectMapper()
+            .readTree(view.capvirt("dominfo", "--json", other).out())
+            .get("pid")
+            .asLong();
+    assertThat(new ProcessBuilder("kill", "-9", Long.toString(otherPid)).start().waitFor())
+        .isZero();
+    assertThat(ended(otherPid)).as("init %d ended", otherPid).isTrue();
+    // A transient domain whose init is gone is cleaned up and no longer exists, as in virsh.
+    CliRun state = view.capvirt("domstate", other);
+    assertThat(state.exit()).as(state.out()).isEqualTo(1);
+    assertThat(state.err()).contains("failed to get domain '" + other + "'");
+    started.remove(other);
+    assertThat(view.capvirt("list", "--all").out()).doesNotContain(other);
+    assertNoCgroupLeft(other);
+  }
+
+  /** Whether {@code pid} is gone or a zombie (its reaper may be late) within ten seconds. */
+  private static boolean ended(long pid) throws Exception {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        String s = Files.readString(stat);
+        if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
+          return true;
+        }
+      } catch (java.nio.file.NoSuchFileException gone) {
+        return true;
+      } catch (java.io.IOException e) {
+        // reaped between open and read: the kernel says ESRCH
+        if (String.valueOf(e.getMessage()).contains("No such process")) {
+          return true;
+        }
+        throw e;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  private void assertNoCgroupLeft(String name) throws Exception {
+    try (var left = Files.list(unified.resolve("machine"))) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("cgroups left")
+          .noneMatch(n -> n.startsWith(name + "."));
+    }
+  }
 }
