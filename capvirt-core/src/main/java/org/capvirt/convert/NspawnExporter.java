@@ -2,6 +2,8 @@ package org.capvirt.convert;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.CapsPolicy;
@@ -25,16 +27,10 @@ public final class NspawnExporter {
    * systemd-nspawn@.service set them. Not measured here (this host's PID 1 is not systemd).
    */
   static final List<DeviceRule> NSPAWN_DEVICES =
-      List.of(
-          DeviceRule.chr(1, 3, "rwm"),
-          DeviceRule.chr(1, 5, "rwm"),
-          DeviceRule.chr(1, 7, "rwm"),
-          DeviceRule.chr(1, 8, "rwm"),
-          DeviceRule.chr(1, 9, "rwm"),
-          DeviceRule.chr(5, 0, "rwm"),
-          DeviceRule.chr(5, 2, "rwm"),
-          DeviceRule.chr(10, 200, "rwm"),
-          DeviceRule.chr(136, DeviceRule.ANY, "rw"));
+      Stream.concat(
+              DeviceAcl.STANDARD_NODES.stream(),
+              Stream.of(DeviceRule.chr(10, 200, "rwm"), DeviceRule.chr(136, DeviceRule.ANY, "rw")))
+          .toList();
 
   /** Writes flags and the equivalent .nspawn file. */
   public static Exported export(ExportContext ctx) {

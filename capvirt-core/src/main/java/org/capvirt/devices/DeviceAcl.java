@@ -3,6 +3,7 @@ package org.capvirt.devices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
@@ -27,8 +28,8 @@ public final class DeviceAcl {
   /** CAP_MKNOD, whose presence in the bounding set brings the mknod-only wildcards. */
   public static final Capability MKNOD = Capability.byName("mknod").orElseThrow();
 
-  /** libvirt LXC's fixed list: null, zero, full, random, urandom, tty, ptmx, fuse. */
-  public static final List<DeviceRule> FIXED =
+  /** The nodes every container system grants: null, zero, full, random, urandom, tty, ptmx. */
+  public static final List<DeviceRule> STANDARD_NODES =
       List.of(
           DeviceRule.chr(1, 3, "rwm"),
           DeviceRule.chr(1, 5, "rwm"),
@@ -36,8 +37,11 @@ public final class DeviceAcl {
           DeviceRule.chr(1, 8, "rwm"),
           DeviceRule.chr(1, 9, "rwm"),
           DeviceRule.chr(5, 0, "rwm"),
-          DeviceRule.chr(5, 2, "rwm"),
-          DeviceRule.chr(10, 229, "rwm"));
+          DeviceRule.chr(5, 2, "rwm"));
+
+  /** libvirt LXC's fixed list: the standard nodes and fuse. */
+  public static final List<DeviceRule> FIXED =
+      Stream.concat(STANDARD_NODES.stream(), Stream.of(DeviceRule.chr(10, 229, "rwm"))).toList();
 
   /** Unix98 pty slaves. */
   public static final DeviceRule PTS = DeviceRule.chr(136, DeviceRule.ANY, "rwm");
