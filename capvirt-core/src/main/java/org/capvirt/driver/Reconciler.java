@@ -169,6 +169,8 @@ final class Reconciler {
             "process " + p + " of '" + name + "' survived SIGKILL for 10s");
       }
     }
+    stopOrphanedMonitor(run.monitor());
+    awaitMonitor(run.monitor());
     try {
       Optional<RunDir.Recorded> rec = run.readRecord();
       if (rec.isPresent()) {
@@ -267,15 +269,26 @@ final class Reconciler {
       return;
     }
     long deadline = System.nanoTime() + MONITOR_WAIT.toNanos();
-    while (!Files.exists(m.exit())
-        && Files.exists(Path.of("/proc", Long.toString(pid.get())))
-        && System.nanoTime() < deadline) {
+    // conmon writes the exit file through a temporary file in the directory and exits after it:
+    // the directory can be removed once the process is gone
+    while (monitorRuns(pid.get()) && System.nanoTime() < deadline) {
       try {
         Thread.sleep(2);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new RuntimeFailureException("interrupted while waiting for conmon " + pid.get(), e);
       }
+    }
+  }
+
+  /** True while {@code pid} is a process that is not a zombie. */
+  private static boolean monitorRuns(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      int close = stat.lastIndexOf(')');
+      return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
     }
   }
 
