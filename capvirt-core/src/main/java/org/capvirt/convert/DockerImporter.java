@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Optional;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.DomainDef;
 import org.capvirt.model.HostdevDef;
 import org.capvirt.model.IdMap;
 import org.capvirt.model.Location;
 import org.capvirt.model.MemorySize;
-import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
 
 /**
@@ -48,7 +48,7 @@ public final class DockerImporter {
                   + " list the capabilities with --cap-add and the devices with --device instead"));
     }
     EngineSemantics.Request r = flags.request();
-    DomainDraft d = new DomainDraft();
+    DomainDef.Builder d = EngineDomain.start();
     if (r.addAll()) {
       if (engine == ImportSource.PODMAN && r.dropAll()) {
         problems.add(
@@ -62,13 +62,13 @@ public final class DockerImporter {
       if (engine == ImportSource.PODMAN && engineSet.isPresent() && !flags.uidmaps().isEmpty()) {
         // in a user namespace capvirt's allow would keep what the host lacks; Podman's ALL is the
         // set it holds itself
-        d.exactly(engineSet.get().minus(r.drop()));
+        d.capabilities(EngineDomain.exactly(engineSet.get().minus(r.drop())));
         notes.add(
             "Podman's ALL is this host's bounding set, also with --uidmap: the domain lists it"
                 + " (policy='deny'), since capvirt's <idmap> would otherwise keep every"
                 + " capability");
       } else {
-        d.allBut(r.drop());
+        d.capabilities(EngineDomain.allBut(r.drop()));
       }
     } else {
       CapSet both = r.add().intersect(r.drop());
@@ -106,21 +106,21 @@ public final class DockerImporter {
                 + ") in its inheritable, permitted, effective and ambient sets; a capvirt domain"
                 + " with a non-root <inituser> holds them in the bounding set only");
       }
-      d.exactly(set);
+      d.capabilities(EngineDomain.exactly(set));
       notes.add(
           "the engine's list is exact, so the domain uses policy='deny' (which, as libvirt,"
               + " also fills the inheritable set; the engine leaves it empty)");
     }
-    flags.name().ifPresent(n -> d.name = n.text());
-    options.name().ifPresent(n -> d.name = n);
-    if (d.name.isBlank()) {
+    flags.name().ifPresent(n -> d.name(n.text()));
+    options.name().ifPresent(n -> d.name(n));
+    if (d.name().isBlank()) {
       problems.add(
           new Problem(
               flags.name().map(Token::at).orElse(Location.of("--name")),
               "the container name is empty"));
       throw new InvalidDefinitionException(problems);
     }
-    d.uuid = options.uuid();
+    d.uuid(options.uuid());
     for (Token dev : flags.devices()) {
       String[] p = dev.text().split(":", -1);
       if (!p[0].startsWith("/dev/") || p.length > 3) {
@@ -136,7 +136,7 @@ public final class DockerImporter {
                 + p[1]
                 + ")");
       }
-      d.hostdevs.add(new HostdevDef.Misc(p[0]));
+      d.devices().hostdev(new HostdevDef.Misc(p[0]));
       notes.add(
           dev.at()
               + ": "
@@ -149,17 +149,18 @@ public final class DockerImporter {
         .ifPresent(
             u -> {
               String[] ug = u.text().split(":", 2);
-              d.inituser = java.util.Optional.of(ug[0].matches("\\d+") ? "+" + ug[0] : ug[0]);
+              d.os().inituser(java.util.Optional.of(ug[0].matches("\\d+") ? "+" + ug[0] : ug[0]));
               if (ug.length == 2) {
-                d.initgroup = java.util.Optional.of(ug[1].matches("\\d+") ? "+" + ug[1] : ug[1]);
+                d.os()
+                    .initgroup(java.util.Optional.of(ug[1].matches("\\d+") ? "+" + ug[1] : ug[1]));
               }
             });
     String net = flags.network().map(Token::text).orElse("bridge");
     switch (net) {
-      case "host" -> d.privnet = false;
-      case "none" -> d.privnet = true;
+      case "host" -> d.privnet(false);
+      case "none" -> d.privnet(true);
       default -> {
-        d.privnet = true;
+        d.privnet(true);
         notes.add(
             flags.network().map(t -> t.at() + ": ").orElse("")
                 + "network '"
@@ -167,7 +168,7 @@ public final class DockerImporter {
                 + "' is imported as a private network namespace with loopback only (<privnet/>)");
       }
     }
-    flags.workdir().ifPresent(w -> d.initdir = java.util.Optional.of(w.text()));
+    flags.workdir().ifPresent(w -> d.os().initdir(java.util.Optional.of(w.text())));
     flags.memory().ifPresent(m -> memory(m, d, problems));
     if (!flags.uidmaps().isEmpty() || !flags.gidmaps().isEmpty()) {
       List<IdMap.Entry> uids = idmap(flags.uidmaps(), problems);
@@ -178,7 +179,7 @@ public final class DockerImporter {
                 flags.gidmaps().get(0).at(),
                 "--gidmap without --uidmap: capvirt's <idmap> needs a uid map"));
       } else {
-        d.idmap = Optional.of(new IdMap(uids, gids));
+        d.idmap(Optional.of(new IdMap(uids, gids)));
         if (flags.gidmaps().isEmpty()) {
           notes.add("--uidmap without --gidmap: Podman uses the uid map for gids too, as here");
         }
@@ -192,7 +193,7 @@ public final class DockerImporter {
                 e.at(), "expected --env NAME=value (capvirt cannot copy the caller's env)"));
         continue;
       }
-      d.env.add(new OsDef.InitEnv(e.text().substring(0, eq), e.text().substring(eq + 1)));
+      d.os().initenv(e.text().substring(0, eq), e.text().substring(eq + 1));
     }
     for (Token v : flags.volumes()) {
       String[] p = v.text().split(":", -1);
@@ -200,8 +201,10 @@ public final class DockerImporter {
         notes.add(v.at() + ": volume '" + v.text() + "' is not a host path and is not imported");
         continue;
       }
-      d.filesystems.add(
-          DomainDraft.bind(p[0], p[1], p.length == 3 && List.of(p[2].split(",")).contains("ro")));
+      d.devices()
+          .filesystem(
+              EngineDomain.bind(
+                  p[0], p[1], p.length == 3 && List.of(p[2].split(",")).contains("ro")));
     }
     List<String> cmd = new ArrayList<>();
     flags.entrypoint().ifPresent(e -> cmd.add(e.text()));
@@ -209,8 +212,8 @@ public final class DockerImporter {
     if (cmd.isEmpty()) {
       notes.add("no command given: init is /sbin/init (the image's own command is unknown here)");
     } else {
-      d.init = cmd.get(0);
-      d.args.addAll(cmd.subList(1, cmd.size()));
+      d.os().init(cmd.get(0));
+      d.os().initargs(cmd.subList(1, cmd.size()));
     }
     if (flags.rootfs()) {
       flags
@@ -218,7 +221,7 @@ public final class DockerImporter {
           .ifPresentOrElse(
               i -> {
                 if (i.text().startsWith("/")) {
-                  d.filesystems.add(0, DomainDraft.bind(i.text(), "/", false));
+                  d.devices().firstFilesystem(EngineDomain.bind(i.text(), "/", false));
                 } else {
                   problems.add(
                       new Problem(
@@ -245,11 +248,11 @@ public final class DockerImporter {
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
-    return new Imported(d.build(notes), notes);
+    return new Imported(EngineDomain.finish(d, notes), notes);
   }
 
   /** {@code --memory N[b|k|m|g]} as {@code <memory>}. */
-  private static void memory(Token m, DomainDraft d, List<Problem> problems) {
+  private static void memory(Token m, DomainDef.Builder d, List<Problem> problems) {
     java.util.regex.Matcher x =
         java.util.regex.Pattern.compile("(\\d{1,18})([bkmgBKMG]?)").matcher(m.text());
     if (!x.matches()) {
@@ -269,7 +272,7 @@ public final class DockerImporter {
       return;
     }
     long kib = Math.max(1, ((n << shift) + 1023) / 1024);
-    d.memory = Optional.of(new MemorySize(kib));
+    d.memory(Optional.of(new MemorySize(kib)));
   }
 
   /** {@code --uidmap CONTAINER:HOST:SIZE} entries. */

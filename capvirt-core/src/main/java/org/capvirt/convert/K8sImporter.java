@@ -8,8 +8,8 @@ import java.util.Set;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
+import org.capvirt.model.DomainDef;
 import org.capvirt.model.Location;
-import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
 
 /**
@@ -93,7 +93,7 @@ public final class K8sImporter {
     }
     Optional<Tree.Obj> podSpec = podSpec(top, problems);
     Tree.Obj container;
-    DomainDraft d = new DomainDraft();
+    DomainDef.Builder d = EngineDomain.start();
     if (podSpec.isPresent()) {
       Optional<Tree> cs = podSpec.get().get("containers");
       List<Tree> items = cs.flatMap(c -> arr(c, "containers", problems)).orElse(List.of());
@@ -109,7 +109,7 @@ public final class K8sImporter {
           .flatMap(m -> obj(m, "metadata", problems))
           .flatMap(m -> m.get("name"))
           .flatMap(n -> str(n, "metadata.name", problems))
-          .ifPresent(n -> d.name = n);
+          .ifPresent(n -> d.name(n));
       Optional<Tree.Obj> psc =
           podSpec.get().get("securityContext").flatMap(s -> obj(s, "securityContext", problems));
       psc.ifPresent(
@@ -117,32 +117,32 @@ public final class K8sImporter {
             s.allowOnly(POD_SECURITY_CONTEXT_FIELDS, "the pod securityContext", problems);
             user(s, d, problems);
           });
-      podSpec.get().get("hostNetwork").ifPresent(h -> d.privnet = !bool(h, problems));
+      podSpec.get().get("hostNetwork").ifPresent(h -> d.privnet(!bool(h, problems)));
       if (podSpec.get().get("hostNetwork").isEmpty()) {
-        d.privnet = true;
+        d.privnet(true);
       }
       for (String f : List.of("hostPID", "hostIPC", "hostUsers", "volumes")) {
         podSpec.get().get(f).ifPresent(v -> notes.add(v.at() + ": " + f + " is not imported"));
       }
     } else {
       container = top;
-      d.privnet = true;
+      d.privnet(true);
     }
     if (container == null) {
       throw new InvalidDefinitionException(problems);
     }
     container.allowOnly(CONTAINER_FIELDS, "a container", problems);
     if (podSpec.isEmpty()) {
-      container.get("name").flatMap(n -> str(n, "name", problems)).ifPresent(n -> d.name = n);
+      container.get("name").flatMap(n -> str(n, "name", problems)).ifPresent(n -> d.name(n));
     }
-    options.name().ifPresent(n -> d.name = n);
-    if (d.name.isBlank()) {
+    options.name().ifPresent(n -> d.name(n));
+    if (d.name().isBlank()) {
       problems.add(
           new Problem(
               Location.of(file), "the domain name is empty: give one in metadata.name or --name"));
       throw new InvalidDefinitionException(problems);
     }
-    d.uuid = options.uuid();
+    d.uuid(options.uuid());
     EngineSemantics.Request request = EngineSemantics.Request.NONE;
     Optional<Tree.Obj> sc =
         container.get("securityContext").flatMap(s -> obj(s, "securityContext", problems));
@@ -178,9 +178,9 @@ public final class K8sImporter {
       }
     }
     if (request.addAll() && !request.dropAll()) {
-      d.allBut(request.drop());
+      d.capabilities(EngineDomain.allBut(request.drop()));
     } else {
-      d.exactly(EngineSemantics.containerd(request, all));
+      d.capabilities(EngineDomain.exactly(EngineSemantics.containerd(request, all)));
       notes.add(
           "the runtime's list is exact, so the domain uses policy='deny' (which, as libvirt, also"
               + " fills the inheritable set; containerd leaves it empty)");
@@ -191,13 +191,13 @@ public final class K8sImporter {
     if (cmd.isEmpty()) {
       notes.add("no command: init is /sbin/init (the image's entrypoint is unknown here)");
     } else {
-      d.init = cmd.get(0);
-      d.args.addAll(cmd.subList(1, cmd.size()));
+      d.os().init(cmd.get(0));
+      d.os().initargs(cmd.subList(1, cmd.size()));
     }
     container
         .get("workingDir")
         .flatMap(w -> str(w, "workingDir", problems))
-        .ifPresent(w -> d.initdir = Optional.of(w));
+        .ifPresent(w -> d.os().initdir(Optional.of(w)));
     container.get("env").flatMap(e -> arr(e, "env", problems)).orElse(List.of()).stream()
         .forEach(
             e ->
@@ -208,7 +208,7 @@ public final class K8sImporter {
                           Optional<String> v =
                               o.get("value").flatMap(x -> str(x, "value", problems));
                           if (n.isPresent() && v.isPresent()) {
-                            d.env.add(new OsDef.InitEnv(n.get(), v.get()));
+                            d.os().initenv(n.get(), v.get());
                           } else {
                             notes.add(
                                 o.at() + ": env entry without a literal value is not imported");
@@ -225,7 +225,7 @@ public final class K8sImporter {
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
-    return new Imported(d.build(notes), notes);
+    return new Imported(EngineDomain.finish(d, notes), notes);
   }
 
   private record Side(CapSet set, boolean all) {}
@@ -254,9 +254,9 @@ public final class K8sImporter {
     return new Side(set, all);
   }
 
-  private static void user(Tree.Obj sc, DomainDraft d, List<Problem> problems) {
-    sc.get("runAsUser").ifPresent(u -> d.inituser = Optional.of("+" + number(u, problems)));
-    sc.get("runAsGroup").ifPresent(g -> d.initgroup = Optional.of("+" + number(g, problems)));
+  private static void user(Tree.Obj sc, DomainDef.Builder d, List<Problem> problems) {
+    sc.get("runAsUser").ifPresent(u -> d.os().inituser(Optional.of("+" + number(u, problems))));
+    sc.get("runAsGroup").ifPresent(g -> d.os().initgroup(Optional.of("+" + number(g, problems))));
   }
 
   /** Finds the pod spec: a Pod's spec, a workload's spec.template.spec, a CronJob's deeper one. */

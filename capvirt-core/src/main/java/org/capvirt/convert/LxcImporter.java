@@ -16,7 +16,6 @@ import org.capvirt.model.ClockDef;
 import org.capvirt.model.Devices;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FeatureState;
-import org.capvirt.model.Features;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.IdMap;
 import org.capvirt.model.MemorySize;
@@ -131,37 +130,33 @@ public final class LxcImporter {
     }
     MemorySize mem = memory.total().orElse(new MemorySize(DEFAULT_MEMORY_KIB));
     DomainDef def =
-        new DomainDef(
-            name.get(),
-            options.uuid(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(mem),
-            Optional.of(mem),
-            memory.tune(),
-            blkio,
-            Optional.of(new VcpuDef(1, "static", cpuset, Optional.empty())),
-            cputune,
-            numatune,
-            Optional.empty(),
-            os,
-            idmap,
-            new Features(net.privnet(), Optional.of(caps)),
-            Optional.of(new ClockDef("utc", List.of())),
-            Optional.of("destroy"),
-            Optional.of("restart"),
-            Optional.of("destroy"),
-            new Devices(
-                Optional.of("/usr/libexec/libvirt_lxc"),
-                List.of(),
-                filesystems,
-                net.interfaces(),
-                List.of(),
-                consoles,
-                net.hostdevs()),
-            List.of(),
-            Optional.empty());
+        DomainDef.builder(name.get())
+            .uuid(options.uuid())
+            .memory(mem)
+            .currentMemory(Optional.of(mem))
+            .memtune(memory.tune())
+            .blkiotune(blkio)
+            .vcpu(Optional.of(new VcpuDef(1, "static", cpuset, Optional.empty())))
+            .cputune(cputune)
+            .numatune(numatune)
+            .os(os)
+            .idmap(idmap)
+            .privnet(net.privnet())
+            .capabilities(caps)
+            .clock(Optional.of(new ClockDef("utc", List.of())))
+            .onPoweroff(Optional.of("destroy"))
+            .onReboot(Optional.of("restart"))
+            .onCrash(Optional.of("destroy"))
+            .devices(
+                new Devices(
+                    Optional.of("/usr/libexec/libvirt_lxc"),
+                    List.of(),
+                    filesystems,
+                    net.interfaces(),
+                    List.of(),
+                    consoles,
+                    net.hostdevs()))
+            .build();
     return new Imported(def, notes);
   }
 

@@ -7,10 +7,10 @@ import java.util.Set;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
+import org.capvirt.model.DomainDef;
 import org.capvirt.model.HostdevDef;
 import org.capvirt.model.IdMap;
 import org.capvirt.model.Location;
-import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
 
 /**
@@ -90,19 +90,19 @@ public final class OciImporter {
       throw new InvalidDefinitionException(problems);
     }
     top.allowOnly(TOP, "config.json", problems);
-    DomainDraft d = new DomainDraft();
+    DomainDef.Builder d = EngineDomain.start();
     top.get("hostname")
         .flatMap(h -> K8sImporter.str(h, "hostname", problems))
-        .ifPresent(h -> d.name = h);
-    options.name().ifPresent(n -> d.name = n);
-    if (d.name.isBlank()) {
+        .ifPresent(h -> d.name(h));
+    options.name().ifPresent(n -> d.name(n));
+    if (d.name().isBlank()) {
       problems.add(
           new Problem(
               top.get("hostname").map(Tree::at).orElse(Location.of(file)),
               "the domain name is empty: give a hostname or --name"));
       throw new InvalidDefinitionException(problems);
     }
-    d.uuid = options.uuid();
+    d.uuid(options.uuid());
     Optional<Tree.Obj> process =
         top.get("process").flatMap(p -> K8sImporter.obj(p, "process", problems));
     CapSet bounding = CapSet.EMPTY;
@@ -112,8 +112,8 @@ public final class OciImporter {
       List<String> args =
           p.get("args").map(a -> K8sImporter.strings(a, "args", problems)).orElse(List.of());
       if (!args.isEmpty()) {
-        d.init = args.get(0);
-        d.args.addAll(args.subList(1, args.size()));
+        d.os().init(args.get(0));
+        d.os().initargs(args.subList(1, args.size()));
       }
       for (String e :
           p.get("env").map(a -> K8sImporter.strings(a, "env", problems)).orElse(List.of())) {
@@ -125,7 +125,7 @@ public final class OciImporter {
         String v = e.substring(eq + 1);
         if (BUILT_IN_ENV.containsKey(n)) {
           if (n.equals("container_uuid") && options.uuid().isEmpty()) {
-            d.uuid = Optional.of(v);
+            d.uuid(v);
           }
           String want = BUILT_IN_ENV.get(n);
           if (!want.isEmpty() && !want.equals(v)) {
@@ -133,12 +133,12 @@ public final class OciImporter {
           }
           continue;
         }
-        d.env.add(new OsDef.InitEnv(n, v));
+        d.os().initenv(n, v);
       }
       p.get("cwd")
           .flatMap(c -> K8sImporter.str(c, "cwd", problems))
           .filter(c -> !c.equals("/"))
-          .ifPresent(c -> d.initdir = Optional.of(c));
+          .ifPresent(c -> d.os().initdir(Optional.of(c)));
       p.get("user")
           .flatMap(u -> K8sImporter.obj(u, "user", problems))
           .ifPresent(
@@ -146,10 +146,10 @@ public final class OciImporter {
                 long uid = u.get("uid").map(x -> K8sImporter.number(x, problems)).orElse(0L);
                 long gid = u.get("gid").map(x -> K8sImporter.number(x, problems)).orElse(0L);
                 if (uid != 0) {
-                  d.inituser = Optional.of("+" + uid);
+                  d.os().inituser(Optional.of("+" + uid));
                 }
                 if (gid != 0) {
-                  d.initgroup = Optional.of("+" + gid);
+                  d.os().initgroup(Optional.of("+" + gid));
                 }
               });
       p.get("noNewPrivileges")
@@ -191,7 +191,7 @@ public final class OciImporter {
         }
       }
     }
-    d.exactly(bounding);
+    d.capabilities(EngineDomain.exactly(bounding));
     top.get("root")
         .flatMap(r -> K8sImporter.obj(r, "root", problems))
         .ifPresent(
@@ -200,7 +200,7 @@ public final class OciImporter {
                   r.get("path").flatMap(x -> K8sImporter.str(x, "root.path", problems));
               boolean ro = r.get("readonly").map(x -> K8sImporter.bool(x, problems)).orElse(false);
               if (path.isPresent() && path.get().startsWith("/")) {
-                d.filesystems.add(DomainDraft.bind(path.get(), "/", ro));
+                d.devices().filesystem(EngineDomain.bind(path.get(), "/", ro));
               } else if (path.isPresent()) {
                 notes.add(
                     r.at()
@@ -214,7 +214,7 @@ public final class OciImporter {
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
-    return new Imported(d.build(notes), notes);
+    return new Imported(EngineDomain.finish(d, notes), notes);
   }
 
   private static CapSet set(Optional<Tree> list, List<Problem> problems) {
@@ -235,7 +235,7 @@ public final class OciImporter {
   }
 
   private static void mounts(
-      Tree.Obj top, DomainDraft d, List<Problem> problems, List<String> notes) {
+      Tree.Obj top, DomainDef.Builder d, List<Problem> problems, List<String> notes) {
     for (Tree m : items(top.get("mounts"), "mounts", problems)) {
       Optional<Tree.Obj> o = K8sImporter.obj(m, "a mount", problems);
       if (o.isEmpty()) {
@@ -254,7 +254,7 @@ public final class OciImporter {
               .orElse(List.of());
       if ((type.equals("bind") || opts.contains("bind") || opts.contains("rbind"))
           && source.startsWith("/")) {
-        d.filesystems.add(DomainDraft.bind(source, dest, opts.contains("ro")));
+        d.devices().filesystem(EngineDomain.bind(source, dest, opts.contains("ro")));
       } else {
         notes.add(m.at() + ": mount of " + dest + " (" + type + ") is not imported");
       }
@@ -262,7 +262,7 @@ public final class OciImporter {
   }
 
   private static void linux(
-      Tree.Obj top, DomainDraft d, List<Problem> problems, List<String> notes) {
+      Tree.Obj top, DomainDef.Builder d, List<Problem> problems, List<String> notes) {
     Optional<Tree.Obj> linux = top.get("linux").flatMap(x -> K8sImporter.obj(x, "linux", problems));
     if (linux.isEmpty()) {
       return;
@@ -273,7 +273,7 @@ public final class OciImporter {
       String type = text(o, "type", problems);
       boolean joins = o.flatMap(x -> x.get("path")).isPresent();
       if (type.equals("network")) {
-        d.privnet = !joins;
+        d.privnet(!joins);
         if (joins) {
           notes.add(n.at() + ": joining an existing network namespace is not imported");
         }
@@ -285,15 +285,15 @@ public final class OciImporter {
     if (userns) {
       List<IdMap.Entry> uids = idmap(linux.get().get("uidMappings"), problems);
       List<IdMap.Entry> gids = idmap(linux.get().get("gidMappings"), problems);
-      d.idmap = Optional.of(new IdMap(uids, gids));
+      d.idmap(Optional.of(new IdMap(uids, gids)));
     }
     for (Tree dev : items(linux.get().get("devices"), "devices", problems)) {
       Optional<Tree.Obj> o = K8sImporter.obj(dev, "a device", problems);
       String path = text(o, "path", problems);
       String type = text(o, "type", problems);
       switch (type) {
-        case "b" -> d.hostdevs.add(new HostdevDef.Storage(path));
-        case "c", "u" -> d.hostdevs.add(new HostdevDef.Misc(path));
+        case "b" -> d.devices().hostdev(new HostdevDef.Storage(path));
+        case "c", "u" -> d.devices().hostdev(new HostdevDef.Misc(path));
         default ->
             notes.add(dev.at() + ": device " + path + " of type '" + type + "' is not imported");
       }
