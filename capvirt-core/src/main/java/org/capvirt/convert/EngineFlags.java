@@ -9,6 +9,7 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
 import org.capvirt.model.Problem;
+import org.capvirt.xml.Spelling;
 
 /**
  * A {@code docker run} / {@code podman run} command line, read for what capvirt can carry: the
@@ -268,7 +269,7 @@ public record EngineFlags(
                       + f
                       + "'"
                       + Spelling.nearest(f, known)
-                          .map(s -> " (did you mean '--" + s + "'?)")
+                          .map(s -> Spelling.suggest("'--" + s + "'"))
                           .orElse("")));
           continue;
         }

@@ -22,6 +22,7 @@ import org.capvirt.model.MemorySize;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
 import org.capvirt.model.VcpuDef;
+import org.capvirt.xml.Spelling;
 
 /**
  * An LXC container config to a capvirt domain, the way libvirt's {@code virsh domxml-from-native
@@ -57,7 +58,7 @@ public final class LxcImporter {
                         + e.key()
                         + "'"
                         + LxcKeys.nearest(e.key())
-                            .map(k -> " (did you mean '" + k + "'?)")
+                            .map(k -> Spelling.suggest("'" + k + "'"))
                             .orElse("")));
       }
     }

@@ -11,6 +11,7 @@ import org.capvirt.model.IpDef;
 import org.capvirt.model.Location;
 import org.capvirt.model.Problem;
 import org.capvirt.model.RouteDef;
+import org.capvirt.xml.Spelling;
 
 /**
  * LXC's network keys ({@code lxc.net.N.*} and legacy {@code lxc.network.*}, where each {@code type}
@@ -94,7 +95,7 @@ final class LxcNetworks {
                         + e.key()
                         + "'"
                         + LxcKeys.nearestNet(suffix)
-                            .map(s -> " (did you mean '" + s + "'?)")
+                            .map(s -> Spelling.suggest("'" + s + "'"))
                             .orElse("")));
       }
     }

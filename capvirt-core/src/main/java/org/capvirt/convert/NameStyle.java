@@ -7,6 +7,7 @@ import org.capvirt.model.Capability;
 import org.capvirt.model.CapabilityCatalog;
 import org.capvirt.model.Location;
 import org.capvirt.model.Problem;
+import org.capvirt.xml.Spelling;
 
 /**
  * How one system spells capability names, both ways: what it accepts (exactly, no more) and how
@@ -97,7 +98,9 @@ public enum NameStyle {
     }
     return "unknown capability "
         + quoted
-        + Spelling.nearest(word, this).map(c -> " (did you mean '" + write(c) + "'?)").orElse("");
+        + Spelling.nearestCapability(word)
+            .map(c -> Spelling.suggest("'" + write(c) + "'"))
+            .orElse("");
   }
 
   private String systemName() {

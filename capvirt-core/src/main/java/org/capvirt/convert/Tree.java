@@ -16,6 +16,7 @@ import java.util.Set;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Location;
 import org.capvirt.model.Problem;
+import org.capvirt.xml.Spelling;
 
 /**
  * A JSON or YAML document as a tree whose every node and key knows its line and column, so that
@@ -46,9 +47,7 @@ sealed interface Tree {
                       + m.getKey()
                       + "' in "
                       + what
-                      + Spelling.nearest(m.getKey(), known)
-                          .map(s -> " (did you mean '" + s + "'?)")
-                          .orElse("")));
+                      + Spelling.didYouMean(m.getKey(), known)));
         }
       }
     }

@@ -106,9 +106,8 @@ final class FeaturesReader {
           "unknown capability <"
               + name
               + ">: capability elements are lowercase, without the"
-              + " cap_ prefix; did you mean '"
-              + lenient.get().name()
-              + "'?");
+              + " cap_ prefix"
+              + Spelling.suggest("'" + lenient.get().name() + "'"));
     } else {
       Optional<String> near = Spelling.nearest(name, NAMES);
       values.problem(
@@ -116,7 +115,7 @@ final class FeaturesReader {
           "unknown capability <"
               + name
               + ">"
-              + near.map(s -> "; did you mean '" + s + "'?")
+              + near.map(s -> Spelling.suggest("'" + s + "'"))
                   .orElse(" (names are those of man 7 capabilities, lowercase, without CAP_)"));
     }
     return Optional.empty();

@@ -80,7 +80,7 @@ final class SchemaCheck {
       String name, java.util.Collection<String> known, String open, String close) {
     Optional<String> near = Spelling.nearest(name, known);
     if (near.isPresent()) {
-      return "; did you mean " + open + near.get() + close + "?";
+      return Spelling.suggest(open + near.get() + close);
     }
     if (known.isEmpty()) {
       return "; it takes none";

@@ -1,16 +1,54 @@
 package org.capvirt.xml;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.capvirt.model.Capability;
+import org.capvirt.model.CapabilityCatalog;
 
 /**
- * Finds the name a misspelling most likely meant, for "did you mean …?": the one spelling rule of
- * capvirt's messages (XML names and values, verbs, options and capability names on the command
- * line).
+ * Finds the name a misspelling most likely meant, for "did you mean …?": the one spelling rule and
+ * the one message form of capvirt's messages (XML names and values, imported configs and flags,
+ * verbs, options and capability names on the command line): {@code "; did you mean 'X'?"}.
  */
 public final class Spelling {
   private Spelling() {}
+
+  /**
+   * {@code "; did you mean 'X'?"} for the candidate nearest to {@code word} ({@link #nearest}), or
+   * {@code ""} when none is near enough.
+   */
+  public static String didYouMean(String word, Collection<String> candidates) {
+    return nearest(word, candidates).map(c -> suggest("'" + c + "'")).orElse("");
+  }
+
+  /**
+   * The one form of a suggestion, {@code "; did you mean MEANT?"}, with {@code meant} written as
+   * the input's language writes it ({@code 'x'}, {@code <x>}, {@code '--x'}, {@code 'CAP_X'}).
+   */
+  public static String suggest(String meant) {
+    return "; did you mean " + meant + "?";
+  }
+
+  /**
+   * The known capability a misspelled name most likely meant: its catalog name ({@code chown})
+   * nearest to {@code word} with case and a {@code cap_} prefix ignored.
+   */
+  public static Optional<Capability> nearestCapability(String word) {
+    String w = word.strip().toLowerCase(Locale.ROOT);
+    if (w.startsWith("cap_")) {
+      w = w.substring(4);
+    }
+    List<String> names = new ArrayList<>();
+    for (CapabilityCatalog.Entry e : CapabilityCatalog.entries()) {
+      names.add(e.name());
+    }
+    return nearest(w, names)
+        .flatMap(CapabilityCatalog::byName)
+        .map(CapabilityCatalog.Entry::capability);
+  }
 
   /**
    * The candidate nearest to {@code word} by edit distance (ignoring case), when it is near enough

@@ -88,7 +88,7 @@ final class Values {
   }
 
   private static String didYouMean(String v, List<String> allowed) {
-    return Spelling.nearest(v, allowed).map(s -> "; did you mean '" + s + "'?").orElse("");
+    return Spelling.didYouMean(v, allowed);
   }
 
   /** Trimmed text of the named child, when written. */

@@ -88,10 +88,10 @@ class DockerConvertTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "docker|--cap-add=NET_ADMN|argument 1: unknown capability 'NET_ADMN' (did you mean"
-            + " 'NET_ADMIN'?)",
+        "docker|--cap-add=NET_ADMN|argument 1: unknown capability 'NET_ADMN'; did you mean"
+            + " 'NET_ADMIN'?",
         "docker|--cap-drop CAP_FROB|argument 2: unknown capability 'CAP_FROB'",
-        "docker|--cap-ad=CHOWN|argument 1: unknown flag '--cap-ad' (did you mean '--cap-add'?)",
+        "docker|--cap-ad=CHOWN|argument 1: unknown flag '--cap-ad'; did you mean '--cap-add'?",
         "docker|--privileged|argument 1: --privileged cannot be imported: it grants every device and"
             + " disables confinement; list the capabilities with --cap-add and the devices with"
             + " --device instead",
@@ -121,7 +121,7 @@ class DockerConvertTest {
   void flagsInAFileAreLocatedByLineAndColumn() throws Exception {
     List<Token> words = Token.ofText("docker run \\\n  --cap-add 'NET_ADMN' alpine sh\n", "run.sh");
     assertThatThrownBy(() -> EngineFlags.parse(words, ImportSource.DOCKER))
-        .hasMessage("run.sh:2:13: unknown capability 'NET_ADMN' (did you mean 'NET_ADMIN'?)");
+        .hasMessage("run.sh:2:13: unknown capability 'NET_ADMN'; did you mean 'NET_ADMIN'?");
   }
 
   @Test

@@ -64,10 +64,10 @@ class K8sConvertTest {
         "        add: [CAP_SYS_ADMIN]\\n|pod.yaml:11:15: capability 'CAP_SYS_ADMIN' is written"
             + " wrongly for Kubernetes (containerd adds CAP_ itself, so this would silently grant"
             + " nothing): write 'SYS_ADMIN'",
-        "        add: [NET_ADMN]\\n|pod.yaml:11:15: unknown capability 'NET_ADMN' (did you mean"
-            + " 'NET_ADMIN'?)",
-        "        ad: [NET_ADMIN]\\n|pod.yaml:11:9: unknown field 'ad' in capabilities (did you mean"
-            + " 'add'?)",
+        "        add: [NET_ADMN]\\n|pod.yaml:11:15: unknown capability 'NET_ADMN'; did you mean"
+            + " 'NET_ADMIN'?",
+        "        ad: [NET_ADMIN]\\n|pod.yaml:11:9: unknown field 'ad' in capabilities; did you mean"
+            + " 'add'?",
         "        add: NET_ADMIN\\n|pod.yaml:11:14: a capability list must be a list",
       })
   void badNamesAreErrorsAtLineAndColumn(String caps, String message) {
@@ -84,8 +84,8 @@ class K8sConvertTest {
             + "      capabilites: {add: [NET_ADMIN]}\n      privileged: true\n";
     assertThatThrownBy(() -> imp(yaml))
         .hasMessage(
-            "pod.yaml:6:7: unknown field 'capabilites' in securityContext (did you mean"
-                + " 'capabilities'?)\n"
+            "pod.yaml:6:7: unknown field 'capabilites' in securityContext; did you mean"
+                + " 'capabilities'?\n"
                 + "pod.yaml:7:19: privileged: true cannot be imported: it grants every device; list"
                 + " the capabilities in capabilities.add instead");
   }

@@ -36,8 +36,8 @@ class LxcImporterTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "lxc.cap.drop = sys_module mac_admn | c1.conf:3:27: unknown capability 'mac_admn' (did you"
-            + " mean 'mac_admin'?)",
+        "lxc.cap.drop = sys_module mac_admn | c1.conf:3:27: unknown capability 'mac_admn'; did you"
+            + " mean 'mac_admin'?",
         "lxc.cap.drop = CAP_SYS_TIME | c1.conf:3:16: capability 'CAP_SYS_TIME' is written wrongly"
             + " for LXC and libvirt: write 'sys_time'",
         "lxc.cap.drop = SYS_MODULE | c1.conf:3:16: capability 'SYS_MODULE' is written wrongly for"
@@ -45,10 +45,10 @@ class LxcImporterTest {
         "lxc.cap.drop =   mknod  frobnicate | c1.conf:3:25: unknown capability 'frobnicate'",
         "lxc.cap.keep = chown\\nlxc.cap.drop = mknod | c1.conf:3:1: lxc.cap.keep and lxc.cap.drop"
             + " exclude each other (LXC refuses both)",
-        "lxc.cap.dorp = mknod | c1.conf:3:1: unknown LXC key 'lxc.cap.dorp' (did you mean"
-            + " 'lxc.cap.drop'?)",
-        "lxc.net.0.typ = veth | c1.conf:3:1: unknown network key 'lxc.net.0.typ' (did you mean"
-            + " 'type'?)",
+        "lxc.cap.dorp = mknod | c1.conf:3:1: unknown LXC key 'lxc.cap.dorp'; did you mean"
+            + " 'lxc.cap.drop'?",
+        "lxc.net.0.typ = veth | c1.conf:3:1: unknown network key 'lxc.net.0.typ'; did you mean"
+            + " 'type'?",
         "lxc.network.link = br0 | c1.conf:3:1: lxc.network.link comes before any"
             + " lxc.network.type line",
         "lxc.net.0.type = veth\\nlxc.net.0.ipv4.address = 10.0.0.300/24 | c1.conf:4:26: invalid"
@@ -171,7 +171,7 @@ class LxcImporterTest {
                     "lxc.cap.drop = sys_module mac_admn CAP_SYS_TIME\nlxc.cap.drop = mknod\n"
                         + "lxc.net.0.type = empty\n"))
         .hasMessage(
-            "c1.conf:3:27: unknown capability 'mac_admn' (did you mean 'mac_admin'?)\n"
+            "c1.conf:3:27: unknown capability 'mac_admn'; did you mean 'mac_admin'?\n"
                 + "c1.conf:3:36: capability 'CAP_SYS_TIME' is written wrongly for LXC and libvirt:"
                 + " write 'sys_time'");
   }

@@ -53,11 +53,11 @@ class OciConvertTest {
       ignoreLeadingAndTrailingWhitespace = false,
       value = {
         "      \"bounding\": [\"CAP_NET_ADMN\"]|config.json:6:20: unknown capability 'CAP_NET_ADMN'"
-            + " (did you mean 'CAP_NET_ADMIN'?)",
+            + "; did you mean 'CAP_NET_ADMIN'?",
         "      \"bounding\": [\"cap_chown\"]|config.json:6:20: capability 'cap_chown' is written"
             + " wrongly for OCI: write 'CAP_CHOWN'",
         "      \"bouding\": [\"CAP_CHOWN\"]|config.json:6:7: unknown field 'bouding' in"
-            + " process.capabilities (did you mean 'bounding'?)",
+            + " process.capabilities; did you mean 'bounding'?",
       })
   void badNamesAreErrorsAtLineAndColumn(String caps, String message) {
     assertThatThrownBy(() -> imp(config(caps)))
