@@ -21,7 +21,6 @@ class ArchitectureTest {
     "org.capvirt.devices..",
     "org.capvirt.oci..",
     "org.capvirt.audit..",
-    "org.capvirt.convert..",
     "org.capvirt.verify..",
     "org.capvirt.net.."
   };
@@ -51,7 +50,7 @@ class ArchitectureTest {
         .orShould()
         .callMethod(System.class, "currentTimeMillis")
         .because(
-            "model, xml, caps, devices, oci, audit, convert and verify are pure: host facts come in")
+            "model, xml, caps, devices, oci, audit, verify and net are pure: host facts come in")
         .allowEmptyShould(true)
         .check(MAIN);
   }
