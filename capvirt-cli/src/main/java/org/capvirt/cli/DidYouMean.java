@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.capvirt.model.Capability;
-import org.capvirt.xml.Spelling;
+import org.capvirt.model.Spelling;
 
 /**
  * "Did you mean …?" for the command line: verbs (with the names podman, docker and virsh users type

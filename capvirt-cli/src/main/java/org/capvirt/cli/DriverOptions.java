@@ -2,9 +2,9 @@ package org.capvirt.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.capvirt.Tracing;
 import org.capvirt.driver.Driver;
 import org.capvirt.driver.StateLayout;
-import org.capvirt.runtime.Trace;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -38,7 +38,7 @@ final class DriverOptions {
   }
 
   Driver driver() {
-    Trace.mark("picocli parsed the command line");
+    Tracing.mark("picocli parsed the command line");
     return Driver.onHost(
         StateLayout.choose(Optional.ofNullable(root)), Optional.ofNullable(runtime));
   }

@@ -11,6 +11,7 @@ import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.FeatureState;
 import org.capvirt.model.Features;
 import org.capvirt.model.Location;
+import org.capvirt.model.Spelling;
 
 /** Reads {@code <features>}: {@code <privnet/>} and the {@code <capabilities>} policy. */
 final class FeaturesReader {

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.capvirt.model.Location;
+import org.capvirt.model.Spelling;
 
 /**
  * Walks the tree against {@link DomainSchema}: every unknown element or attribute, text where none

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.capvirt.model.Location;
 import org.capvirt.model.MemorySize;
+import org.capvirt.model.Spelling;
 
 /**
  * Reads typed values from attributes and element text, reporting each bad value (with what was

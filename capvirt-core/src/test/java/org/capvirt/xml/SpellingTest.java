@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.capvirt.model.Capability;
+import org.capvirt.model.Spelling;
 import org.junit.jupiter.api.Test;
 
 /** The one spelling rule and message form of "did you mean". */

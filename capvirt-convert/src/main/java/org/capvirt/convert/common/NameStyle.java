@@ -7,7 +7,7 @@ import org.capvirt.model.Capability;
 import org.capvirt.model.CapabilityCatalog;
 import org.capvirt.model.Location;
 import org.capvirt.model.Problem;
-import org.capvirt.xml.Spelling;
+import org.capvirt.model.Spelling;
 
 /**
  * How one system spells capability names, both ways: what it accepts (exactly, no more) and how

@@ -16,7 +16,7 @@ import java.util.Set;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Location;
 import org.capvirt.model.Problem;
-import org.capvirt.xml.Spelling;
+import org.capvirt.model.Spelling;
 
 /**
  * A JSON or YAML document as a tree whose every node and key knows its line and column, so that

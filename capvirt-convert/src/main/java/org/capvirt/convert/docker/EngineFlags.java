@@ -12,7 +12,7 @@ import org.capvirt.convert.common.NameStyle;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
 import org.capvirt.model.Problem;
-import org.capvirt.xml.Spelling;
+import org.capvirt.model.Spelling;
 
 /**
  * A {@code docker run} / {@code podman run} command line, read for what capvirt can carry: the

@@ -26,8 +26,8 @@ import org.capvirt.model.IdMap;
 import org.capvirt.model.MemorySize;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
+import org.capvirt.model.Spelling;
 import org.capvirt.model.VcpuDef;
-import org.capvirt.xml.Spelling;
 
 /**
  * An LXC container config to a capvirt domain, the way libvirt's {@code virsh domxml-from-native

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.capvirt.xml.Spelling;
+import org.capvirt.model.Spelling;
 
 /**
  * The keys of lxc.container.conf(5), LXC 3+ names and the legacy names before them, split into

@@ -11,7 +11,7 @@ import org.capvirt.model.IpDef;
 import org.capvirt.model.Location;
 import org.capvirt.model.Problem;
 import org.capvirt.model.RouteDef;
-import org.capvirt.xml.Spelling;
+import org.capvirt.model.Spelling;
 
 /**
  * LXC's network keys ({@code lxc.net.N.*} and legacy {@code lxc.network.*}, where each {@code type}

@@ -1,12 +1,10 @@
-package org.capvirt.xml;
+package org.capvirt.model;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.capvirt.model.Capability;
-import org.capvirt.model.CapabilityCatalog;
 
 /**
  * Finds the name a misspelling most likely meant, for "did you mean …?": the one spelling rule and

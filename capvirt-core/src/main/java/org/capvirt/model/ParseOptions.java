@@ -1,4 +1,4 @@
-package org.capvirt.xml;
+package org.capvirt.model;
 
 /**
  * How {@link DomainXmlParser} reads a definition.

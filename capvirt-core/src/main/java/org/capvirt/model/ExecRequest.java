@@ -1,4 +1,4 @@
-package org.capvirt.runtime;
+package org.capvirt.model;
 
 import java.util.List;
 import java.util.Optional;
