@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.capvirt.caps.ResolvedCaps;
-import org.capvirt.devices.DeviceLookup;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.SourceMap;
@@ -18,7 +18,7 @@ import org.capvirt.model.SourceMap;
  * @param where locations of the domain's parts, for error messages
  * @param caps the resolved capability sets
  * @param deviceRules the device cgroup allow list (after an implicit deny-all)
- * @param nodes finds host device nodes (for hostdevs and /dev/fuse)
+ * @param nodes the host's device nodes at the paths the domain names (for hostdevs and /dev/fuse)
  * @param uid init's uid, resolved from {@code <inituser>} by the driver
  * @param gid init's gid, resolved from {@code <initgroup>} by the driver
  * @param hostRootDir for a domain without a root filesystem: the empty bundle directory the host
@@ -37,7 +37,7 @@ public record BundleInputs(
     SourceMap where,
     ResolvedCaps caps,
     List<DeviceRule> deviceRules,
-    DeviceLookup nodes,
+    DeviceNodes nodes,
     long uid,
     long gid,
     String hostRootDir,
@@ -61,7 +61,7 @@ public record BundleInputs(
       SourceMap where,
       ResolvedCaps caps,
       List<DeviceRule> deviceRules,
-      DeviceLookup nodes,
+      DeviceNodes nodes,
       long uid,
       long gid,
       String hostRootDir,

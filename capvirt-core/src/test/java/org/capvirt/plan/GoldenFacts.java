@@ -5,16 +5,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.capvirt.InvalidDefinitionException;
-import org.capvirt.caps.ContainerPolicy;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceNode;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.InitIds;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.ParsedDomain;
-import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
 import org.capvirt.testing.Oracle;
 import org.capvirt.xml.DomainXmlParser;
@@ -23,7 +21,7 @@ import org.capvirt.xml.DomainXmlParser;
  * Fixed host and runtime facts for the golden files, so that they hold nothing of the machine the
  * tests run on: a fixed kernel, device table, runtime, bundle path and account table.
  */
-record GoldenFacts(HostFacts host, DeviceLookup nodes) {
+record GoldenFacts(HostFacts host, DeviceNodes nodes) {
   /** The runtime the goldens are planned for; it knows every capability up to 40. */
   static final String RUNTIME = "runc 1.1.5";
 
@@ -44,7 +42,12 @@ record GoldenFacts(HostFacts host, DeviceLookup nodes) {
   static GoldenFacts corpus() {
     return new GoldenFacts(
         new HostFacts(40, CapSet.upTo(40), true, "6.1.0", HostFacts.CgroupLayout.HYBRID),
-        p -> Optional.ofNullable(CORPUS_NODES.get(p)));
+        new DeviceNodes(CORPUS_NODES));
+  }
+
+  /** These facts on a host with {@code other} device nodes. */
+  GoldenFacts withNodes(DeviceNodes other) {
+    return new GoldenFacts(host, other);
   }
 
   /** The host the oracle case {@code name} was recorded on. */
@@ -71,24 +74,24 @@ record GoldenFacts(HostFacts host, DeviceLookup nodes) {
     return n.equals("root") ? 0 : 1000;
   }
 
+  /** The plan of a start of {@code d} on these facts. */
+  Plan plan(ParsedDomain d) throws InvalidDefinitionException {
+    return Plan.of(
+        d,
+        host,
+        nodes,
+        new RuntimeFacts(
+            ids(d.def().os()),
+            HOST_ROOT.replace("NAME", d.def().name()),
+            RUNTIME,
+            RUNTIME_CAPS,
+            Map.of(),
+            OciConfig.cgroupsPath(d.def()),
+            !d.def().devices().consoles().isEmpty()));
+  }
+
   /** The config.json a start on these facts writes for {@code xml}. */
   byte[] config(byte[] xml, String file) throws InvalidDefinitionException {
-    ParsedDomain d = DomainXmlParser.parse(xml, file);
-    InitIds ids = ids(d.def().os());
-    ContainerPolicy p = ContainerPolicy.resolve(d, host, nodes, ids);
-    return OciConfig.render(
-            new BundleInputs(
-                d.def(),
-                d.where(),
-                p.caps(),
-                p.devices(),
-                nodes,
-                ids.uid().orElseThrow(),
-                ids.gid().orElseThrow(),
-                HOST_ROOT.replace("NAME", d.def().name()),
-                RUNTIME,
-                RUNTIME_CAPS,
-                !d.def().devices().consoles().isEmpty()))
-        .json();
+    return plan(DomainXmlParser.parse(xml, file)).configJson();
   }
 }
