@@ -15,7 +15,6 @@ import org.capvirt.model.HostFacts;
 import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.Confinement;
-import org.capvirt.verify.CapMasks;
 import org.capvirt.verify.DriftCheck;
 import org.capvirt.verify.Expected;
 import org.capvirt.verify.LiveState;
@@ -47,7 +46,7 @@ final class Verification {
     Confinement confinement = Confinement.of(p.def());
     Expected want =
         new Expected(
-            CapMasks.of(policy.caps()),
+            policy.caps().sets(),
             process.path("noNewPrivileges").asBoolean(false),
             policy.devices(),
             Optional.of(confinement));

@@ -141,12 +141,7 @@ public final class OciConfig {
             args,
             environment(def),
             def.os().initdir().orElse("/"),
-            new OciSpec.Capabilities(
-                caps.bounding(),
-                caps.effective(),
-                caps.inheritable(),
-                caps.permitted(),
-                caps.ambient()));
+            caps.sets());
     return new OciSpec(
         process,
         new OciSpec.Root(rootPath, !hostRoot && rootReadonly),
