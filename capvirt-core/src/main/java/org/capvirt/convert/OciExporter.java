@@ -15,8 +15,8 @@ import org.capvirt.model.Location;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
 import org.capvirt.oci.OciConfig;
+import org.capvirt.oci.RuntimeFacts;
 import org.capvirt.plan.Plan;
-import org.capvirt.plan.RuntimeFacts;
 
 /**
  * The config.json capvirt itself would hand runc for this domain ({@link OciConfig}), for any OCI

@@ -65,7 +65,8 @@ final class Mounts {
       switch (fs.source()) {
         case FilesystemDef.DirSource d when fs.type() == FilesystemDef.FsType.BIND -> {
           String src =
-              in.bindSources()
+              in.facts()
+                  .bindSources()
                   .getOrDefault(
                       d.dir(), hostRoot ? d.dir() : guestRoot + d.dir().replaceFirst("^/+", ""));
           out.add(bind(fs.target(), src, fs.readonly()));

@@ -32,7 +32,7 @@ final class OciCapabilities {
     List<String> warnings = new ArrayList<>();
     for (Capability c : all.members()) {
       String n = ociName(c);
-      if (!n.isEmpty() && in.runtimeCapabilities().contains(n)) {
+      if (!n.isEmpty() && in.facts().runtimeCapabilities().contains(n)) {
         continue;
       }
       missing = missing.with(c);
@@ -43,7 +43,7 @@ final class OciCapabilities {
                 in.where().atOrFile(SourceMap.capabilityPath(c)),
                 c.name()
                     + " is marked on, but "
-                    + in.runtime()
+                    + in.facts().runtime()
                     + " cannot express "
                     + what
                     + " (it is not in the runtime's capability list)"));
@@ -51,7 +51,7 @@ final class OciCapabilities {
         warnings.add(
             what
                 + " is kept by the policy but "
-                + in.runtime()
+                + in.facts().runtime()
                 + " cannot express it; the container will not have it");
       }
     }

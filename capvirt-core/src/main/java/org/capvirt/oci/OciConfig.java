@@ -127,7 +127,7 @@ public final class OciConfig {
         rootFs.map(f -> ((FilesystemDef.DirSource) f.source()).dir().equals("/")).orElse(true);
     String rootPath =
         hostRoot
-            ? in.hostRootDir()
+            ? in.facts().hostRootDir()
             : ((FilesystemDef.DirSource) rootFs.orElseThrow().source()).dir();
     boolean rootReadonly = rootFs.map(FilesystemDef::readonly).orElse(false);
     List<String> args = new ArrayList<>();
@@ -135,9 +135,9 @@ public final class OciConfig {
     args.addAll(def.os().initargs());
     OciSpec.Process process =
         new OciSpec.Process(
-            in.terminal(),
-            in.uid(),
-            in.gid(),
+            in.facts().terminal(),
+            in.facts().uid(),
+            in.facts().gid(),
             args,
             environment(def),
             def.os().initdir().orElse("/"),
@@ -179,7 +179,7 @@ public final class OciConfig {
         def.idmap().map(m -> new OciSpec.IdMappings(mappings(m.uids()), mappings(m.gids()))),
         in.deviceRules(),
         limit,
-        runtimeCgroupsPath(in.cgroupsPath()),
+        runtimeCgroupsPath(in.facts().cgroupsPath()),
         confinement.readonlyPaths(),
         confinement.maskedPaths(),
         namespaces,

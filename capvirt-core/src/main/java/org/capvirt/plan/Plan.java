@@ -12,6 +12,7 @@ import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.ConfigJson;
 import org.capvirt.oci.OciConfig;
 import org.capvirt.oci.OciSpec;
+import org.capvirt.oci.RuntimeFacts;
 
 /**
  * Everything a start of one domain needs, computed in one pure step: the policy (the five sets with
@@ -36,20 +37,7 @@ public record Plan(ContainerPolicy policy, OciSpec spec, List<String> warnings) 
     ContainerPolicy policy = ContainerPolicy.resolve(d, host, nodes, runtime.ids());
     OciConfig.Decided spec =
         OciConfig.spec(
-            new BundleInputs(
-                d.def(),
-                d.where(),
-                policy.caps(),
-                policy.devices(),
-                nodes,
-                runtime.ids().uid().orElseThrow(),
-                runtime.ids().gid().orElseThrow(),
-                runtime.hostRootDir(),
-                runtime.runtime(),
-                runtime.runtimeCapabilities(),
-                runtime.bindSources(),
-                runtime.cgroupsPath(),
-                runtime.terminal()));
+            new BundleInputs(d.def(), d.where(), policy.caps(), policy.devices(), nodes, runtime));
     return new Plan(policy, spec.spec(), spec.warnings());
   }
 

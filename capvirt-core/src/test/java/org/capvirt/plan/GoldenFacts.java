@@ -14,6 +14,7 @@ import org.capvirt.model.InitIds;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.OciConfig;
+import org.capvirt.oci.RuntimeFacts;
 import org.capvirt.testing.Oracle;
 import org.capvirt.xml.DomainXmlParser;
 

@@ -27,6 +27,7 @@ import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.SourceMap;
 import org.capvirt.oci.ConfigJson;
 import org.capvirt.oci.OciSpec;
+import org.capvirt.oci.RuntimeFacts;
 import org.capvirt.testing.Corpus;
 import org.capvirt.testing.Domains;
 import org.capvirt.testing.Oracle;

@@ -1,4 +1,4 @@
-package org.capvirt.plan;
+package org.capvirt.oci;
 
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +16,8 @@ import org.capvirt.model.InitIds;
  * @param bindSources each {@code <filesystem type='bind'>} source as written to the host path the
  *     driver resolved it to inside the container's root; a source missing here is joined to the
  *     root path as written (for a bundle exported elsewhere)
- * @param cgroupsPath the container's cgroup, unique per state root
+ * @param cgroupsPath the container's cgroup, unique per state root (see {@link
+ *     OciConfig#cgroupsPath(String, String, String)})
  * @param terminal whether init's stdio is a pseudo-terminal (a pty console held by the monitor)
  */
 public record RuntimeFacts(
@@ -33,5 +34,15 @@ public record RuntimeFacts(
     }
     runtimeCapabilities = Set.copyOf(runtimeCapabilities);
     bindSources = Map.copyOf(bindSources);
+  }
+
+  /** init's uid. */
+  public long uid() {
+    return ids.uid().orElseThrow();
+  }
+
+  /** init's gid. */
+  public long gid() {
+    return ids.gid().orElseThrow();
   }
 }
