@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.devices.DeviceNode;
-import org.capvirt.devices.DeviceNodes;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostdevDef;
@@ -197,10 +196,9 @@ public final class OciConfig {
   static List<LinuxDevice> devices(BundleInputs in) {
     List<LinuxDevice> out = new ArrayList<>(BASE_DEVICES);
     in.nodes()
-        .lookup(DeviceNodes.FUSE)
+        .lookup("/dev/fuse")
         .filter(n -> n.type() == 'c')
-        .ifPresent(
-            n -> out.add(new LinuxDevice(DeviceNodes.FUSE, 'c', n.major(), n.minor(), 0666)));
+        .ifPresent(n -> out.add(new LinuxDevice("/dev/fuse", 'c', n.major(), n.minor(), 0666)));
     for (HostdevDef h : in.def().devices().hostdevs()) {
       Optional<String> path =
           switch (h) {
