@@ -104,6 +104,20 @@ class PlanTest {
   }
 
   @Test
+  void aDomainWithoutARootGetsTheHostsRootBoundReadOnlyWhenAsked() throws Exception {
+    OciSpec rw = plan(Domains.lxc().name("h").build(), DeviceNodes.NONE).spec();
+    assertThat(rw.mounts().get(0))
+        .isEqualTo(new OciSpec.Mount("/", "bind", "/", List.of("rbind", "rprivate")));
+    assertThat(rw.root()).isEqualTo(new OciSpec.Root("/run/capvirt/lxc/h/rootfs", false));
+    OciSpec ro =
+        plan(Domains.lxc().name("h").mount("/", "/", true).build(), DeviceNodes.NONE).spec();
+    assertThat(ro.mounts().get(0))
+        .isEqualTo(new OciSpec.Mount("/", "bind", "/", List.of("rbind", "rprivate", "rro")));
+    assertThat(ro.root().readonly()).isFalse();
+    assertThat(ro.mounts()).extracting(OciSpec.Mount::destination).doesNotHaveDuplicates();
+  }
+
+  @Test
   void theWriterIsTheOnlyStepFromRecordsToBytes() throws Exception {
     Plan p = plan(Domains.lxc().name("b").idmap().build(), DeviceNodes.NONE);
     assertThat(p.configJson()).isEqualTo(ConfigJson.write(p.spec()));
