@@ -1,6 +1,6 @@
 package org.capvirt;
 
-import org.capvirt.devices.DeviceLookup;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.host.ContainerAccounts;
 import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.host.HostProbe;
@@ -17,9 +17,9 @@ public final class HostSystem {
     return HostProbe.system().read();
   }
 
-  /** This host's device nodes (stat of /dev), for the device ACL of a definition. */
-  public static DeviceLookup deviceNodes() {
-    return HostDeviceLookup.system();
+  /** The host's device nodes a definition names (stat of /dev), read once, for its device ACL. */
+  public static DeviceNodes deviceNodes(DomainDef def) {
+    return HostDeviceLookup.system().read(def);
   }
 
   /** The init's uid and gid as the definition's root filesystem would resolve them, if it can. */

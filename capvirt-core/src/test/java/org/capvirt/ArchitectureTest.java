@@ -20,6 +20,7 @@ class ArchitectureTest {
     "org.capvirt.caps..",
     "org.capvirt.devices..",
     "org.capvirt.oci..",
+    "org.capvirt.plan..",
     "org.capvirt.audit..",
     "org.capvirt.verify..",
     "org.capvirt.net.."
@@ -50,7 +51,7 @@ class ArchitectureTest {
         .orShould()
         .callMethod(System.class, "currentTimeMillis")
         .because(
-            "model, xml, caps, devices, oci, audit, verify and net are pure: host facts come in")
+            "model, xml, caps, devices, oci, plan, audit, verify and net are pure: host facts come in")
         .allowEmptyShould(true)
         .check(MAIN);
   }
@@ -63,7 +64,7 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.capvirt.runtime..", "org.capvirt.driver..", "org.capvirt.host..")
-        .because("xml → model → caps, devices → oci → runtime → driver")
+        .because("xml → model → caps, devices → oci → plan → runtime → driver")
         .allowEmptyShould(true)
         .check(MAIN);
   }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What module-info exports is the library's API: the façade, the model and the verbs' APIs; the
- * parser, host probes, runtime, OCI bundle, device programs and networks stay inside (convert reads
- * the pure ones through qualified exports).
+ * parser, host probes, runtime, OCI bundle, plan step, device programs and networks stay inside
+ * (convert reads the pure ones through qualified exports).
  */
 class ModuleApiTest {
   @Test
@@ -46,7 +46,7 @@ class ModuleApiTest {
             "org.capvirt.verify",
             "org.capvirt.devices");
     assertThat(qualified)
-        .containsOnlyKeys("org.capvirt.oci", "org.capvirt.xml")
+        .containsOnlyKeys("org.capvirt.oci", "org.capvirt.plan", "org.capvirt.xml")
         .allSatisfy((p, to) -> assertThat(to).containsExactly("org.capvirt.convert"));
     Set<String> all;
     try (Stream<Path> s = Files.walk(Path.of("src/main/java/org/capvirt"))) {
@@ -64,6 +64,7 @@ class ModuleApiTest {
             "org.capvirt.host",
             "org.capvirt.runtime",
             "org.capvirt.oci",
+            "org.capvirt.plan",
             "org.capvirt.net",
             "org.capvirt.devices.ebpf");
   }

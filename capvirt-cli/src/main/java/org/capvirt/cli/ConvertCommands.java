@@ -25,6 +25,7 @@ import org.capvirt.convert.ImportSource;
 import org.capvirt.convert.Imported;
 import org.capvirt.convert.InitProcess;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.ParsedDomain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,9 +71,8 @@ final class ConvertCommands {
     @Override
     public Integer call() throws Exception {
       HostFacts host = hostOptions.facts();
-      ExportContext ctx =
-          ExportContext.of(
-              DomainFiles.read(file.toString()), host, HostSystem.deviceNodes(), hostInit());
+      ParsedDomain d = DomainFiles.read(file.toString());
+      ExportContext ctx = ExportContext.of(d, host, HostSystem.deviceNodes(d.def()), hostInit());
       Exported e = Conversions.export(to, ctx);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

@@ -23,6 +23,6 @@ final class PolicyInput {
     ParsedDomain d = DomainFiles.read(file);
     // init's uid as the container's /etc/passwd gives it, as start resolves it
     return ContainerPolicy.resolve(
-        d, host, HostSystem.deviceNodes(), HostSystem.predictInitIds(d.def()));
+        d, host, HostSystem.deviceNodes(d.def()), HostSystem.predictInitIds(d.def()));
   }
 }

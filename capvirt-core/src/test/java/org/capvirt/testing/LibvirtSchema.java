@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.capvirt.devices.DeviceLookup;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
@@ -38,7 +38,7 @@ public final class LibvirtSchema {
           HostFacts.CgroupLayout.HYBRID);
 
   /** No device nodes. */
-  public static final DeviceLookup NODES = path -> Optional.empty();
+  public static final DeviceNodes NODES = DeviceNodes.NONE;
 
   /** Whether virt-xml-validate and libvirt's domain schema are installed. */
   public static boolean present() {
