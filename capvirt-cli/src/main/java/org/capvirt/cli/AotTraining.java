@@ -17,8 +17,8 @@ import java.util.List;
  * where containers can run: the runtime, conmon and the cgroup v2 device program through the FFM
  * API), {@code define}, {@code start}, {@code list}, {@code dominfo}, {@code destroy}, {@code
  * undefine}, a leftover run record to reconcile, and the picocli model (help). A step that fails
- * (no root, no runtime) only trains less; every container it starts is destroyed, and its init
- * ends on its own after a minute. Prints each step and its exit code.
+ * (no root, no runtime) only trains less; every container it starts is destroyed, and its init ends
+ * on its own after a minute. Prints each step and its exit code.
  */
 final class AotTraining {
   private AotTraining() {}

@@ -22,6 +22,7 @@ import org.capvirt.runtime.Completed;
  */
 final class HostLinks {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
   /** Made on first use: a start or stop without networks never builds a mapper. */
   private static final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
