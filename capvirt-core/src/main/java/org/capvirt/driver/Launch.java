@@ -144,7 +144,7 @@ final class Launch {
       Trace.mark("installed and read back the device program");
       runtime.start(name);
       if (monitor.isPresent()) {
-        Files.write(run.monitor().started(), new byte[0]);
+        AtomicFiles.writeVolatile(run.monitor().started(), new byte[0]);
       }
       return warnings;
     } catch (CapvirtException | RuntimeException e) {
