@@ -276,6 +276,28 @@ class NetworkContainerTest {
   }
 
   @Test
+  void anEthernetTargetNameTakenOnTheHostIsRefusedAndTheLinkOfThatNameIsLeftAlone()
+      throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      ns.run("ip", "link", "add", "taken0", "type", "veth", "peer", "name", "taken1");
+      String c = live.name("nettaken");
+      assertThat(
+              create(
+                  live,
+                  ns,
+                  domain(
+                      c,
+                      "    <interface type='ethernet'><ip address='10.9.0.2' prefix='24'/>"
+                          + "<target dev='taken0'/></interface>\n")))
+          .contains("target dev 'taken0' already exists on this host");
+      assertThat(ns.run("ip", "-o", "link", "show", "dev", "taken0")).contains("taken0");
+      assertThat(Leftovers.of(live, c)).isEmpty();
+      assertThat(ns.leftovers(live.root, "taken0", "taken1")).isEmpty();
+    }
+  }
+
+  @Test
   void anInitThatExitsAndAKilledStartLeaveNothingAfterTheNextCommand() throws Exception {
     try (LiveRoot live = new LiveRoot();
         TestNetns ns = new TestNetns()) {
