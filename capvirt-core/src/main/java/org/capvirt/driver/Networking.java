@@ -61,6 +61,7 @@ final class Networking {
   }
 
   /** Attaches every planned interface to the created (still blocked) init {@code pid}. */
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   void attach(RunDir run, String containerId, long pid, NetworkPlan plan) throws CapvirtException {
     if (plan.interfaces().isEmpty()) {
       return;
@@ -226,6 +227,7 @@ final class Networking {
   }
 
   /** Detaches what {@link #attach} recorded in {@code run}; does nothing when nothing was. */
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   void detach(RunDir run) throws CapvirtException {
     Optional<NetRecord> rec = NetRecord.read(run.networkRecord());
     if (rec.isEmpty()) {

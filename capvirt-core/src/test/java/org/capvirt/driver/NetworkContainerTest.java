@@ -19,16 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * starts domains inside it (a separate process under {@code nsenter --net}), and only addresses
  * inside that namespace are ever used. Pings are bounded (one packet, one second).
  */
-@ContainerTest
+@ContainerTest(needs = ContainerTest.Need.CNI_PLUGINS)
 class NetworkContainerTest {
   @TempDir Path tmp;
-
-  @org.junit.jupiter.api.BeforeEach
-  void needsThePlugins() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        org.capvirt.runtime.CniPlugins.find().isPresent(),
-        "the CNI reference plugins are not installed (containernetworking-plugins)");
-  }
 
   /** A subnet 10.X.Y.0/24 unlikely to be used by a parallel test. */
   static String subnet() {
@@ -221,11 +214,12 @@ class NetworkContainerTest {
       String c = live.name("netlveth");
       assertThat(create(live, ns, domain(c, corpusInterface("lxc-ethernet.xml")))).isEqualTo("ok");
       String pid = Long.toString(live.pid(c));
-      String addrs = ns.host("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "-o", "addr");
+      String addrs =
+          TestNetns.host("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "-o", "addr");
       assertThat(addrs)
           .contains("eth2    inet 192.168.122.12/24 ")
           .contains("eth2    inet 192.168.122.13/24 ");
-      assertThat(ns.host("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "route"))
+      assertThat(TestNetns.host("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "route"))
           .contains("default via 192.168.122.1 dev eth2")
           .contains("192.168.124.0/24 via 192.168.124.1 dev eth2 onlink");
       assertThat(inside(live, c, "/sys/class/net/eth2/address")).isEqualTo("00:16:3e:0f:ef:8a");
@@ -251,7 +245,7 @@ class NetworkContainerTest {
       String ifs = corpusInterface("lxc-ethernet-hostip.xml");
       assertThat(create(live, ns, domain(c, ifs))).isEqualTo("ok");
       String pid = Long.toString(live.pid(c));
-      assertThat(ns.host("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "-o", "addr"))
+      assertThat(TestNetns.host("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "-o", "addr"))
           .contains("eth2    inet 192.168.122.1 peer 192.168.122.12/32 ");
       String host = ns.run("ip", "-o", "addr");
       assertThat(host)
