@@ -34,45 +34,56 @@ public final class ContainerCondition implements ExecutionCondition {
           .flatMap(e -> AnnotationSupport.findAnnotation(e, ContainerTest.class))
           .ifPresent(a -> needs.addAll(List.of(a.needs())));
     }
-    List<String> missing = missing(needs);
+    return decide(missing(needs, System.getenv()), System.getenv());
+  }
+
+  /**
+   * Enabled when nothing is {@code missing}; else disabled with it as the reason, or, when {@code
+   * env} has {@code CI=true}, an exception with that reason (JUnit reports the test as failed).
+   */
+  static ConditionEvaluationResult decide(List<String> missing, Map<String, String> env) {
     if (missing.isEmpty()) {
-      return ConditionEvaluationResult.enabled("root, a runtime, a writable cgroup" + needs);
+      return ConditionEvaluationResult.enabled("root, a runtime, a writable cgroup and its needs");
     }
     String reason = "this host cannot run container tests: " + String.join("; ", missing);
-    if ("true".equals(System.getenv("CI"))) {
+    if ("true".equals(env.get("CI"))) {
       throw new IllegalStateException(reason + " (CI=true: container tests must run, not skip)");
     }
     return ConditionEvaluationResult.disabled(reason);
   }
 
-  /** What of the base facilities and {@code needs} this host lacks, each with why. */
-  public static List<String> missing(Set<Need> needs) {
+  /**
+   * What of the base facilities and {@code needs} this host lacks, each with why, looking for
+   * programs in {@code env}'s PATH (the answers for the process's own environment are kept).
+   */
+  static List<String> missing(Set<Need> needs, Map<String, String> env) {
+    String path = env.getOrDefault("PATH", "/usr/bin:/bin");
     List<String> out = new ArrayList<>();
-    probe("root", ContainerCondition::root).ifPresent(out::add);
-    probe("runtime", ContainerCondition::runtime).ifPresent(out::add);
-    probe("cgroup", ContainerCondition::cgroup).ifPresent(out::add);
+    probe(env, "root", ContainerCondition::root).ifPresent(out::add);
+    probe(env, "runtime", () -> runtime(path)).ifPresent(out::add);
+    probe(env, "cgroup", ContainerCondition::cgroup).ifPresent(out::add);
     for (Need n : needs) {
-      probe(n.name(), () -> need(n)).ifPresent(out::add);
+      probe(env, n.name(), () -> need(n, path)).ifPresent(out::add);
     }
     return out;
   }
 
   private static Optional<String> probe(
-      String key, java.util.function.Supplier<Optional<String>> p) {
-    return PROBED.computeIfAbsent(key, k -> p.get());
+      Map<String, String> env, String key, java.util.function.Supplier<Optional<String>> p) {
+    return env.equals(System.getenv()) ? PROBED.computeIfAbsent(key, k -> p.get()) : p.get();
   }
 
-  private static Optional<String> need(Need n) {
+  private static Optional<String> need(Need n, String path) {
     return switch (n) {
-      case CHATTR -> chattr();
+      case CHATTR -> chattr(path);
       case CNI_PLUGINS ->
           org.capvirt.runtime.CniPlugins.find().isPresent()
               ? Optional.empty()
               : Optional.of("no CNI reference plugins (containernetworking-plugins)");
-      case CONMON -> onPath("conmon");
-      case TMUX -> onPath("tmux");
-      case APT -> onPath("apt-get").or(() -> onPath("dpkg-deb"));
-      case MMDEBSTRAP -> onPath("mmdebstrap");
+      case CONMON -> onPath("conmon", path);
+      case TMUX -> onPath("tmux", path);
+      case APT -> onPath("apt-get", path).or(() -> onPath("dpkg-deb", path));
+      case MMDEBSTRAP -> onPath("mmdebstrap", path);
     };
   }
 
@@ -87,8 +98,8 @@ public final class ContainerCondition implements ExecutionCondition {
     }
   }
 
-  private static Optional<String> runtime() {
-    return onPath("runc").isEmpty() || onPath("crun").isEmpty()
+  private static Optional<String> runtime(String path) {
+    return onPath("runc", path).isEmpty() || onPath("crun", path).isEmpty()
         ? Optional.empty()
         : Optional.of("neither runc nor crun is on PATH");
   }
@@ -119,10 +130,10 @@ public final class ContainerCondition implements ExecutionCondition {
   }
 
   /** Sets and clears the immutable flag on a directory in the temporary directory. */
-  private static Optional<String> chattr() {
-    Optional<String> path = onPath("chattr");
-    if (path.isPresent()) {
-      return path;
+  private static Optional<String> chattr(String path) {
+    Optional<String> none = onPath("chattr", path);
+    if (none.isPresent()) {
+      return none;
     }
     try {
       Path dir = Files.createTempDirectory("capvirt-chattr-probe");
@@ -151,8 +162,7 @@ public final class ContainerCondition implements ExecutionCondition {
   }
 
   /** Empty when {@code name} is an executable on PATH, else why not. */
-  static Optional<String> onPath(String name) {
-    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+  static Optional<String> onPath(String name, String path) {
     for (String d : path.split(":")) {
       if (!d.isEmpty() && Files.isExecutable(Path.of(d, name))) {
         return Optional.empty();
