@@ -84,6 +84,17 @@ public final class ContainerCondition implements ExecutionCondition {
       case TMUX -> onPath("tmux", path);
       case APT -> onPath("apt-get", path).or(() -> onPath("dpkg-deb", path));
       case MMDEBSTRAP -> onPath("mmdebstrap", path);
+      case ENGINES ->
+          java.util.stream.Stream.of(
+                  "podman", "lxc-start", "lxc-info", "lxc-stop", "systemd-nspawn")
+              .map(p -> onPath(p, path))
+              .flatMap(Optional::stream)
+              .findFirst()
+              .or(
+                  () ->
+                      Files.isExecutable(Path.of("/bin/busybox"))
+                          ? Optional.empty()
+                          : Optional.of("no /bin/busybox (busybox-static)"));
     };
   }
 

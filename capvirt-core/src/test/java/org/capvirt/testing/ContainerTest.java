@@ -34,6 +34,11 @@ public @interface ContainerTest {
     /** {@code apt-get} and {@code dpkg-deb} on PATH (the package test). */
     APT,
     /** {@code mmdebstrap} on PATH (the systemd guest's Debian root). */
-    MMDEBSTRAP
+    MMDEBSTRAP,
+    /**
+     * The engines convert exports to, on PATH: podman, LXC (lxc-start, lxc-info, lxc-stop),
+     * systemd-nspawn; and /bin/busybox for their root.
+     */
+    ENGINES
   }
 }
