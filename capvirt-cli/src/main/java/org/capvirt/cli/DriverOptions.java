@@ -37,9 +37,15 @@ final class DriverOptions {
     }
   }
 
+  /**
+   * The driver for these options; each domain it starts has its monitor call {@code capvirt
+   * cleanup} back (same root and runtime) once the init ended, for its lifecycle action.
+   */
   Driver driver() {
     Trace.mark("picocli parsed the command line");
     return Driver.onHost(
-        StateLayout.choose(Optional.ofNullable(root)), Optional.ofNullable(runtime));
+            StateLayout.choose(Optional.ofNullable(root)), Optional.ofNullable(runtime))
+        .callingBack(
+            SelfCommand.verb("cleanup", Optional.ofNullable(root), Optional.ofNullable(runtime)));
   }
 }

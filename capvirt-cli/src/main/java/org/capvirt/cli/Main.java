@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       LifecycleCommands.Start.class,
       LifecycleCommands.Shutdown.class,
       LifecycleCommands.Destroy.class,
+      LifecycleCommands.Reboot.class,
+      LifecycleCommands.Cleanup.class,
       NetworkCommands.Define.class,
       NetworkCommands.Undefine.class,
       NetworkCommands.ListNetworks.class,

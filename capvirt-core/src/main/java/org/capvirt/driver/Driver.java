@@ -56,6 +56,7 @@ public final class Driver {
   private final DeviceLookup nodes;
   private final Reconciler live;
   private final Networking network;
+  private final List<String> callback;
 
   public Driver(
       StateLayout layout,
@@ -63,13 +64,41 @@ public final class Driver {
       HostCgroups cgroups,
       Facts facts,
       DeviceLookup nodes) {
+    this(layout, runtimes, cgroups, facts, nodes, List.of());
+  }
+
+  private Driver(
+      StateLayout layout,
+      RuntimeProvider runtimes,
+      HostCgroups cgroups,
+      Facts facts,
+      DeviceLookup nodes,
+      List<String> callback) {
     this.layout = layout;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
     this.facts = facts;
     this.nodes = nodes;
+    this.callback = List.copyOf(callback);
     this.network = new Networking(layout, new HostCommandRunner());
-    this.live = new Reconciler(layout, runtimes, cgroups, network);
+    this.live = new Reconciler(layout, runtimes, cgroups, network, this::launch);
+  }
+
+  /**
+   * This driver, with {@code command} (the domain's name appended) as what each domain's monitor
+   * runs once its init ended: a command that calls {@link #reconcile} (capvirt's {@code cleanup}
+   * verb), so lifecycle actions happen at once with no daemon. Without one, or when it was killed,
+   * the next command that looks at the domain carries the action out.
+   */
+  public Driver callingBack(List<String> command) {
+    return new Driver(layout, runtimes, cgroups, facts, nodes, command);
+  }
+
+  /** Starts {@code p} (the caller holds its lock and has reconciled it). */
+  private void launch(ParsedDomain p, byte[] xml) throws CapvirtException {
+    HostFacts host = facts.read();
+    Trace.mark("read host facts");
+    new Launch(layout, runtimes, cgroups, host, nodes, network, callback).start(p, xml);
   }
 
   /** The driver for this host: real runtimes, cgroups, /proc and /dev. */
@@ -181,9 +210,63 @@ public final class Driver {
       Trace.mark("locked and reconciled");
       HostFacts host = facts.read();
       Trace.mark("read host facts");
-      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes, network);
+      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes, network, callback);
       return new Started(p.def(), launch.start(p, xml));
     }
+  }
+
+  /**
+   * Cleans up after a domain whose init ended and carries out its lifecycle action ({@code
+   * <on_reboot>}, {@code <on_poweroff>}, {@code <on_crash>}): what a domain's monitor calls back.
+   * True when the domain runs afterwards (it still ran, or it was started again).
+   */
+  public boolean reconcile(String name) throws CapvirtException {
+    DomainLock l = lock(validName(name));
+    try {
+      boolean runs = live.reconcileLocked(name).isPresent();
+      if (!runs) {
+        releaseGone(name, l);
+      }
+      return runs;
+    } finally {
+      l.close();
+    }
+  }
+
+  /**
+   * Reboots the domain as {@code virsh reboot} does on LXC: asks its init to reboot ({@code mode}),
+   * SIGKILL after {@code timeout}, then starts it again with a new init from the definition it ran.
+   */
+  public Stopped reboot(String name, Duration timeout, ShutdownMode mode) throws CapvirtException {
+    if (timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("reboot timeout " + timeout + " is not within 0..1 day");
+    }
+    try (DomainLock l = lock(validName(name))) {
+      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      byte[] xml = read(c.run().liveXml()).orElseThrow(() -> notRunning(name));
+      ParsedDomain p = DomainXmlParser.parse(xml, c.run().liveXml().toString());
+      String request = InitStop.rebootRequest(mode, name, c.pid(), c.runtime());
+      // noted after the request: one that failed leaves the domain running as it was
+      intend(c.run(), "reboot");
+      boolean killed = stop(name, c, timeout);
+      live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+      launch(p, xml);
+      return new Stopped(mode, request, killed);
+    }
+  }
+
+  /** Waits for the init to end, SIGKILL after {@code timeout}; true when it had to be killed. */
+  private static boolean stop(String name, Reconciler.Live c, Duration timeout)
+      throws CapvirtException {
+    if (Reconciler.awaitExit(c.pid(), timeout)) {
+      return false;
+    }
+    c.runtime().kill(name, "KILL");
+    if (!Reconciler.awaitExit(c.pid(), Duration.ofSeconds(30))) {
+      throw new RuntimeFailureException(
+          "init (pid " + c.pid() + ") of '" + name + "' survived SIGKILL for 30s");
+    }
+    return true;
   }
 
   /** {@link #shutdown(String, Duration, ShutdownMode)} by signal. */
@@ -204,15 +287,7 @@ public final class Driver {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
       intend(c.run(), "shutdown");
       String request = InitStop.request(mode, name, c.pid(), c.runtime());
-      boolean killed = false;
-      if (!Reconciler.awaitExit(c.pid(), timeout)) {
-        killed = true;
-        c.runtime().kill(name, "KILL");
-        if (!Reconciler.awaitExit(c.pid(), Duration.ofSeconds(30))) {
-          throw new RuntimeFailureException(
-              "init (pid " + c.pid() + ") of '" + name + "' survived SIGKILL for 30s");
-        }
-      }
+      boolean killed = stop(name, c, timeout);
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
       releaseGone(name, l);
       return new Stopped(mode, request, killed);

@@ -46,15 +46,22 @@ final class Launch {
   private final HostFacts host;
   private final DeviceLookup nodes;
   private final Networking network;
+  private final List<String> callback;
 
+  /**
+   * @param callback the command conmon runs once the init ended, the domain's name appended (empty:
+   *     none; the next command that looks at the domain carries out its lifecycle action)
+   */
   Launch(
       StateLayout layout,
       RuntimeProvider runtimes,
       HostCgroups cgroups,
       HostFacts host,
       DeviceLookup nodes,
-      Networking network) {
+      Networking network,
+      List<String> callback) {
     this.layout = layout;
+    this.callback = List.copyOf(callback);
     this.network = network;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
@@ -131,7 +138,12 @@ final class Launch {
                 + " has no size limit");
       }
       // conmon keeps its own log, truncated at the size rotatelogs would switch files at
-      InitIo io = new InitIo(log.current(), terminal, run.monitor(), InitLog.MAX_BYTES, List.of());
+      List<String> exitCommand = new ArrayList<>(callback);
+      if (!callback.isEmpty()) {
+        exitCommand.add(name);
+      }
+      InitIo io =
+          new InitIo(log.current(), terminal, run.monitor(), InitLog.MAX_BYTES, exitCommand);
       run.writeRecord(binary, cgroupsPath);
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());

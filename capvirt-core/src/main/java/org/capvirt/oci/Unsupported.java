@@ -37,6 +37,9 @@ public final class Unsupported {
               where.atOrFile("/domain/resource/partition"),
               "resource partition '" + def.partitionOrDefault() + "' must be an absolute path"));
     }
+    lifecycle(out, where, "on_poweroff", def.onPoweroff());
+    lifecycle(out, where, "on_reboot", def.onReboot());
+    lifecycle(out, where, "on_crash", def.onCrash());
     for (int i = 0; i < def.devices().disks().size(); i++) {
       out.add(
           new Problem(
@@ -124,6 +127,26 @@ public final class Unsupported {
               }
             });
     return List.copyOf(out);
+  }
+
+  /** The lifecycle actions capvirt carries out: stop the domain, or start it with a new init. */
+  static final List<String> LIFECYCLE_ACTIONS = List.of("destroy", "restart");
+
+  private static void lifecycle(
+      List<Problem> out, SourceMap where, String element, Optional<String> action) {
+    if (action.isPresent() && !LIFECYCLE_ACTIONS.contains(action.get())) {
+      out.add(
+          new Problem(
+              where.atOrFile("/domain/" + element),
+              "<"
+                  + element
+                  + ">"
+                  + action.get()
+                  + "</"
+                  + element
+                  + "> is not supported: a container's init cannot be kept, renamed or dumped"
+                  + " once it ended; capvirt carries out destroy and restart"));
+    }
   }
 
   private static void devPath(List<Problem> out, SourceMap where, String at, String path) {
