@@ -3,7 +3,9 @@ package org.capvirt.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
@@ -217,6 +219,43 @@ final class LifecycleCommands {
       Stopped s = d.reboot(name, Duration.ofSeconds(timeout), mode(spec, mode, "reboot"));
       out.println("Domain '" + name + "' is being rebooted");
       warnKilled(spec, name, timeout, s);
+      return 0;
+    }
+  }
+
+  /** {@code autostart NAME [--disable] [--unit-dir DIR]}. */
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "autostart",
+      description =
+          "Start a defined domain at host boot: write and enable its systemd unit (capvirt start at"
+              + " boot, capvirt shutdown when the unit stops); --disable removes it.")
+  static final class Autostart extends DomainVerb {
+    @Option(names = "--disable", description = "No longer start the domain at boot.")
+    boolean disable;
+
+    @Option(
+        names = "--unit-dir",
+        paramLabel = "DIR",
+        defaultValue = "/etc/systemd/system",
+        description = "Where systemd units go (default ${DEFAULT-VALUE}).")
+    Path unitDir;
+
+    @Override
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      if (disable) {
+        d.noAutostart(name, unitDir);
+        out.println("Domain '" + name + "' unmarked as autostarted");
+        return 0;
+      }
+      Optional<Path> root = Optional.ofNullable(opts.root);
+      Optional<String> runtime = Optional.ofNullable(opts.runtime);
+      List<String> start = new ArrayList<>(SelfCommand.verb("start", root, runtime));
+      start.add(name);
+      List<String> stop = new ArrayList<>(SelfCommand.verb("shutdown", root, runtime));
+      stop.add(name);
+      Path unit = d.autostart(name, unitDir, start, stop);
+      out.println("Domain '" + name + "' marked as autostarted (" + unit + ")");
       return 0;
     }
   }

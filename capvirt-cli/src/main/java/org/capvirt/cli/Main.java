@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       LifecycleCommands.Shutdown.class,
       LifecycleCommands.Destroy.class,
       LifecycleCommands.Reboot.class,
+      LifecycleCommands.Autostart.class,
       LifecycleCommands.Cleanup.class,
       NetworkCommands.Define.class,
       NetworkCommands.Undefine.class,

@@ -221,7 +221,11 @@ public final class Driver {
    * True when the domain runs afterwards (it still ran, or it was started again).
    */
   public boolean reconcile(String name) throws CapvirtException {
-    DomainLock l = lock(validName(name));
+    if (!Files.isDirectory(layout.domainDir(validName(name)))) {
+      // already cleaned up (or the state root is gone): create nothing
+      return false;
+    }
+    DomainLock l = lock(name);
     try {
       boolean runs = live.reconcileLocked(name).isPresent();
       if (!runs) {
@@ -253,6 +257,59 @@ public final class Driver {
       launch(p, xml);
       return new Stopped(mode, request, killed);
     }
+  }
+
+  /**
+   * Marks the defined domain to start at host boot: writes its systemd unit into {@code unitDir}
+   * (running {@code start} and, when the unit stops, {@code stop}) and enables it for
+   * multi-user.target, as {@code systemctl enable} does. Returns the unit file.
+   */
+  public Path autostart(String name, Path unitDir, List<String> start, List<String> stop)
+      throws CapvirtException {
+    try (DomainLock l = lock(validName(name))) {
+      if (!Files.exists(layout.definition(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new RuntimeFailureException(
+            Files.isDirectory(layout.domainDir(name))
+                ? "Requested operation is not valid: cannot set autostart for transient domain"
+                : "failed to get domain '" + name + "'");
+      }
+      String file = AutostartUnit.fileName(name, layout.cgroupTag());
+      Path unit = unitDir.resolve(file);
+      Path wants = unitDir.resolve("multi-user.target.wants");
+      try {
+        Files.createDirectories(wants);
+        AtomicFiles.write(
+            unit,
+            AutostartUnit.render(name, layout.runtime().toString(), start, stop)
+                .getBytes(StandardCharsets.UTF_8));
+        Path link = wants.resolve(file);
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, unit.toAbsolutePath());
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot write the autostart unit " + unit, e);
+      }
+      return unit;
+    }
+  }
+
+  /** Removes the domain's autostart unit and its link; false when it had none. */
+  public boolean noAutostart(String name, Path unitDir) throws CapvirtException {
+    String file = AutostartUnit.fileName(validName(name), layout.cgroupTag());
+    Path unit = unitDir.resolve(file);
+    try {
+      boolean link = Files.deleteIfExists(unitDir.resolve("multi-user.target.wants").resolve(file));
+      return AtomicFiles.delete(unit) | link;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot remove the autostart unit " + unit, e);
+    }
+  }
+
+  /** Whether the domain has an autostart unit in {@code unitDir}. */
+  public boolean autostarts(String name, Path unitDir) throws CapvirtException {
+    return Files.exists(
+        unitDir
+            .resolve("multi-user.target.wants")
+            .resolve(AutostartUnit.fileName(validName(name), layout.cgroupTag())));
   }
 
   /** Waits for the init to end, SIGKILL after {@code timeout}; true when it had to be killed. */
