@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.devices.DeviceNode;
 import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostdevDef;
@@ -299,13 +300,22 @@ public final class OciConfig {
     g.writeEndObject();
   }
 
-  /** libvirt's /dev nodes, /dev/fuse when the host has it, and the hostdev nodes (mode 0700). */
+  /**
+   * libvirt's /dev nodes, /dev/fuse when the host has it, each block {@code <disk>} as /dev/TARGET
+   * (the source's device numbers) and the hostdev nodes, these two mode 0700 as libvirt makes them.
+   */
   static List<LinuxDevice> devices(BundleInputs in) {
     List<LinuxDevice> out = new ArrayList<>(BASE_DEVICES);
     in.nodes()
         .lookup("/dev/fuse")
         .filter(n -> n.type() == 'c')
         .ifPresent(n -> out.add(new LinuxDevice("/dev/fuse", 'c', n.major(), n.minor(), 0666)));
+    for (DiskDef d : in.def().devices().disks()) {
+      if (d.type().equals("block")) {
+        DeviceNode n = in.nodes().lookup(d.sourcePath()).orElseThrow();
+        out.add(new LinuxDevice("/dev/" + d.targetDev(), 'b', n.major(), n.minor(), 0700));
+      }
+    }
     for (HostdevDef h : in.def().devices().hostdevs()) {
       Optional<String> path =
           switch (h) {

@@ -5,6 +5,7 @@ import static org.capvirt.devices.DeviceAcl.indexed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostdevDef;
@@ -40,11 +41,34 @@ public final class Unsupported {
     lifecycle(out, where, "on_poweroff", def.onPoweroff());
     lifecycle(out, where, "on_reboot", def.onReboot());
     lifecycle(out, where, "on_crash", def.onCrash());
+    List<String> nodes = new ArrayList<>();
     for (int i = 0; i < def.devices().disks().size(); i++) {
-      out.add(
-          new Problem(
-              where.atOrFile(indexed("/domain/devices/disk", i)),
-              "<disk> is not supported yet: capvirt does not pass disks to containers"));
+      DiskDef d = def.devices().disks().get(i);
+      String at = indexed("/domain/devices/disk", i);
+      if (!d.type().equals("block")) {
+        out.add(
+            new Problem(
+                where.atOrFile(at),
+                "<disk type='"
+                    + d.type()
+                    + "'> is not supported: a container gets a disk as a block device node"
+                    + " (type='block', as libvirt's LXC driver)"));
+      } else if (!DISK_TARGET.matcher(d.targetDev()).matches()) {
+        out.add(
+            new Problem(
+                where.atOrFile(at),
+                "disk target '"
+                    + d.targetDev()
+                    + "' is not a device name (letters, digits, '_', '-' and '.', as sdb or vdb):"
+                    + " it becomes /dev/TARGET in the container"));
+      } else if (BASE_NODES.contains(d.targetDev()) || nodes.contains(d.targetDev())) {
+        out.add(
+            new Problem(
+                where.atOrFile(at),
+                "disk target '" + d.targetDev() + "' names a node the container already has"));
+      } else {
+        nodes.add(d.targetDev());
+      }
     }
     List<FilesystemDef> fss = def.devices().filesystems();
     for (int i = 0; i < fss.size(); i++) {
@@ -128,6 +152,16 @@ public final class Unsupported {
             });
     return List.copyOf(out);
   }
+
+  /** A disk's target: one /dev entry name. */
+  private static final java.util.regex.Pattern DISK_TARGET =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]*");
+
+  /** What every container's /dev holds already. */
+  private static final List<String> BASE_NODES =
+      List.of(
+          "null", "zero", "full", "random", "urandom", "tty", "console", "ptmx", "pts", "fuse",
+          "shm", "mqueue", "stdin", "stdout", "stderr", "fd", "core");
 
   /** The lifecycle actions capvirt carries out: stop the domain, or start it with a new init. */
   static final List<String> LIFECYCLE_ACTIONS = List.of("destroy", "restart");
