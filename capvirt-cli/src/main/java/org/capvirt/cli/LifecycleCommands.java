@@ -261,14 +261,13 @@ final class LifecycleCommands {
   }
 
   /**
-   * {@code cleanup NAME}: what a domain's monitor runs once its init ended (not for users): the
-   * clean-up and the lifecycle action of {@code <on_reboot>}, {@code <on_poweroff>}, {@code
-   * <on_crash>}.
+   * {@code cleanup NAME}: what a domain's monitor runs once its init ended (as podman's {@code
+   * container cleanup}; any command that looks at the domain does the same): the clean-up and the
+   * lifecycle action of {@code <on_reboot>}, {@code <on_poweroff>}, {@code <on_crash>}.
    */
   @Command(
       mixinStandardHelpOptions = true,
       name = "cleanup",
-      hidden = true,
       description =
           "Clean up after a domain whose init ended and carry out its lifecycle action (run by the"
               + " domain's monitor).")

@@ -225,7 +225,8 @@ public final class Driver {
       // already cleaned up (or the state root is gone): create nothing
       return false;
     }
-    DomainLock l = lock(name);
+    StateDirs.check(layout);
+    DomainLock l = DomainLock.acquire(layout.lock(name), name, LOCK_WAIT);
     try {
       boolean runs = live.reconcileLocked(name).isPresent();
       if (!runs) {

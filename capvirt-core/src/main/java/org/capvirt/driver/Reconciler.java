@@ -133,6 +133,12 @@ final class Reconciler {
     try {
       restart.start(p, xml);
     } catch (CapvirtException e) {
+      // a start that failed undid itself; how the last run ended stays what it was
+      try {
+        end.write(layout.lastExit(name));
+      } catch (IOException x) {
+        e.addSuppressed(x);
+      }
       throw new RuntimeFailureException(
           "domain '"
               + name

@@ -180,6 +180,38 @@ class LifecycleActionsContainerTest {
   }
 
   @Test
+  void aRestartThatCannotStartIsReportedOnceAndLeavesItShutOffWithItsEnd() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("norestart");
+      Path extra = Files.createTempDirectory("capvirt-gone");
+      String x =
+          xml(name, "sleep 2; exit 0", "  <on_poweroff>restart</on_poweroff>\n")
+              .replace(
+                  "<console type='pty'/>",
+                  "<filesystem type='mount'><source dir='"
+                      + extra
+                      + "'/><target dir='/opt'/></filesystem>\n    <console type='pty'/>");
+      live.define(x);
+      live.driver.start(name);
+      long first = live.pid(name);
+      // the second start will find its bind source gone
+      Files.delete(extra);
+      awaitEnd(first);
+      DomainInfo broken = live.driver.info(name);
+      assertThat(broken.state()).isEqualTo(DomainState.BROKEN);
+      assertThat(broken.problem().orElseThrow())
+          .contains("its lifecycle action is restart, but it did not start again")
+          .contains(extra.toString());
+      DomainInfo after = live.driver.info(name);
+      assertThat(after.state()).isEqualTo(DomainState.SHUTOFF);
+      assertThat(after.reason()).isEqualTo(StateReason.SHUTDOWN);
+      assertThat(after.lastExit().orElseThrow().status()).contains(0);
+      assertThat(live.cgroupDirs(name)).isEmpty();
+      assertThat(live.layout.domainDir(name)).doesNotExist();
+    }
+  }
+
+  @Test
   void actionsCapvirtCannotCarryOutAreRefusedAtStartLeavingNothing() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("preserve");
