@@ -105,11 +105,15 @@ final class Reconciler {
         refuseStrays(name, rec.get().cgroupsPath());
       }
     }
-    // An init that ended by itself (nobody noted a stop): its definition's lifecycle action.
-    boolean asked = Files.exists(run.monitor().stopIntent());
+    // An init that ran and ended by itself (nobody noted a stop; not a start that a killed capvirt
+    // left created): its definition's lifecycle action.
+    boolean ended =
+        st.isPresent()
+            && st.get().status().equals("stopped")
+            && !Files.exists(run.monitor().stopIntent());
     Optional<byte[]> xml = Driver.read(run.liveXml());
     LastExit end = remove(name, run, rt, rec.get().cgroupsPath());
-    if (asked || xml.isEmpty()) {
+    if (!ended || xml.isEmpty()) {
       return Optional.empty();
     }
     return afterExit(name, end, xml.get());
