@@ -26,6 +26,7 @@ import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
 import org.capvirt.runtime.Conmon;
+import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.InitIo;
 import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Runtime;
@@ -71,12 +72,22 @@ final class Launch {
 
   /** Starts {@code parsed} (its source bytes {@code xml} are kept as the live definition). */
   List<String> start(ParsedDomain parsed, byte[] xml) throws CapvirtException {
+    // image filesystems get their loop devices (released by the kernel once nothing mounts them)
+    try (BlockFilesystems blocks =
+        BlockFilesystems.prepare(parsed.def(), new HostCommandRunner())) {
+      return start(parsed, xml, blocks);
+    }
+  }
+
+  private List<String> start(ParsedDomain parsed, byte[] xml, BlockFilesystems blocks)
+      throws CapvirtException {
     DomainDef def = parsed.def();
     String name = def.name();
     // the uid first: a name the container's /etc/passwd maps to 0 runs init as root
     InitIds ids = ContainerAccounts.resolve(def);
     ResolvedCaps caps = CapabilityResolver.resolve(parsed, host, ids);
-    List<DeviceRule> rules = DeviceAcl.resolve(def, parsed.where(), caps.bounding(), nodes);
+    List<DeviceRule> rules =
+        DeviceAcl.resolve(blocks.def(), parsed.where(), caps.bounding(), nodes);
     Trace.mark("resolved capabilities and device rules");
     NetworkPlan net = network.plan(parsed);
     if (!net.problems().isEmpty()) {
@@ -106,7 +117,7 @@ final class Launch {
       OciConfig.Rendered config =
           OciConfig.render(
               new BundleInputs(
-                  def,
+                  blocks.def(),
                   parsed.where(),
                   caps,
                   rules,
@@ -118,7 +129,8 @@ final class Launch {
                   binary.capabilities(),
                   binds,
                   cgroupsPath,
-                  terminal));
+                  terminal,
+                  blocks.types()));
       warnings.addAll(config.warnings());
       Trace.mark("rendered config.json");
       if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
@@ -145,6 +157,7 @@ final class Launch {
       InitIo io =
           new InitIo(log.current(), terminal, run.monitor(), InitLog.MAX_BYTES, exitCommand);
       run.writeRecord(binary, cgroupsPath);
+      run.writeLoops(blocks.loops());
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;

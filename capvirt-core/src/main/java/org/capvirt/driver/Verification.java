@@ -15,6 +15,7 @@ import org.capvirt.caps.ResolvedCaps;
 import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.DomainDef;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
@@ -48,7 +49,9 @@ final class Verification {
         InitIds.of(
             process.path("user").path("uid").asLong(0), process.path("user").path("gid").asLong(0));
     ResolvedCaps caps = CapabilityResolver.resolve(p, host, ids);
-    List<DeviceRule> rules = DeviceAcl.resolve(p.def(), p.where(), caps.bounding(), nodes);
+    // image filesystems as start ran them: block filesystems on the loop devices it attached
+    DomainDef ran = BlockFilesystems.onLoops(p.def(), c.run().readLoops());
+    List<DeviceRule> rules = DeviceAcl.resolve(ran, p.where(), caps.bounding(), nodes);
     Confinement confinement = Confinement.of(p.def());
     Expected want =
         new Expected(

@@ -31,6 +31,8 @@ import org.capvirt.model.SourceMap;
  * @param cgroupsPath the container's cgroup, unique per state root (see {@link
  *     OciConfig#cgroupsPath(String, String, String)})
  * @param terminal whether init's stdio is a pseudo-terminal (a pty console held by the monitor)
+ * @param blockTypes each block filesystem's device and the filesystem type the driver found on it
+ *     ({@code blkid}); a block filesystem missing here cannot be mounted
  */
 public record BundleInputs(
     DomainDef def,
@@ -45,11 +47,45 @@ public record BundleInputs(
     Set<String> runtimeCapabilities,
     Map<String, String> bindSources,
     String cgroupsPath,
-    boolean terminal) {
+    boolean terminal,
+    Map<String, String> blockTypes) {
   public BundleInputs {
     deviceRules = List.copyOf(deviceRules);
     runtimeCapabilities = Set.copyOf(runtimeCapabilities);
     bindSources = Map.copyOf(bindSources);
+    blockTypes = Map.copyOf(blockTypes);
+  }
+
+  /** Inputs without block filesystems' types (none probed). */
+  public BundleInputs(
+      DomainDef def,
+      SourceMap where,
+      ResolvedCaps caps,
+      List<DeviceRule> deviceRules,
+      DeviceLookup nodes,
+      long uid,
+      long gid,
+      String hostRootDir,
+      String runtime,
+      Set<String> runtimeCapabilities,
+      Map<String, String> bindSources,
+      String cgroupsPath,
+      boolean terminal) {
+    this(
+        def,
+        where,
+        caps,
+        deviceRules,
+        nodes,
+        uid,
+        gid,
+        hostRootDir,
+        runtime,
+        runtimeCapabilities,
+        bindSources,
+        cgroupsPath,
+        terminal,
+        Map.of());
   }
 
   /**

@@ -56,6 +56,7 @@ public final class OciConfig {
   /** Renders the configuration, or says why the domain cannot be expressed. */
   public static Rendered render(BundleInputs in) throws InvalidDefinitionException {
     List<Problem> problems = new ArrayList<>(Unsupported.problems(in.def(), in.where()));
+    unprobed(in, problems);
     OciCapabilities.Named caps = OciCapabilities.name(in, problems);
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
@@ -71,6 +72,37 @@ public final class OciConfig {
     }
     out.write('\n');
     return new Rendered(out.toByteArray(), caps.warnings());
+  }
+
+  /**
+   * Block and image filesystems need what only a start finds out: the loop device of an image and
+   * the filesystem type on a device (a bundle rendered elsewhere, as by {@code export}, has them
+   * not).
+   */
+  private static void unprobed(BundleInputs in, List<Problem> problems) {
+    List<FilesystemDef> fss = in.def().devices().filesystems();
+    for (int i = 0; i < fss.size(); i++) {
+      FilesystemDef fs = fss.get(i);
+      String at = org.capvirt.devices.DeviceAcl.indexed("/domain/devices/filesystem", i);
+      boolean known =
+          switch (fs.source()) {
+            case FilesystemDef.FileSource f -> false;
+            case FilesystemDef.BlockSource b -> in.blockTypes().containsKey(b.dev());
+            case FilesystemDef.DirSource d -> true;
+            case FilesystemDef.RamSource r -> true;
+            case FilesystemDef.TemplateSource t -> true;
+            case FilesystemDef.VolumeSource v -> true;
+          };
+      if (!known && !fs.target().equals("/")) {
+        problems.add(
+            new Problem(
+                in.where().atOrFile(at),
+                "<filesystem type='"
+                    + fs.type().xmlName()
+                    + "'> is mounted by type as found at start (a loop device for an image, the"
+                    + " filesystem type read with blkid): this configuration has neither"));
+      }
+    }
   }
 
   /** libvirt's hostname for a domain: its name keeping only letters, digits and '-'. */
@@ -221,6 +253,10 @@ public final class OciConfig {
         case FilesystemDef.RamSource r ->
             mount(
                 g, fs.target(), "tmpfs", "tmpfs", "nosuid", "nodev", "size=" + r.usageKib() + "k");
+        case FilesystemDef.BlockSource b when in.blockTypes().containsKey(b.dev()) ->
+            // the runtime mounts the host's device node before it pivots into the root
+            mount(
+                g, fs.target(), in.blockTypes().get(b.dev()), b.dev(), fs.readonly() ? "ro" : "rw");
         default ->
             throw new IllegalStateException("unsupported filesystem passed the check: " + fs);
       }

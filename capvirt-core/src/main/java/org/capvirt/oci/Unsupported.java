@@ -92,14 +92,52 @@ public final class Unsupported {
                     where.atOrFile(at), "a filesystem of type 'ram' cannot be the root (/)"));
           }
         }
-        case FILE, BLOCK, TEMPLATE, VOLUME ->
+        case FILE, BLOCK -> {
+          boolean sourceFits =
+              fs.type() == FilesystemDef.FsType.FILE
+                  ? fs.source() instanceof FilesystemDef.FileSource
+                  : fs.source() instanceof FilesystemDef.BlockSource;
+          if (!sourceFits) {
+            out.add(
+                new Problem(
+                    where.atOrFile(at),
+                    "filesystem needs <source "
+                        + (fs.type() == FilesystemDef.FsType.FILE ? "file" : "dev")
+                        + "=.../>"));
+          }
+          if (fs.target().equals("/")) {
+            out.add(
+                new Problem(
+                    where.atOrFile(at),
+                    "a filesystem of type '"
+                        + fs.type().xmlName()
+                        + "' cannot be the root (/) yet: capvirt runs a root directory"));
+          }
+          Optional<String> driver = fs.driver().flatMap(FilesystemDef.Driver::type);
+          Optional<String> format = fs.driver().flatMap(FilesystemDef.Driver::format);
+          if (fs.type() == FilesystemDef.FsType.FILE
+              && (driver.filter(t -> !t.equals("loop")).isPresent()
+                  || format.filter(f -> !f.equals("raw")).isPresent())) {
+            out.add(
+                new Problem(
+                    where.atOrFile(at),
+                    "<filesystem type='file'> with <driver type='"
+                        + driver.orElse("loop")
+                        + "' format='"
+                        + format.orElse("raw")
+                        + "'> is not supported: capvirt attaches raw images to loop devices"
+                        + " (type='loop' format='raw'), not through nbd"));
+          }
+        }
+        case TEMPLATE, VOLUME ->
             out.add(
                 new Problem(
                     where.atOrFile(at),
                     "<filesystem type='"
                         + fs.type().xmlName()
                         + "'> is not supported yet: capvirt mounts host directories (mount,"
-                        + " bind) and tmpfs (ram) only, not images, block devices or volumes"));
+                        + " bind), tmpfs (ram), block devices and raw images, not templates or"
+                        + " volumes"));
       }
       if (fs.accessmode() != FilesystemDef.AccessMode.PASSTHROUGH) {
         out.add(
