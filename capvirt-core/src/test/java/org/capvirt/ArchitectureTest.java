@@ -20,6 +20,7 @@ class ArchitectureTest {
     "org.capvirt.caps..",
     "org.capvirt.devices..",
     "org.capvirt.oci..",
+    "org.capvirt.plan..",
     "org.capvirt.audit..",
     "org.capvirt.convert..",
     "org.capvirt.verify..",
@@ -51,7 +52,8 @@ class ArchitectureTest {
         .orShould()
         .callMethod(System.class, "currentTimeMillis")
         .because(
-            "model, xml, caps, devices, oci, audit, convert and verify are pure: host facts come in")
+            "model, xml, caps, devices, oci, plan, audit, convert and verify are pure: host facts come"
+                + " in")
         .allowEmptyShould(true)
         .check(MAIN);
   }
@@ -64,7 +66,7 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.capvirt.runtime..", "org.capvirt.driver..", "org.capvirt.host..")
-        .because("xml → model → caps, devices → oci → runtime → driver")
+        .because("xml → model → caps, devices → oci → plan → runtime → driver")
         .allowEmptyShould(true)
         .check(MAIN);
   }

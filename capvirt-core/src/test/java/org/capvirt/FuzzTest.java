@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,8 +27,8 @@ import org.capvirt.convert.ImportOptions;
 import org.capvirt.convert.ImportSource;
 import org.capvirt.convert.Imported;
 import org.capvirt.devices.DeviceAcl;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceNode;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
@@ -65,7 +66,7 @@ class FuzzTest {
     new HostFacts(0, CapSet.EMPTY, true, "6.9.0", HostFacts.CgroupLayout.V2),
   };
 
-  static final DeviceLookup NODES =
+  static final Function<String, Optional<DeviceNode>> NODES =
       path ->
           path.startsWith("/dev/sd")
               ? Optional.of(new DeviceNode('b', 8, path.length()))
@@ -181,21 +182,22 @@ class FuzzTest {
     }
     for (HostFacts host : HOSTS) {
       ResolvedCaps caps = CapabilityResolver.resolve(p, host);
-      List<DeviceRule> rules = DeviceAcl.resolve(p.def(), p.where(), caps.bounding(), NODES);
+      DeviceNodes nodes = DeviceNodes.read(p.def(), NODES);
+      List<DeviceRule> rules = DeviceAcl.resolve(p.def(), p.where(), caps.bounding(), nodes);
       OciConfig.render(
           new BundleInputs(
               p.def(),
               p.where(),
               caps,
               rules,
-              NODES,
+              nodes,
               0,
               0,
               "/r/rootfs",
               "runc 1.1.5",
               RUNTIME_CAPS,
               false));
-      ExportContext ctx = ExportContext.of(p, host, NODES);
+      ExportContext ctx = ExportContext.of(p, host, nodes);
       for (ExportTarget t : ExportTarget.values()) {
         Conversions.export(t, ctx);
       }
@@ -232,7 +234,7 @@ class FuzzTest {
         } catch (InvalidDefinitionException e) {
           continue;
         }
-        ExportContext ctx = ExportContext.of(d, HOSTS[0], NODES);
+        ExportContext ctx = ExportContext.of(d, HOSTS[0], DeviceNodes.read(d.def(), NODES));
         for (ExportTarget t : List.of(ExportTarget.DOCKER, ExportTarget.K8S, ExportTarget.OCI)) {
           byte[] text;
           try {

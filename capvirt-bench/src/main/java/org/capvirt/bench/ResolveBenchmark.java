@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.caps.ContainerPolicy;
 import org.capvirt.caps.ResolvedCaps;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceNode;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
@@ -51,9 +50,9 @@ public class ResolveBenchmark {
       new HostFacts(
           40, CapSet.parseHex("000001fffeffffff"), true, "6.1.0", HostFacts.CgroupLayout.HYBRID);
 
-  private static final Map<String, DeviceNode> NODES =
-      Map.of("/dev/sdf1", new DeviceNode('b', 8, 81), "/dev/tty0", new DeviceNode('c', 4, 0));
-  static final DeviceLookup LOOKUP = p -> Optional.ofNullable(NODES.get(p));
+  static final DeviceNodes LOOKUP =
+      new DeviceNodes(
+          Map.of("/dev/sdf1", new DeviceNode('b', 8, 81), "/dev/tty0", new DeviceNode('c', 4, 0)));
 
   /** Reads the corpus file once. */
   @Setup

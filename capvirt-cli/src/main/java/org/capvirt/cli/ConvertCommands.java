@@ -24,6 +24,7 @@ import org.capvirt.convert.Imported;
 import org.capvirt.convert.InitProcess;
 import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.model.HostFacts;
+import org.capvirt.model.ParsedDomain;
 import org.capvirt.xml.DomainXmlFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,9 +71,9 @@ final class ConvertCommands {
     @Override
     public Integer call() throws Exception {
       HostFacts host = hostOptions.facts();
+      ParsedDomain d = DomainFiles.read(file.toString());
       ExportContext ctx =
-          ExportContext.of(
-              DomainFiles.read(file.toString()), host, HostDeviceLookup.system(), hostInit());
+          ExportContext.of(d, host, HostDeviceLookup.system().read(d.def()), hostInit());
       Exported e = Conversions.export(to, ctx);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

@@ -24,6 +24,6 @@ final class PolicyInput {
     ParsedDomain d = DomainFiles.read(file);
     // init's uid as the container's /etc/passwd gives it, as start resolves it
     return ContainerPolicy.resolve(
-        d, host, HostDeviceLookup.system(), ContainerAccounts.predict(d.def()));
+        d, host, HostDeviceLookup.system().read(d.def()), ContainerAccounts.predict(d.def()));
   }
 }

@@ -58,7 +58,7 @@ final class PolicyJson {
     o.put("number", d.capability().number());
     o.put("kept", d.kept());
     ArrayNode sets = o.putArray("sets");
-    d.sets().forEach(sets::add);
+    d.sets().forEach(k -> sets.add(k.word()));
     o.put("reason", d.reason());
     return o;
   }

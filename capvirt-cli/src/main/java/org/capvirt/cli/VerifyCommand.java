@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.capvirt.devices.DeviceRule;
-import org.capvirt.verify.CapMasks;
-import org.capvirt.verify.CapSetKind;
+import org.capvirt.model.CapSetKind;
+import org.capvirt.model.CapSets;
 import org.capvirt.verify.Difference;
 import org.capvirt.verify.LiveDevices;
 import org.capvirt.verify.LiveProcess;
@@ -240,7 +240,7 @@ final class VerifyCommand implements Callable<Integer> {
     return n;
   }
 
-  private static ObjectNode masks(ObjectNode o, CapMasks m) {
+  private static ObjectNode masks(ObjectNode o, CapSets m) {
     for (CapSetKind k : CapSetKind.values()) {
       o.put(k.procKey(), m.get(k).hex());
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
-import org.capvirt.verify.CapMasks;
+import org.capvirt.model.CapSets;
 import org.capvirt.verify.DriftCheck;
 import org.capvirt.verify.Expected;
 import org.capvirt.verify.LiveDevices;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code capvirt verify}: the report's text and JSON, and the exit codes on a real container. */
 class VerifyCommandTest {
   static final CapSet BND = CapSet.parseHex("000001fdb4feffff");
-  static final CapMasks ROOT = new CapMasks(CapSet.EMPTY, BND, BND, BND, CapSet.EMPTY);
+  static final CapSets ROOT = new CapSets(CapSet.EMPTY, BND, BND, BND, CapSet.EMPTY);
   static final String DIR = "/sys/fs/cgroup/devices/machine/web.capvirt";
 
   @TempDir Path dir;
@@ -47,7 +47,7 @@ class VerifyCommandTest {
             "sleep",
             1000,
             1000,
-            new CapMasks(CapSet.EMPTY, CapSet.EMPTY, CapSet.EMPTY, BND, CapSet.EMPTY),
+            new CapSets(CapSet.EMPTY, CapSet.EMPTY, CapSet.EMPTY, BND, CapSet.EMPTY),
             false,
             List.of(),
             Optional.of(DIR));
@@ -58,7 +58,7 @@ class VerifyCommandTest {
             "sleep",
             0,
             0,
-            new CapMasks(CapSet.EMPTY, full, full, full, CapSet.EMPTY),
+            new CapSets(CapSet.EMPTY, full, full, full, CapSet.EMPTY),
             false,
             List.of("mnt", "pid"),
             Optional.of(DIR));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapSets;
 import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
@@ -153,20 +154,17 @@ public final class CapabilityResolver {
                         + where.atOrFile("/domain/os/inituser")
                         + "), so permitted, effective and inheritable end empty")
             .orElse("");
-    ResolvedCaps sets =
-        new ResolvedCaps(
-            feature.policy(), inheritable, permitted, permitted, bounding, CapSet.EMPTY, List.of());
+    CapSets sets = new CapSets(inheritable, permitted, permitted, bounding, CapSet.EMPTY);
     List<Decision> decisions = new ArrayList<>(verdicts.size());
     for (Verdict v : verdicts) {
       decisions.add(
           new Decision(
               v.cap(),
               v.kept(),
-              sets.setsHolding(v.cap()),
+              sets.holding(v.cap()),
               v.kept() ? v.reason() + userNote : v.reason()));
     }
-    return new ResolvedCaps(
-        feature.policy(), inheritable, permitted, permitted, bounding, CapSet.EMPTY, decisions);
+    return new ResolvedCaps(feature.policy(), sets, decisions);
   }
 
   private static String hostSet(HostFacts host) {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.devices.DeviceAcl;
-import org.capvirt.devices.DeviceLookup;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
@@ -27,14 +27,14 @@ public record ContainerPolicy(
    * Resolves capabilities, then devices; a capability problem stops before devices, which depend on
    * the resolved bounding set.
    */
-  public static ContainerPolicy resolve(ParsedDomain d, HostFacts host, DeviceLookup nodes)
+  public static ContainerPolicy resolve(ParsedDomain d, HostFacts host, DeviceNodes nodes)
       throws InvalidDefinitionException {
     return resolve(d, host, nodes, InitIds.UNREAD);
   }
 
-  /** As {@link #resolve(ParsedDomain, HostFacts, DeviceLookup)}, with init's ids as read. */
+  /** As {@link #resolve(ParsedDomain, HostFacts, DeviceNodes)}, with init's ids as read. */
   public static ContainerPolicy resolve(
-      ParsedDomain d, HostFacts host, DeviceLookup nodes, InitIds ids)
+      ParsedDomain d, HostFacts host, DeviceNodes nodes, InitIds ids)
       throws InvalidDefinitionException {
     ResolvedCaps caps = CapabilityResolver.resolve(d, host, ids);
     List<DeviceRule> devices = DeviceAcl.resolve(d.def(), d.where(), caps.bounding(), nodes);

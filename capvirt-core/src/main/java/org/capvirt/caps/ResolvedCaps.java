@@ -1,9 +1,9 @@
 package org.capvirt.caps;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapSets;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
 
@@ -11,14 +11,7 @@ import org.capvirt.model.CapsPolicy;
  * The five capability sets a container's init holds after exec, as /proc/PID/status shows them,
  * with one decision per capability the kernel has.
  */
-public record ResolvedCaps(
-    CapsPolicy policy,
-    CapSet inheritable,
-    CapSet permitted,
-    CapSet effective,
-    CapSet bounding,
-    CapSet ambient,
-    List<Decision> decisions) {
+public record ResolvedCaps(CapsPolicy policy, CapSets sets, List<Decision> decisions) {
   public ResolvedCaps {
     decisions = List.copyOf(decisions);
   }
@@ -28,24 +21,28 @@ public record ResolvedCaps(
     return decisions.stream().filter(d -> d.capability().equals(cap)).findFirst();
   }
 
-  /** The names of the sets holding {@code cap}, in /proc's order (inheritable first). */
-  public List<String> setsHolding(Capability cap) {
-    List<String> out = new ArrayList<>(5);
-    if (inheritable.contains(cap)) {
-      out.add("inheritable");
-    }
-    if (permitted.contains(cap)) {
-      out.add("permitted");
-    }
-    if (effective.contains(cap)) {
-      out.add("effective");
-    }
-    if (bounding.contains(cap)) {
-      out.add("bounding");
-    }
-    if (ambient.contains(cap)) {
-      out.add("ambient");
-    }
-    return out;
+  /** The inheritable set. */
+  public CapSet inheritable() {
+    return sets.inheritable();
+  }
+
+  /** The permitted set. */
+  public CapSet permitted() {
+    return sets.permitted();
+  }
+
+  /** The effective set. */
+  public CapSet effective() {
+    return sets.effective();
+  }
+
+  /** The bounding set. */
+  public CapSet bounding() {
+    return sets.bounding();
+  }
+
+  /** The ambient set. */
+  public CapSet ambient() {
+    return sets.ambient();
   }
 }

@@ -3,9 +3,9 @@ package org.capvirt.convert;
 import java.util.List;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.CapabilityResolver;
+import org.capvirt.caps.ContainerPolicy;
 import org.capvirt.caps.ResolvedCaps;
-import org.capvirt.devices.DeviceAcl;
-import org.capvirt.devices.DeviceLookup;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.DomainDef;
@@ -24,25 +24,23 @@ public record ExportContext(
     ResolvedCaps caps,
     List<DeviceRule> devices,
     CapSet intent,
-    DeviceLookup nodes,
+    DeviceNodes nodes,
     HostInit init) {
   public ExportContext {
     devices = List.copyOf(devices);
   }
 
   /** Resolves {@code parsed} on {@code host}, whose PID 1 is systemd. */
-  public static ExportContext of(ParsedDomain parsed, HostFacts host, DeviceLookup nodes)
+  public static ExportContext of(ParsedDomain parsed, HostFacts host, DeviceNodes nodes)
       throws InvalidDefinitionException {
     return of(parsed, host, nodes, HostInit.SYSTEMD);
   }
 
   /** Resolves {@code parsed} on {@code host}, whose PID 1 is {@code init}. */
   public static ExportContext of(
-      ParsedDomain parsed, HostFacts host, DeviceLookup nodes, HostInit init)
+      ParsedDomain parsed, HostFacts host, DeviceNodes nodes, HostInit init)
       throws InvalidDefinitionException {
-    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host);
-    List<DeviceRule> devices =
-        DeviceAcl.resolve(parsed.def(), parsed.where(), caps.bounding(), nodes);
+    ContainerPolicy policy = ContainerPolicy.resolve(parsed, host, nodes);
     HostFacts full =
         new HostFacts(
             host.capLastCap(),
@@ -51,7 +49,7 @@ public record ExportContext(
             host.kernelRelease(),
             host.cgroupLayout());
     CapSet intent = CapabilityResolver.resolve(parsed, full).bounding();
-    return new ExportContext(parsed, host, caps, devices, intent, nodes, init);
+    return new ExportContext(parsed, host, policy.caps(), policy.devices(), intent, nodes, init);
   }
 
   /** The domain. */

@@ -3,17 +3,20 @@ package org.capvirt.convert;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.Capability;
+import org.capvirt.model.InitIds;
 import org.capvirt.model.Location;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
-import org.capvirt.oci.BundleInputs;
 import org.capvirt.oci.OciConfig;
+import org.capvirt.oci.RuntimeFacts;
+import org.capvirt.plan.Plan;
 
 /**
  * The config.json capvirt itself would hand runc for this domain ({@link OciConfig}), for any OCI
@@ -36,19 +39,18 @@ public final class OciExporter {
             .filter(Capability::isKnown)
             .map(Capability::constantName)
             .collect(Collectors.toSet());
-    OciConfig.Rendered r =
-        OciConfig.render(
-            new BundleInputs(
-                ctx.def(),
-                ctx.parsed().where(),
-                ctx.caps(),
-                ctx.devices(),
-                ctx.nodes(),
-                uid,
-                gid,
+    Plan r =
+        Plan.of(
+            ctx.parsed(),
+            ctx.host(),
+            ctx.nodes(),
+            new RuntimeFacts(
+                InitIds.of(uid, gid),
                 "rootfs",
                 "any OCI runtime",
                 known,
+                Map.of(),
+                OciConfig.cgroupsPath(ctx.def()),
                 false));
     List<String> notes = new ArrayList<>(r.warnings());
     if (ctx.def().devices().rootFilesystem().isEmpty()) {
@@ -59,7 +61,7 @@ public final class OciExporter {
             + " depending on version); capvirt removes them after create, a plain runtime does not");
     return new Exported(
         ExportTarget.OCI,
-        new String(r.json(), StandardCharsets.UTF_8),
+        new String(r.configJson(), StandardCharsets.UTF_8),
         List.of(),
         ctx.expected(),
         ctx.expected(),

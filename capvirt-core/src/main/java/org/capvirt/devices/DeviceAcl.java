@@ -54,13 +54,13 @@ public final class DeviceAcl {
 
   /**
    * The allow rules in the order they are applied. {@code bounding} is the resolved bounding set;
-   * {@code nodes} finds host device numbers. A device path the definition names that is not a
-   * device node of the expected kind on this host is an error. An rtc or hpet timer whose host node
-   * is missing adds no rule, and is an error only with {@code <clock offset='localtime'>}, where
-   * libvirt then fails to start (the oracle shows both).
+   * {@code nodes} holds the host's device nodes at the paths {@code def} names. A device path the
+   * definition names that is not a device node of the expected kind on this host is an error. An
+   * rtc or hpet timer whose host node is missing adds no rule, and is an error only with {@code
+   * <clock offset='localtime'>}, where libvirt then fails to start (the oracle shows both).
    */
   public static List<DeviceRule> resolve(
-      DomainDef def, SourceMap where, CapSet bounding, DeviceLookup nodes)
+      DomainDef def, SourceMap where, CapSet bounding, DeviceNodes nodes)
       throws InvalidDefinitionException {
     List<DeviceRule> rules = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
@@ -110,7 +110,7 @@ public final class DeviceAcl {
     List<ClockDef.Timer> timers = clock.map(ClockDef::timers).orElse(List.of());
     for (int i = 0; i < timers.size(); i++) {
       ClockDef.Timer t = timers.get(i);
-      Optional<String> node = timerNode(t);
+      Optional<String> node = DeviceNodes.timerNode(t);
       if (node.isEmpty() || !t.present().orElse(true)) {
         continue;
       }
@@ -145,28 +145,16 @@ public final class DeviceAcl {
   private static void usb(
       List<DeviceRule> rules,
       List<Problem> problems,
-      DeviceLookup nodes,
+      DeviceNodes nodes,
       HostdevDef.Usb u,
       Location at) {
-    if (u.bus().isPresent() && u.device().isPresent()) {
-      String path = String.format("/dev/bus/usb/%03d/%03d", u.bus().get(), u.device().get());
-      path(rules, problems, nodes, path, "rwm", 'c', at);
-    }
-  }
-
-  /** The host node a timer reads: rtc and hpet have one, other timers none. */
-  private static Optional<String> timerNode(ClockDef.Timer t) {
-    return switch (t.name()) {
-      case "rtc" -> Optional.of("/dev/rtc0");
-      case "hpet" -> Optional.of("/dev/hpet");
-      default -> Optional.empty();
-    };
+    DeviceNodes.hostdevPath(u).ifPresent(p -> path(rules, problems, nodes, p, "rwm", 'c', at));
   }
 
   private static void path(
       List<DeviceRule> rules,
       List<Problem> problems,
-      DeviceLookup nodes,
+      DeviceNodes nodes,
       String path,
       String access,
       char expected,

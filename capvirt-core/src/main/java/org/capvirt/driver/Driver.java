@@ -14,8 +14,8 @@ import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.caps.CapabilityResolver;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.host.ContainerAccounts;
+import org.capvirt.host.DeviceNodeReader;
 import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.host.HostProbe;
 import org.capvirt.model.DomainDef;
@@ -53,7 +53,7 @@ public final class Driver {
   private final RuntimeProvider runtimes;
   private final HostCgroups cgroups;
   private final Facts facts;
-  private final DeviceLookup nodes;
+  private final DeviceNodeReader nodes;
   private final Reconciler live;
   private final Networking network;
   private final List<String> callback;
@@ -63,7 +63,7 @@ public final class Driver {
       RuntimeProvider runtimes,
       HostCgroups cgroups,
       Facts facts,
-      DeviceLookup nodes) {
+      DeviceNodeReader nodes) {
     this(layout, runtimes, cgroups, facts, nodes, List.of());
   }
 
@@ -72,7 +72,7 @@ public final class Driver {
       RuntimeProvider runtimes,
       HostCgroups cgroups,
       Facts facts,
-      DeviceLookup nodes,
+      DeviceNodeReader nodes,
       List<String> callback) {
     this.layout = layout;
     this.runtimes = runtimes;

@@ -5,26 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.RuntimeFailureException;
-import org.capvirt.caps.CapabilityResolver;
-import org.capvirt.caps.ResolvedCaps;
-import org.capvirt.devices.DeviceAcl;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.host.ContainerAccounts;
+import org.capvirt.host.DeviceNodeReader;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.net.NetworkPlan;
-import org.capvirt.oci.BundleInputs;
-import org.capvirt.oci.OciConfig;
+import org.capvirt.oci.RuntimeFacts;
+import org.capvirt.plan.Plan;
 import org.capvirt.runtime.Conmon;
 import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.InitIo;
@@ -34,8 +30,9 @@ import org.capvirt.runtime.RuntimeBinary;
 import org.capvirt.runtime.Trace;
 
 /**
- * Starts one domain, the caller holding its lock: resolve the policy and plan the network, write
- * the bundle, create (through conmon, which stays as the container's monitor, when it is
+ * Starts one domain, the caller holding its lock: read the facts (init's ids, the device nodes the
+ * domain names, the runtime, the bind sources), plan the start ({@link Plan}) and the network,
+ * write the bundle, create (through conmon, which stays as the container's monitor, when it is
  * installed), attach the interfaces, tighten the device cgroup (v1) and install the device program
  * (v2) while init is still blocked in the runtime, start. Any failure undoes every step before it
  * is reported.
@@ -45,7 +42,7 @@ final class Launch {
   private final RuntimeProvider runtimes;
   private final HostCgroups cgroups;
   private final HostFacts host;
-  private final DeviceLookup nodes;
+  private final DeviceNodeReader nodes;
   private final Networking network;
   private final List<String> callback;
 
@@ -58,7 +55,7 @@ final class Launch {
       RuntimeProvider runtimes,
       HostCgroups cgroups,
       HostFacts host,
-      DeviceLookup nodes,
+      DeviceNodeReader nodes,
       Networking network,
       List<String> callback) {
     this.layout = layout;
@@ -85,14 +82,6 @@ final class Launch {
     String name = def.name();
     // the uid first: a name the container's /etc/passwd maps to 0 runs init as root
     InitIds ids = ContainerAccounts.resolve(def);
-    ResolvedCaps caps = CapabilityResolver.resolve(parsed, host, ids);
-    List<DeviceRule> rules =
-        DeviceAcl.resolve(blocks.def(), parsed.where(), caps.bounding(), nodes);
-    Trace.mark("resolved capabilities and device rules");
-    NetworkPlan net = network.plan(parsed);
-    if (!net.problems().isEmpty()) {
-      throw new InvalidDefinitionException(net.problems());
-    }
     RuntimeBinary binary = runtimes.choose();
     Optional<Conmon> monitor = runtimes.monitor();
     // Only a monitor can hold a pty's master once capvirt has exited.
@@ -104,41 +93,41 @@ final class Launch {
             .rootFilesystem()
             .map(f -> Path.of(((FilesystemDef.DirSource) f.source()).dir()))
             .orElse(Path.of("/"));
-    List<String> warnings = new ArrayList<>();
+    String cgroupsPath = layout.cgroupsPath(def);
+    Plan plan =
+        Plan.of(
+            new ParsedDomain(blocks.def(), parsed.where()),
+            host,
+            nodes.read(blocks.def()),
+            new RuntimeFacts(
+                ids,
+                run.hostRoot().toString(),
+                binary.description(),
+                binary.capabilities(),
+                BindSources.resolve(def, parsed.where(), rootfs),
+                cgroupsPath,
+                terminal,
+                blocks.types()));
+    List<DeviceRule> rules = plan.devices();
+    Trace.mark("planned the start");
+    NetworkPlan net = network.plan(parsed);
+    if (!net.problems().isEmpty()) {
+      throw new InvalidDefinitionException(net.problems());
+    }
+    List<String> warnings = new ArrayList<>(plan.warnings());
     Runtime runtime = null;
     boolean created = false;
-    String cgroupsPath = layout.cgroupsPath(def);
     refuseBusyCgroup(name, cgroupsPath);
     try {
       // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
       StateDirs.below(layout.runtime(), run.hostRoot(), StateDirs.PASSABLE);
       StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
-      Map<String, String> binds = BindSources.resolve(def, parsed.where(), rootfs);
-      OciConfig.Rendered config =
-          OciConfig.render(
-              new BundleInputs(
-                  blocks.def(),
-                  parsed.where(),
-                  caps,
-                  rules,
-                  nodes,
-                  ids.uid().orElseThrow(),
-                  ids.gid().orElseThrow(),
-                  run.hostRoot().toString(),
-                  binary.description(),
-                  binary.capabilities(),
-                  binds,
-                  cgroupsPath,
-                  terminal,
-                  blocks.types()));
-      warnings.addAll(config.warnings());
-      Trace.mark("rendered config.json");
       if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
         throw new RuntimeFailureException(
             "root filesystem source " + rootfs + " is not a directory on this host");
       }
       initdir(def, parsed, rootfs);
-      AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config.json());
+      AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), plan.configJson());
       AtomicFiles.writeVolatile(run.liveXml(), xml);
       InitLog log = InitLog.at(layout.consoleLog(name));
       log.reset();

@@ -5,22 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
-import org.capvirt.caps.CapabilityResolver;
-import org.capvirt.caps.ResolvedCaps;
-import org.capvirt.devices.DeviceAcl;
-import org.capvirt.devices.DeviceLookup;
-import org.capvirt.devices.DeviceRule;
-import org.capvirt.model.DomainDef;
+import org.capvirt.caps.ContainerPolicy;
+import org.capvirt.host.DeviceNodeReader;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.oci.Confinement;
-import org.capvirt.verify.CapMasks;
 import org.capvirt.verify.DriftCheck;
 import org.capvirt.verify.Expected;
 import org.capvirt.verify.LiveState;
@@ -35,7 +29,7 @@ final class Verification {
   private Verification() {}
 
   static VerifyReport verify(
-      String name, Reconciler.Live c, HostFacts host, DeviceLookup nodes, HostCgroups cgroups)
+      String name, Reconciler.Live c, HostFacts host, DeviceNodeReader nodes, HostCgroups cgroups)
       throws CapvirtException {
     Path file = c.run().liveXml();
     byte[] xml =
@@ -48,16 +42,16 @@ final class Verification {
     InitIds ids =
         InitIds.of(
             process.path("user").path("uid").asLong(0), process.path("user").path("gid").asLong(0));
-    ResolvedCaps caps = CapabilityResolver.resolve(p, host, ids);
     // image filesystems as start ran them: block filesystems on the loop devices it attached
-    DomainDef ran = BlockFilesystems.onLoops(p.def(), c.run().readLoops());
-    List<DeviceRule> rules = DeviceAcl.resolve(ran, p.where(), caps.bounding(), nodes);
+    ParsedDomain ran =
+        new ParsedDomain(BlockFilesystems.onLoops(p.def(), c.run().readLoops()), p.where());
+    ContainerPolicy policy = ContainerPolicy.resolve(ran, host, nodes.read(ran.def()), ids);
     Confinement confinement = Confinement.of(p.def());
     Expected want =
         new Expected(
-            CapMasks.of(caps),
+            policy.caps().sets(),
             process.path("noNewPrivileges").asBoolean(false),
-            rules,
+            policy.devices(),
             Optional.of(confinement));
     LiveState live =
         new LiveReader(Path.of("/proc"), cgroups)

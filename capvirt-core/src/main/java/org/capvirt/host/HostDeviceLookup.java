@@ -6,14 +6,16 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceNode;
+import org.capvirt.devices.DeviceNodes;
+import org.capvirt.model.DomainDef;
 
 /**
  * Finds device nodes by stat()ing host paths (following symlinks, as libvirt does), reading the
- * node type from the mode and the numbers from {@code st_rdev}.
+ * node type from the mode and the numbers from {@code st_rdev}; {@link #read} does so once for
+ * every path a definition names, into the value the pure resolvers take.
  */
-public final class HostDeviceLookup implements DeviceLookup {
+public final class HostDeviceLookup implements DeviceNodeReader {
   private static final int S_IFMT = 0170000;
   private static final int S_IFBLK = 0060000;
   private static final int S_IFCHR = 0020000;
@@ -34,7 +36,13 @@ public final class HostDeviceLookup implements DeviceLookup {
     return new HostDeviceLookup(root);
   }
 
+  /** The nodes at every path {@code def} names ({@link DeviceNodes#paths}), each stat()ed once. */
   @Override
+  public DeviceNodes read(DomainDef def) {
+    return DeviceNodes.read(def, this::lookup);
+  }
+
+  /** The node at {@code path}, or empty when there is none (or it is not a device). */
   public Optional<DeviceNode> lookup(String path) {
     Path p;
     try {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.capvirt.caps.ResolvedCaps;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapSets;
 import org.capvirt.model.Capability;
 import org.capvirt.model.Problem;
 import org.capvirt.model.SourceMap;
@@ -17,13 +18,7 @@ final class OciCapabilities {
   private OciCapabilities() {}
 
   /** The named sets and the warnings about capabilities left out. */
-  record Named(
-      List<String> bounding,
-      List<String> effective,
-      List<String> inheritable,
-      List<String> permitted,
-      List<String> ambient,
-      List<String> warnings) {}
+  record Named(OciSpec.Capabilities sets, List<String> warnings) {}
 
   /** The OCI name of a capability ({@code CAP_NET_RAW}), or empty for an unnamed number. */
   static String ociName(Capability c) {
@@ -32,17 +27,12 @@ final class OciCapabilities {
 
   static Named name(BundleInputs in, List<Problem> problems) {
     ResolvedCaps caps = in.caps();
-    CapSet all =
-        caps.bounding()
-            .union(caps.effective())
-            .union(caps.inheritable())
-            .union(caps.permitted())
-            .union(caps.ambient());
+    CapSet all = caps.sets().union();
     CapSet missing = CapSet.EMPTY;
     List<String> warnings = new ArrayList<>();
     for (Capability c : all.members()) {
       String n = ociName(c);
-      if (!n.isEmpty() && in.runtimeCapabilities().contains(n)) {
+      if (!n.isEmpty() && in.facts().runtimeCapabilities().contains(n)) {
         continue;
       }
       missing = missing.with(c);
@@ -53,7 +43,7 @@ final class OciCapabilities {
                 in.where().atOrFile(SourceMap.capabilityPath(c)),
                 c.name()
                     + " is marked on, but "
-                    + in.runtime()
+                    + in.facts().runtime()
                     + " cannot express "
                     + what
                     + " (it is not in the runtime's capability list)"));
@@ -61,17 +51,18 @@ final class OciCapabilities {
         warnings.add(
             what
                 + " is kept by the policy but "
-                + in.runtime()
+                + in.facts().runtime()
                 + " cannot express it; the container will not have it");
       }
     }
-    CapSet drop = missing;
+    CapSets kept = caps.sets().minus(missing);
     return new Named(
-        names(caps.bounding().minus(drop)),
-        names(caps.effective().minus(drop)),
-        names(caps.inheritable().minus(drop)),
-        names(caps.permitted().minus(drop)),
-        names(caps.ambient().minus(drop)),
+        new OciSpec.Capabilities(
+            names(kept.bounding()),
+            names(kept.effective()),
+            names(kept.inheritable()),
+            names(kept.permitted()),
+            names(kept.ambient())),
         warnings);
   }
 

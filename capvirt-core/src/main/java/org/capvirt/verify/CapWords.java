@@ -2,6 +2,7 @@ package org.capvirt.verify;
 
 import java.util.List;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapSetKind;
 import org.capvirt.verify.Difference.Kind;
 import org.capvirt.verify.Difference.Severity;
 

@@ -2,6 +2,7 @@ package org.capvirt.verify;
 
 import java.util.List;
 import java.util.Optional;
+import org.capvirt.model.CapSetKind;
 
 /**
  * One way a running container differs from its definition, with the words a person can act on.

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapSetKind;
 import org.capvirt.verify.Difference.Kind;
 import org.capvirt.verify.Difference.Severity;
 

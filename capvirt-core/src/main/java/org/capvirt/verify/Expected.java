@@ -3,6 +3,7 @@ package org.capvirt.verify;
 import java.util.List;
 import java.util.Optional;
 import org.capvirt.devices.DeviceRule;
+import org.capvirt.model.CapSets;
 import org.capvirt.oci.Confinement;
 
 /**
@@ -11,16 +12,13 @@ import org.capvirt.oci.Confinement;
  * is to be checked).
  */
 public record Expected(
-    CapMasks caps,
-    boolean noNewPrivs,
-    List<DeviceRule> devices,
-    Optional<Confinement> confinement) {
+    CapSets caps, boolean noNewPrivs, List<DeviceRule> devices, Optional<Confinement> confinement) {
   public Expected {
     devices = List.copyOf(devices);
   }
 
   /** Expectations without the confinement. */
-  public Expected(CapMasks caps, boolean noNewPrivs, List<DeviceRule> devices) {
+  public Expected(CapSets caps, boolean noNewPrivs, List<DeviceRule> devices) {
     this(caps, noNewPrivs, devices, Optional.empty());
   }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapSetKind;
+import org.capvirt.model.CapSets;
 
 /**
  * One task found in the container's cgroup, as read from the host.
@@ -31,7 +33,7 @@ public record LiveProcess(
     String comm,
     long hostUid,
     long uid,
-    CapMasks caps,
+    CapSets caps,
     boolean noNewPrivs,
     List<String> foreignNamespaces,
     Optional<String> devicesCgroup,
@@ -49,7 +51,7 @@ public record LiveProcess(
       String comm,
       long hostUid,
       long uid,
-      CapMasks caps,
+      CapSets caps,
       boolean noNewPrivs,
       List<String> foreignNamespaces,
       Optional<String> devicesCgroup) {
@@ -131,7 +133,7 @@ public record LiveProcess(
         f.getOrDefault("Name", ""),
         hostUid,
         insideUid(hostUid, uidMap),
-        new CapMasks(
+        new CapSets(
             sets.get(CapSetKind.INHERITABLE),
             sets.get(CapSetKind.PERMITTED),
             sets.get(CapSetKind.EFFECTIVE),

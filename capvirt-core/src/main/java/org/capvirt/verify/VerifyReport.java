@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapSetKind;
 import org.capvirt.model.Capability;
 
 /** The outcome of verifying one running container against its definition. */

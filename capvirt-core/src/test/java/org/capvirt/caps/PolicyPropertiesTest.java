@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -15,6 +14,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.devices.DeviceAcl;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
@@ -196,7 +196,7 @@ class PolicyPropertiesTest {
     for (CapsPolicy p : CapsPolicy.values()) {
       ResolvedCaps r = in.resolve(p);
       List<String> rules =
-          DeviceAcl.resolve(in.domain(p, in.states()), NOWHERE, r.bounding(), x -> Optional.empty())
+          DeviceAcl.resolve(in.domain(p, in.states()), NOWHERE, r.bounding(), DeviceNodes.NONE)
               .stream()
               .map(DeviceRule::toString)
               .toList();

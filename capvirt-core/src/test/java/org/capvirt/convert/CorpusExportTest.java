@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.CapabilityResolver;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceNode;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.SourceMap;
 import org.capvirt.testing.Corpus;
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CorpusExportTest {
   /** Any /dev path is a character device 240:N, any /dev/sd* a block device 8:N. */
-  static final DeviceLookup ANY_NODE =
+  static final Function<String, Optional<DeviceNode>> ANY_NODE =
       path ->
           path.startsWith("/dev/")
               ? Optional.of(
@@ -59,7 +60,7 @@ class CorpusExportTest {
   @MethodSource("cases")
   void exportsAndImportsBack(String name, ExportTarget t, Path file) throws Exception {
     ParsedDomain d = DomainXmlParser.parse(Files.readAllBytes(file), name);
-    ExportContext ctx = ExportContext.of(d, Fixtures.HOST, ANY_NODE);
+    ExportContext ctx = ExportContext.of(d, Fixtures.HOST, DeviceNodes.read(d.def(), ANY_NODE));
     Exported e;
     try {
       e = Conversions.export(t, ctx);

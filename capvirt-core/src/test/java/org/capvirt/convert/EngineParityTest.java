@@ -151,8 +151,9 @@ class EngineParityTest {
   }
 
   static Exported export(ExportTarget t, String xml) throws Exception {
+    ParsedDomain d = parse(xml);
     return Conversions.export(
-        t, ExportContext.of(parse(xml), host, HostDeviceLookup.system(), init));
+        t, ExportContext.of(d, host, HostDeviceLookup.system().read(d.def()), init));
   }
 
   /** capvirt's own container of table entry {@code name}, measured once. */

@@ -2,9 +2,8 @@ package org.capvirt.convert;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Optional;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceNode;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
@@ -24,14 +23,12 @@ final class Fixtures {
       new HostFacts(40, CapSet.upTo(40), true, "6.1.0", HostFacts.CgroupLayout.V2);
 
   /** Device nodes: /dev/sdb (8:16), /dev/ttyUSB0 (188:0). */
-  static final DeviceLookup NODES =
-      path ->
-          Optional.ofNullable(
-              Map.of(
-                      "/dev/sdb", new DeviceNode('b', 8, 16),
-                      "/dev/ttyUSB0", new DeviceNode('c', 188, 0),
-                      "/dev/rtc0", new DeviceNode('c', 252, 0))
-                  .get(path));
+  static final DeviceNodes NODES =
+      new DeviceNodes(
+          Map.of(
+              "/dev/sdb", new DeviceNode('b', 8, 16),
+              "/dev/ttyUSB0", new DeviceNode('c', 188, 0),
+              "/dev/rtc0", new DeviceNode('c', 252, 0)));
 
   /**
    * A domain with {@code features} inside {@code <features>} and {@code devices} inside devices.

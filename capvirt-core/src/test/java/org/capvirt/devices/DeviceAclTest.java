@@ -25,8 +25,8 @@ class DeviceAclTest {
           "/dev/rtc0", new DeviceNode('c', 250, 0),
           "/dev/hpet", new DeviceNode('c', 10, 228),
           "/dev/bus/usb/001/004", new DeviceNode('c', 189, 3));
-  static final DeviceLookup HOST = p -> Optional.ofNullable(NODES.get(p));
-  static final DeviceLookup BARE = p -> Optional.empty();
+  static final DeviceNodes HOST = new DeviceNodes(NODES);
+  static final DeviceNodes BARE = DeviceNodes.NONE;
   static final SourceMap WHERE =
       new SourceMap(
           "d.xml",
@@ -36,7 +36,7 @@ class DeviceAclTest {
               "/domain/clock/timer", new Location("d.xml", 12, 5)));
   static final CapSet NO_MKNOD = CapSet.upTo(40).without(DeviceAcl.MKNOD);
 
-  static List<String> lines(DomainDef d, CapSet bounding, DeviceLookup nodes)
+  static List<String> lines(DomainDef d, CapSet bounding, DeviceNodes nodes)
       throws InvalidDefinitionException {
     return DeviceAcl.resolve(d, WHERE, bounding, nodes).stream().map(DeviceRule::toString).toList();
   }

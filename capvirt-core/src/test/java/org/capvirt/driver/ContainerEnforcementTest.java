@@ -101,7 +101,7 @@ class ContainerEnforcementTest {
               p.def(),
               p.where(),
               CapabilityResolver.resolve(p, host).bounding(),
-              HostDeviceLookup.system());
+              HostDeviceLookup.system().read(p.def()));
       List<DeviceRule> have = DeviceCgroup.list(live.devicesDir(name));
       assertThat(have).containsExactlyInAnyOrderElementsOf(want);
       assertThat(have).doesNotContain(DeviceRule.chr(10, 200, "rwm"));

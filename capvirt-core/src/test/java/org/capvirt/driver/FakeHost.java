@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import org.capvirt.RuntimeFailureException;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
@@ -24,7 +24,7 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
       new HostFacts(40, CapSet.upTo(40), true, "6.1.0", HostFacts.CgroupLayout.HYBRID);
 
   Driver driver(StateLayout layout) {
-    return new Driver(layout, this, this, () -> FACTS, p -> Optional.empty());
+    return new Driver(layout, this, this, () -> FACTS, def -> DeviceNodes.NONE);
   }
 
   @Override

@@ -15,8 +15,8 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.CapabilityResolver;
 import org.capvirt.caps.ResolvedCaps;
 import org.capvirt.devices.DeviceAcl;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceNode;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
@@ -40,7 +40,7 @@ class OciConfigTest {
           "/dev/fuse", new DeviceNode('c', 10, 229),
           "/dev/cpu_dma_latency", new DeviceNode('c', 10, 62),
           "/dev/vda", new DeviceNode('b', 254, 0));
-  static final DeviceLookup NODES = p -> Optional.ofNullable(NODE_TABLE.get(p));
+  static final DeviceNodes NODES = new DeviceNodes(NODE_TABLE);
   static final ObjectMapper JSON = new ObjectMapper();
 
   static BundleInputs inputs(DomainDef def, Set<String> runtimeCaps) throws Exception {
@@ -368,7 +368,7 @@ class OciConfigTest {
                         SourceMap.empty("t.xml"),
                         CapabilityResolver.resolve(def, SourceMap.empty("t.xml"), HOST),
                         List.of(),
-                        p -> Optional.of(new DeviceNode('c', 1, 3)),
+                        DeviceNodes.read(def, p -> Optional.of(new DeviceNode('c', 1, 3))),
                         0,
                         0,
                         "/b/rootfs",

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.capvirt.devices.DeviceLookup;
 import org.capvirt.devices.DeviceNode;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
@@ -109,7 +109,7 @@ public final class Oracle {
   }
 
   /** The device nodes the cases name, as they were on the recording host. */
-  public static DeviceLookup devices() {
+  public static DeviceNodes devices() {
     Map<String, DeviceNode> table = new HashMap<>();
     read(dir().resolve("host.json"))
         .path("devices")
@@ -119,7 +119,7 @@ public final class Oracle {
               DeviceRule r = DeviceRule.parse(e.getValue().asText() + " r");
               table.put(e.getKey(), new DeviceNode(r.type(), r.major(), r.minor()));
             });
-    return path -> Optional.ofNullable(table.get(path));
+    return new DeviceNodes(table);
   }
 
   private static Optional<CapSet> mask(JsonNode n, String key) {

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.capvirt.devices.DeviceAcl;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapSets;
 import org.capvirt.oci.Confinement;
 import org.capvirt.verify.Difference.Kind;
 import org.capvirt.verify.Difference.Severity;
@@ -99,10 +100,10 @@ class ConfinementDriftTest {
     assertThat(m.top("/a b")).isPresent();
   }
 
-  static final CapMasks ROOT =
-      new CapMasks(CapSet.EMPTY, CapSet.upTo(20), CapSet.upTo(20), CapSet.upTo(20), CapSet.EMPTY);
+  static final CapSets ROOT =
+      new CapSets(CapSet.EMPTY, CapSet.upTo(20), CapSet.upTo(20), CapSet.upTo(20), CapSet.EMPTY);
 
-  static LiveProcess proc(long pid, CapMasks caps, List<String> child, boolean inCgroup) {
+  static LiveProcess proc(long pid, CapSets caps, List<String> child, boolean inCgroup) {
     return new LiveProcess(pid, pid, "sleep", 0, 0, caps, false, List.of(), Optional.empty())
         .placed(child, inCgroup);
   }
@@ -125,18 +126,14 @@ class ConfinementDriftTest {
     VerifyReport r =
         beside(
             proc(
-                11,
-                new CapMasks(CapSet.EMPTY, all, all, all, CapSet.EMPTY),
-                List.of("user"),
-                true));
+                11, new CapSets(CapSet.EMPTY, all, all, all, CapSet.EMPTY), List.of("user"), true));
     assertThat(r.ok()).isTrue();
     assertThat(r.differences())
         .singleElement()
         .satisfies(d -> assertThat(d.kind()).isEqualTo(Kind.NESTED_USER_NAMESPACE));
     VerifyReport same =
         beside(
-            proc(
-                11, new CapMasks(CapSet.EMPTY, all, all, all, CapSet.EMPTY), List.of("mnt"), true));
+            proc(11, new CapSets(CapSet.EMPTY, all, all, all, CapSet.EMPTY), List.of("mnt"), true));
     assertThat(same.differences())
         .as("a mount namespace of its own changes nothing about capabilities")
         .anySatisfy(d -> assertThat(d.severity()).isEqualTo(Severity.IMPOSSIBLE));

@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapSetKind;
+import org.capvirt.model.CapSets;
 import org.capvirt.model.Capability;
 import org.capvirt.verify.Difference.Kind;
 import org.capvirt.verify.Difference.Severity;
@@ -16,22 +18,22 @@ import org.junit.jupiter.api.Test;
 /** The comparison without containers: processes held against the init's expected sets. */
 class DriftCheckTest {
   static final CapSet BOUNDING = CapSet.parseHex("000001fdb4feffff");
-  static final CapMasks ROOT = rootHolding(BOUNDING);
-  static final CapMasks NON_ROOT =
-      new CapMasks(CapSet.EMPTY, CapSet.EMPTY, CapSet.EMPTY, BOUNDING, CapSet.EMPTY);
+  static final CapSets ROOT = rootHolding(BOUNDING);
+  static final CapSets NON_ROOT =
+      new CapSets(CapSet.EMPTY, CapSet.EMPTY, CapSet.EMPTY, BOUNDING, CapSet.EMPTY);
   static final String DIR = "/sys/fs/cgroup/devices/machine/web.capvirt";
   static final Expected ROOT_INIT = new Expected(ROOT, false, DeviceAcl.FIXED);
 
   /** A root process's sets: {@code s} permitted, effective and bounding; none inheritable. */
-  static CapMasks rootHolding(CapSet s) {
-    return new CapMasks(CapSet.EMPTY, s, s, s, CapSet.EMPTY);
+  static CapSets rootHolding(CapSet s) {
+    return new CapSets(CapSet.EMPTY, s, s, s, CapSet.EMPTY);
   }
 
   static Capability cap(String name) {
     return Capability.byName(name).orElseThrow();
   }
 
-  static LiveProcess proc(long pid, long uid, CapMasks caps) {
+  static LiveProcess proc(long pid, long uid, CapSets caps) {
     return new LiveProcess(pid, pid, "sleep", uid, uid, caps, false, List.of(), Optional.of(DIR));
   }
 
@@ -106,7 +108,7 @@ class DriftCheckTest {
             nonRoot,
             live(
                 proc(10, 1000, NON_ROOT),
-                proc(14, 0, new CapMasks(CapSet.EMPTY, raw, raw, BOUNDING, CapSet.EMPTY))));
+                proc(14, 0, new CapSets(CapSet.EMPTY, raw, raw, BOUNDING, CapSet.EMPTY))));
     assertThat(r.ok()).isFalse();
     List<Difference> extra = of(r, Kind.EXTRA_CAPABILITIES);
     assertThat(extra)
@@ -124,7 +126,7 @@ class DriftCheckTest {
   void inheritableRaisedFromTheProcesssOwnPermittedSetSaysSo() {
     CapSet inh = CapSet.of(cap("chown"));
     VerifyReport r =
-        besideRootInit(proc(15, 0, new CapMasks(inh, BOUNDING, BOUNDING, BOUNDING, inh)));
+        besideRootInit(proc(15, 0, new CapSets(inh, BOUNDING, BOUNDING, BOUNDING, inh)));
     assertThat(of(r, Kind.EXTRA_CAPABILITIES))
         .extracting(d -> d.set().orElseThrow())
         .containsExactly(CapSetKind.INHERITABLE, CapSetKind.AMBIENT);
@@ -273,7 +275,7 @@ class DriftCheckTest {
             "sh",
             0,
             0,
-            new CapMasks(CapSet.EMPTY, BOUNDING, CapSet.EMPTY, BOUNDING, CapSet.EMPTY),
+            new CapSets(CapSet.EMPTY, BOUNDING, CapSet.EMPTY, BOUNDING, CapSet.EMPTY),
             false,
             List.of(),
             Optional.of(DIR)));

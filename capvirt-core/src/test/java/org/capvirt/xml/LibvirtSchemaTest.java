@@ -18,7 +18,7 @@ import org.capvirt.convert.Exported;
 import org.capvirt.convert.ImportOptions;
 import org.capvirt.convert.ImportSource;
 import org.capvirt.convert.Imported;
-import org.capvirt.devices.DeviceLookup;
+import org.capvirt.devices.DeviceNodes;
 import org.capvirt.driver.Driver;
 import org.capvirt.driver.StateLayout;
 import org.capvirt.model.CapSet;
@@ -47,7 +47,7 @@ class LibvirtSchemaTest {
           true,
           "6.1.0",
           HostFacts.CgroupLayout.HYBRID);
-  static final DeviceLookup NODES = path -> Optional.empty();
+  static final DeviceNodes NODES = DeviceNodes.NONE;
 
   @TempDir Path dir;
 

@@ -1,4 +1,4 @@
-package org.capvirt.verify;
+package org.capvirt.model;
 
 /** The five capability sets, in /proc/PID/status order, with their /proc keys and names. */
 public enum CapSetKind {
