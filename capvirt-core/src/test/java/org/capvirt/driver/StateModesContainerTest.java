@@ -171,6 +171,10 @@ class StateModesContainerTest {
         assertThat(System.nanoTime()).as("the init's exit is recorded").isLessThan(deadline);
         Thread.sleep(20);
       }
+      // conmon writes its records through temporary files and then exits: look once it is gone
+      RunDir dir = new RunDir(live.layout.domainDir(name));
+      LiveRoot.awaitGone(
+          org.capvirt.runtime.Conmon.readPid(dir.monitor().monitorPid()).orElseThrow());
       Path log = live.layout.consoleLog(name);
       long written = 30_000L * 86;
       assertThat(Files.size(log)).isLessThan(written).isLessThan(2L * 1024 * 1024 + 65536);
