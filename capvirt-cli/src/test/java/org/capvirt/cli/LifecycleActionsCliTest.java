@@ -10,11 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.capvirt.testing.ContainerTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,18 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * with no capvirt command run in between; {@code reboot NAME}; {@code autostart NAME} writes a
  * systemd unit that systemd-analyze accepts and whose commands start and stop the domain.
  */
+@ContainerTest(needs = ContainerTest.Need.CONMON)
 class LifecycleActionsCliTest {
   @TempDir Path root;
   @TempDir Path state;
   @TempDir Path units;
 
   private String name;
-
-  static boolean available() {
-    return LifecycleCommandsTest.containersAvailable()
-        && Files.isExecutable(Path.of("/usr/bin/conmon"))
-        && Files.isExecutable(Path.of("/bin/busybox"));
-  }
 
   @BeforeEach
   void rootReachable() throws Exception {
@@ -96,8 +90,6 @@ class LifecycleActionsCliTest {
   }
 
   @Test
-  @Tag("container")
-  @EnabledIf("available")
   void aRebootInsideTheGuestBringsItBackWithNoCommandRunAndRebootDoesItOnRequest()
       throws Exception {
     define("trap 'exit 0' HUP; sleep 300 &amp; wait");
@@ -157,8 +149,6 @@ class LifecycleActionsCliTest {
   }
 
   @Test
-  @Tag("container")
-  @EnabledIf("available")
   void anAutostartUnitPassesSystemdAnalyzeAndItsCommandsStartAndStopTheDomain() throws Exception {
     define("exec sleep 300");
     Files.writeString(state.resolve("boots"), "5\n");

@@ -244,6 +244,7 @@ public final class Driver {
    * Reboots the domain as {@code virsh reboot} does on LXC: asks its init to reboot ({@code mode}),
    * SIGKILL after {@code timeout}, then starts it again with a new init from the definition it ran.
    */
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   public Stopped reboot(String name, Duration timeout, ShutdownMode mode) throws CapvirtException {
     if (timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
       throw new IllegalArgumentException("reboot timeout " + timeout + " is not within 0..1 day");
@@ -267,6 +268,7 @@ public final class Driver {
    * (running {@code start} and, when the unit stops, {@code stop}) and enables it for
    * multi-user.target, as {@code systemctl enable} does. Returns the unit file.
    */
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   public Path autostart(String name, Path unitDir, List<String> start, List<String> stop)
       throws CapvirtException {
     try (DomainLock l = lock(validName(name))) {
