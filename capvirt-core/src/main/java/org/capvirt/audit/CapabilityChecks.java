@@ -9,7 +9,7 @@ import org.capvirt.model.Capability;
 import org.capvirt.model.CapabilityCatalog;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.FeatureState;
-import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /** Findings about the {@code <capabilities>} policy and what it keeps. */
 final class CapabilityChecks {
@@ -45,7 +45,7 @@ final class CapabilityChecks {
         new Finding(
             "inituser-needs-setid",
             Severity.LOW,
-            s.at("/domain/os/inituser", "/domain/os/initgroup", "/domain/os"),
+            s.at(SourcePath.OS_INITUSER, SourcePath.OS_INITGROUP, SourcePath.OS),
             "under policy 'deny' libvirt's init switches to the <inituser> after the capabilities"
                 + " are dropped, so without "
                 + names(missing.members())
@@ -193,7 +193,7 @@ final class CapabilityChecks {
           new Finding(
               "libvirt-rejects-name",
               Severity.LOW,
-              s.where().atOrFile(SourceMap.capabilityPath(c)),
+              s.where().atOrFile(SourcePath.capability(c)),
               "libvirt 9 does not know <"
                   + c.name()
                   + "> ('unexpected capability feature'): this file works with capvirt but will"
@@ -212,12 +212,12 @@ final class CapabilityChecks {
     if (!s.implicitDefault()) {
       return;
     }
-    boolean written = s.where().has(Subject.CAPS);
+    boolean written = s.where().has(SourcePath.CAPABILITIES);
     out.add(
         new Finding(
             "implicit-default-policy",
             Severity.LOW,
-            s.at(Subject.CAPS, "/domain/features"),
+            s.at(SourcePath.CAPABILITIES, SourcePath.FEATURES),
             (written ? "<capabilities> has no policy attribute" : "there is no <capabilities>")
                 + ", so libvirt's historical policy 'default' applies without being chosen: it"
                 + " drops only mknod, sys_module, sys_time, audit_control and mac_admin (sys_boot"
@@ -261,7 +261,7 @@ final class CapabilityChecks {
         new Finding(
             "nonroot-init-no-caps",
             asked.isEmpty() ? Severity.LOW : Severity.MEDIUM,
-            s.at("/domain/os/inituser", "/domain/os"),
+            s.at(SourcePath.OS_INITUSER, SourcePath.OS),
             "init runs as '"
                 + user
                 + "', not root, so it starts with no capabilities at all: libvirt sets no ambient"

@@ -15,6 +15,7 @@ import org.capvirt.model.HostdevDef;
 import org.capvirt.model.Location;
 import org.capvirt.model.Problem;
 import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * The container's device cgroup allow list, after an implicit deny-all: libvirt LXC's fixed list,
@@ -79,7 +80,7 @@ public final class DeviceAcl {
             d.sourcePath(),
             d.readonly() ? "rm" : "rwm",
             'b',
-            where.atOrFile(indexed("/domain/devices/disk", i)));
+            where.atOrFile(SourcePath.DISK.nth(i)));
       }
     }
     List<FilesystemDef> fss = def.devices().filesystems();
@@ -92,12 +93,12 @@ public final class DeviceAcl {
             b.dev(),
             fss.get(i).readonly() ? "r" : "rw",
             'b',
-            where.atOrFile(indexed("/domain/devices/filesystem", i)));
+            where.atOrFile(SourcePath.FILESYSTEM.nth(i)));
       }
     }
     List<HostdevDef> hostdevs = def.devices().hostdevs();
     for (int i = 0; i < hostdevs.size(); i++) {
-      Location at = where.atOrFile(indexed("/domain/devices/hostdev", i));
+      Location at = where.atOrFile(SourcePath.HOSTDEV.nth(i));
       switch (hostdevs.get(i)) {
         case HostdevDef.Storage s -> path(rules, problems, nodes, s.block(), "rwm", 'b', at);
         case HostdevDef.Misc m -> path(rules, problems, nodes, m.chardev(), "rwm", 'c', at);
@@ -120,7 +121,7 @@ public final class DeviceAcl {
       } else if (clock.get().offset().equals("localtime")) {
         problems.add(
             new Problem(
-                where.atOrFile(indexed("/domain/clock/timer", i)),
+                where.atOrFile(SourcePath.CLOCK_TIMER.nth(i)),
                 "timer '"
                     + t.name()
                     + "' with <clock offset='localtime'> needs the host's "
@@ -175,10 +176,5 @@ public final class DeviceAcl {
       return;
     }
     rules.add(new DeviceRule(n.get().type(), n.get().major(), n.get().minor(), access));
-  }
-
-  /** The element path of the {@code i}-th (0-based) element, per {@link SourceMap}'s convention. */
-  public static String indexed(String path, int i) {
-    return i == 0 ? path : path + "[" + (i + 1) + "]";
   }
 }

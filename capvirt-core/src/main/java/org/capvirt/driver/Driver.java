@@ -24,6 +24,7 @@ import org.capvirt.model.Location;
 import org.capvirt.model.NetworkDef;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.Problem;
+import org.capvirt.model.SourcePath;
 import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.Unsupported;
 import org.capvirt.runtime.ExecRequest;
@@ -514,7 +515,7 @@ public final class Driver {
   }
 
   private static String checkedName(ParsedDomain p) throws InvalidDefinitionException {
-    return DomainNames.require(p.def().name(), p.where().atOrFile("/domain/name"));
+    return DomainNames.require(p.def().name(), p.where().atOrFile(SourcePath.NAME));
   }
 
   private static String validName(String name) throws InvalidDefinitionException {
