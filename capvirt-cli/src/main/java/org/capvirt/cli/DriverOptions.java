@@ -39,7 +39,11 @@ final class DriverOptions {
 
   Driver driver() {
     Trace.mark("picocli parsed the command line");
-    return Driver.onHost(
-        StateLayout.choose(Optional.ofNullable(root)), Optional.ofNullable(runtime));
+    return driver(Optional.ofNullable(root), Optional.ofNullable(runtime));
+  }
+
+  /** The driver for {@code --root} and {@code --runtime} (both optional). */
+  static Driver driver(Optional<Path> root, Optional<String> runtime) {
+    return Driver.onHost(StateLayout.choose(root), runtime);
   }
 }

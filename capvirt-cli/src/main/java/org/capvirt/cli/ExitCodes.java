@@ -40,26 +40,29 @@ final class ExitCodes {
     boolean debug = java.util.Arrays.asList(args).contains("--debug");
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          PrintWriter err = commandLine.getErr();
-          Throwable e = ex;
-          if (e instanceof CapvirtException ce) {
-            err.println("capvirt: " + ce.getMessage().replace("\n", "\ncapvirt: "));
-          } else {
-            err.println("capvirt: internal error: " + e);
-          }
-          if (debug) {
-            e.printStackTrace(err);
-          }
-          err.flush();
-          int code = codeOf(e);
+          int code = failure(commandLine.getErr(), ex, debug);
           if (wantsJson(parseResult)) {
-            printJsonError(commandLine.getOut(), e, code);
+            printJsonError(commandLine.getOut(), ex, code);
           }
           return code;
         });
     cl.setParameterExceptionHandler(ExitCodes::usageError);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl.execute(args.length == 0 ? new String[] {"--help"} : args);
+  }
+
+  /** Prints a verb's failure (one line, the stack with {@code debug}) and returns its code. */
+  static int failure(PrintWriter err, Throwable e, boolean debug) {
+    if (e instanceof CapvirtException ce) {
+      err.println("capvirt: " + ce.getMessage().replace("\n", "\ncapvirt: "));
+    } else {
+      err.println("capvirt: internal error: " + e);
+    }
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return codeOf(e);
   }
 
   /** Whether the verb that ran was given {@code --json}. */

@@ -29,10 +29,36 @@ final class LifecycleCommands {
     return DomainFiles.bytes(file.toString(), file.toString(), ParseOptions.DEFAULTS);
   }
 
-  static void warn(CommandSpec spec, List<String> warnings) {
-    PrintWriter err = spec.commandLine().getErr();
+  static void warn(PrintWriter err, List<String> warnings) {
     warnings.forEach(w -> err.println("capvirt: warning: " + w));
     err.flush();
+  }
+
+  /** {@code create FILE [--show-caps]}: what both the picocli verb and {@link HotPath} run. */
+  static int create(Driver d, Path file, boolean showCaps, PrintWriter out, PrintWriter err)
+      throws CapvirtException {
+    Driver.Started s = d.create(readFile(file), file.toString());
+    warn(err, s.warnings());
+    out.println("Domain '" + s.def().name() + "' created from " + file);
+    if (showCaps) {
+      d.initCapabilityLines(s.def().name()).forEach(out::println);
+    }
+    return 0;
+  }
+
+  /** {@code start NAME}. */
+  static int start(Driver d, String name, PrintWriter out, PrintWriter err)
+      throws CapvirtException {
+    warn(err, d.start(name).warnings());
+    out.println("Domain '" + name + "' started");
+    return 0;
+  }
+
+  /** {@code destroy NAME}. */
+  static int destroy(Driver d, String name, PrintWriter out) throws CapvirtException {
+    d.destroy(name);
+    out.println("Domain '" + name + "' destroyed");
+    return 0;
   }
 
   /** {@code define FILE}. */
@@ -88,15 +114,8 @@ final class LifecycleCommands {
 
     @Override
     public Integer call() throws Exception {
-      Driver d = opts.driver();
-      Driver.Started s = d.create(readFile(file), file.toString());
-      warn(spec, s.warnings());
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("Domain '" + s.def().name() + "' created from " + file);
-      if (showCaps) {
-        d.initCapabilityLines(s.def().name()).forEach(out::println);
-      }
-      return 0;
+      return create(
+          opts.driver(), file, showCaps, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
   }
 
@@ -105,9 +124,7 @@ final class LifecycleCommands {
   static final class Start extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
-      warn(spec, d.start(name).warnings());
-      out.println("Domain '" + name + "' started");
-      return 0;
+      return start(d, name, out, spec.commandLine().getErr());
     }
   }
 
@@ -180,9 +197,7 @@ final class LifecycleCommands {
   static final class Destroy extends DomainVerb {
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
-      d.destroy(name);
-      out.println("Domain '" + name + "' destroyed");
-      return 0;
+      return destroy(d, name, out);
     }
   }
 }

@@ -54,6 +54,15 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
+    var hot = HotPath.parse(args);
+    if (hot.isPresent()) {
+      return hot.get().run(java.util.Arrays.asList(args).contains("--debug"));
+    }
+    return viaPicocli(args);
+  }
+
+  /** Runs the CLI through picocli's model, also for the verbs {@link HotPath} takes. */
+  static int viaPicocli(String... args) {
     return ExitCodes.execute(LazyCommandLine.of(args), args);
   }
 

@@ -6,7 +6,17 @@ import java.nio.charset.StandardCharsets;
 
 /** Runs {@link Main#run} with stdout and stderr captured. */
 record CliRun(int exit, String out, String err) {
-  static synchronized CliRun of(String... args) {
+  static CliRun of(String... args) {
+    return capture(Main::run, args);
+  }
+
+  /** Runs {@code args} through picocli's model even where {@link HotPath} would take them. */
+  static CliRun picocli(String... args) {
+    return capture(Main::viaPicocli, args);
+  }
+
+  private static synchronized CliRun capture(
+      java.util.function.ToIntFunction<String[]> cli, String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -14,7 +24,7 @@ record CliRun(int exit, String out, String err) {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int exit = Main.run(args);
+      int exit = cli.applyAsInt(args);
       System.out.flush();
       System.err.flush();
       return new CliRun(

@@ -17,12 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 class LifecycleCommandsTest {
   @TempDir Path root;
 
-  private Path example(String name) throws Exception {
+  /** The repository's examples/web.xml. */
+  static Path webExample() {
     Path repo = Path.of("").toAbsolutePath();
     Path web = repo.resolve("examples/web.xml");
-    if (!Files.exists(web)) {
-      web = repo.getParent().resolve("examples/web.xml");
-    }
+    return Files.exists(web) ? web : repo.getParent().resolve("examples/web.xml");
+  }
+
+  private Path example(String name) throws Exception {
+    Path web = webExample();
     Path f = root.resolve(name + ".xml");
     Files.writeString(
         f, Files.readString(web).replace("<name>web</name>", "<name>" + name + "</name>"));

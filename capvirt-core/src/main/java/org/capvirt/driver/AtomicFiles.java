@@ -3,11 +3,12 @@ package org.capvirt.driver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a file so that a crash at any point leaves either the old content or the new, never a
@@ -19,6 +20,14 @@ final class AtomicFiles {
 
   /** Temporary files carry this infix so a listing can skip (and a later write remove) them. */
   static final String TEMP_INFIX = ".tmp-";
+
+  /**
+   * Temporary names are this process's pid and a counter (created O_EXCL), not a random uuid: that
+   * would seed a SecureRandom, which costs a cold CLI more than the write.
+   */
+  private static final long PID = ProcessHandle.current().pid();
+
+  private static final AtomicLong SEQUENCE = new AtomicLong();
 
   static void write(Path target, byte[] content) throws IOException {
     write(target, content, true);
@@ -44,9 +53,19 @@ final class AtomicFiles {
         Files.deleteIfExists(p);
       }
     }
-    Path tmp = dir.resolve(stale + UUID.randomUUID());
+    Path tmp;
+    FileChannel created;
+    while (true) {
+      tmp = dir.resolve(stale + PID + "-" + SEQUENCE.incrementAndGet());
+      try {
+        created = StateDirs.createNew(tmp);
+        break;
+      } catch (FileAlreadyExistsException e) {
+        // a writer that did not hold the lock, or an earlier process with our pid: next name
+      }
+    }
     try {
-      try (FileChannel ch = StateDirs.createNew(tmp)) {
+      try (FileChannel ch = created) {
         ByteBuffer b = ByteBuffer.wrap(content);
         while (b.hasRemaining()) {
           ch.write(b);

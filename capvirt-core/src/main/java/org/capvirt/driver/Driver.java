@@ -223,6 +223,16 @@ public final class Driver {
   /** Kills the domain at once and removes the container. */
   public void destroy(String name) throws CapvirtException {
     try (DomainLock l = lock(validName(name))) {
+      // The common case asks the runtime nothing before the kill: the monitor vouches for the
+      // init. When the runtime then refuses the kill, the full reconcile below decides.
+      Optional<Reconciler.Live> recorded = live.recordedLocked(name);
+      if (recorded.isPresent() && killed(recorded.get(), name)) {
+        Reconciler.Live c = recorded.get();
+        live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+        Trace.mark("removed the container, its cgroups and run directory");
+        releaseGone(name, l);
+        return;
+      }
       Optional<Reconciler.Live> found;
       try {
         found = live.reconcileLocked(name);
@@ -249,6 +259,29 @@ public final class Driver {
       Trace.mark("removed the container, its cgroups and run directory");
       releaseGone(name, l);
     }
+  }
+
+  /**
+   * Records the intent, SIGKILLs the recorded init and waits for it to exit; false, with the intent
+   * taken back and nothing else changed, when the runtime refuses the kill.
+   */
+  private boolean killed(Reconciler.Live c, String name) throws CapvirtException {
+    Trace.mark("locked; the monitor vouches for the init");
+    intend(c.run(), "destroyed");
+    try {
+      c.runtime().kill(name, "KILL");
+    } catch (CapvirtIoException | RuntimeFailureException e) {
+      try {
+        Files.deleteIfExists(c.run().monitor().stopIntent());
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+        throw e;
+      }
+      return false;
+    }
+    Reconciler.awaitExit(c.pid(), Duration.ofSeconds(10));
+    Trace.mark("killed the init and saw it exit");
+    return true;
   }
 
   /** A transient domain that stopped is gone: its lock file goes too (its last log stays). */

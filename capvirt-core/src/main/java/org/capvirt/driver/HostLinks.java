@@ -22,7 +22,11 @@ import org.capvirt.runtime.Completed;
  */
 final class HostLinks {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Made on first use: a start or stop without networks never builds a mapper. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   private final CommandRunner runner;
 
@@ -120,7 +124,7 @@ final class HostLinks {
 
   private static JsonNode json(String s) throws RuntimeFailureException {
     try {
-      return JSON.readTree(s);
+      return Json.MAPPER.readTree(s);
     } catch (IOException e) {
       throw new RuntimeFailureException("'ip -j' printed no JSON: " + s, e);
     }

@@ -134,6 +134,9 @@ final class Launch {
       warnings.addAll(cgroups.installDeviceProgram(pid, cgroupsPath, rules, host));
       Trace.mark("installed and read back the device program");
       runtime.start(name);
+      if (monitor.isPresent()) {
+        AtomicFiles.writeVolatile(run.monitor().started(), new byte[0]);
+      }
       return warnings;
     } catch (CapvirtException | RuntimeException e) {
       undo(run, runtime, created, name, cgroupsPath, e);

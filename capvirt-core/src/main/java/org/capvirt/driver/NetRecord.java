@@ -19,7 +19,10 @@ import org.capvirt.CapvirtIoException;
  * of the capvirt that started it.
  */
 record NetRecord(String containerId, List<Attachment> attachments) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Made on first use: a start or stop without networks never builds a mapper. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   NetRecord {
     attachments = List.copyOf(attachments);
@@ -37,7 +40,7 @@ record NetRecord(String containerId, List<Attachment> attachments) {
   record Plugin(String type, String conf) {}
 
   void write(Path file) throws IOException {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Json.MAPPER.createObjectNode();
     o.put("containerId", containerId);
     var list = o.putArray("attachments");
     for (Attachment a : attachments) {
@@ -55,7 +58,8 @@ record NetRecord(String containerId, List<Attachment> attachments) {
 
   static Optional<NetRecord> read(Path file) throws CapvirtIoException {
     try {
-      JsonNode o = JSON.readTree(Files.readAllBytes(file));
+      byte[] bytes = Files.readAllBytes(file);
+      JsonNode o = Json.MAPPER.readTree(bytes);
       List<Attachment> as = new ArrayList<>();
       for (JsonNode a : o.path("attachments")) {
         List<Plugin> ps = new ArrayList<>();

@@ -96,6 +96,52 @@ final class Reconciler {
     return Optional.empty();
   }
 
+  /**
+   * The running container of {@code name} from what its start recorded, without asking the runtime:
+   * the start completed (its {@link MonitorFiles#started} mark), the monitor runs and has recorded
+   * no exit, and the init's pid is alive. The monitor reaps the init and writes its exit status
+   * before it ends, so while it runs without one the pid is still the init's. Empty when any of
+   * that does not hold; then {@link #reconcileLocked} asks the runtime. The caller holds the
+   * domain's lock.
+   */
+  Optional<Live> recordedLocked(String name) {
+    RunDir run = new RunDir(layout.domainDir(name));
+    MonitorFiles m = run.monitor();
+    try {
+      if (!Files.exists(m.started()) || Files.exists(m.exit())) {
+        return Optional.empty();
+      }
+      Optional<Long> monitor = Conmon.readPid(m.monitorPid());
+      Optional<Long> init = Conmon.readPid(m.initPid());
+      if (monitor.isEmpty() || init.isEmpty() || !isConmon(monitor.get())) {
+        return Optional.empty();
+      }
+      if (awaitExit(init.get(), Duration.ZERO)) {
+        return Optional.empty();
+      }
+      Optional<RunDir.Recorded> rec = run.readRecord();
+      if (rec.isEmpty()) {
+        return Optional.empty();
+      }
+      Runtime rt = runtimes.open(rec.get().binary(), run.runtimeRoot(), run.runtimeLog());
+      return Optional.of(
+          new Live(
+              run, rt, new ContainerState(name, "running", init.get()), rec.get().cgroupsPath()));
+    } catch (CapvirtException e) {
+      return Optional.empty(); // unreadable files: reconcileLocked reports them
+    }
+  }
+
+  private static boolean isConmon(long pid) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(pid), "comm"), StandardCharsets.UTF_8)
+          .strip()
+          .equals("conmon");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** How long a runtime may take to show a container whose processes are already there. */
   static final Duration STATE_WAIT = Duration.ofSeconds(2);
 

@@ -29,6 +29,11 @@ public record MonitorFiles(Path dir) {
     return dir.resolve("oom");
   }
 
+  /** Written by capvirt once the runtime started the init: the start completed. */
+  public Path started() {
+    return dir.resolve("started");
+  }
+
   /** What capvirt itself did to stop the domain (shutdown, destroyed), written before it acts. */
   public Path stopIntent() {
     return dir.resolve("stop-intent");

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.host.HostProbe;
 import org.capvirt.runtime.Conmon;
@@ -149,6 +150,135 @@ class MonitorContainerTest {
       live.driver.start(name);
       live.awaitLog(name, "up", Duration.ofSeconds(20));
       assertThat(conmonPid(live, name)).isNotEqualTo(conmon);
+    }
+  }
+
+  /** A driver on {@code live}'s state root whose runtimes count the {@code state} calls. */
+  private static Driver countingStates(LiveRoot live, AtomicInteger states) {
+    RuntimeProvider host =
+        RuntimeProvider.host(
+            Optional.empty(),
+            new HostCommandRunner(live.layout.runtime().resolve(".capture")),
+            live.layout.runtime().resolve(".cache"));
+    RuntimeProvider counting =
+        new RuntimeProvider() {
+          @Override
+          public RuntimeBinary choose()
+              throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
+            return host.choose();
+          }
+
+          @Override
+          public Runtime open(RuntimeBinary binary, Path root, Path log) {
+            Runtime r = host.open(binary, root, log);
+            return new Runtime() {
+              @Override
+              public String description() {
+                return r.description();
+              }
+
+              @Override
+              public java.util.Set<String> capabilities() {
+                return r.capabilities();
+              }
+
+              @Override
+              public long create(String id, Path bundle, org.capvirt.runtime.InitLog l)
+                  throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
+                return r.create(id, bundle, l);
+              }
+
+              @Override
+              public void start(String id)
+                  throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
+                r.start(id);
+              }
+
+              @Override
+              public Optional<org.capvirt.runtime.ContainerState> state(String id)
+                  throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
+                states.incrementAndGet();
+                return r.state(id);
+              }
+
+              @Override
+              public void kill(String id, String signal)
+                  throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
+                r.kill(id, signal);
+              }
+
+              @Override
+              public void delete(String id, boolean force)
+                  throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
+                r.delete(id, force);
+              }
+
+              @Override
+              public int exec(String id, ExecRequest req, Path pidFile)
+                  throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
+                return r.exec(id, req, pidFile);
+              }
+            };
+          }
+        };
+    return new Driver(
+        live.layout,
+        counting,
+        new HostCgroupFs(),
+        () -> HostProbe.system().read(),
+        HostDeviceLookup.system());
+  }
+
+  @Test
+  void destroyTakesTheInitFromItsMonitorAndAsksTheRuntimeOnlyWhenTheMonitorCannotVouch()
+      throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("recorded");
+      String ended = live.name("ended");
+      String orphan = live.name("orphan");
+      for (String n : List.of(name, orphan)) {
+        live.define(LiveRoot.xml(n, "echo up; exec sleep 300", "", ""));
+      }
+      live.define(LiveRoot.xml(ended, "echo bye", "", ""));
+      for (String n : List.of(name, ended, orphan)) {
+        live.driver.start(n);
+        assertThat(monitor(live, n).started()).exists();
+      }
+      AtomicInteger states = new AtomicInteger();
+      Driver counting = countingStates(live, states);
+
+      // running, its monitor alive without an exit status: no 'runtime state'
+      live.awaitLog(name, "up", Duration.ofSeconds(20));
+      long init = Conmon.readPid(monitor(live, name).initPid()).orElseThrow();
+      counting.destroy(name);
+      assertThat(states).hasValue(0);
+      assertThat(ProcessHandle.of(init).map(ProcessHandle::isAlive))
+          .isIn(Optional.empty(), Optional.of(false));
+      assertThat(live.driver.info(name).reason()).isEqualTo(StateReason.DESTROYED);
+      assertThat(Files.exists(live.layout.domainDir(name))).isFalse();
+      assertThat(live.cgroupDirs(name)).isEmpty();
+
+      // the init ended by itself (its monitor wrote the status): the runtime decides, not running
+      Path exit = monitor(live, ended).exit();
+      for (int i = 0; i < 400 && !Files.exists(exit); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(exit).exists();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> counting.destroy(ended))
+          .hasMessageContaining("not running");
+      assertThat(states.get()).isPositive();
+      assertThat(Files.exists(live.layout.domainDir(ended))).isFalse();
+
+      // a killed monitor cannot vouch: the runtime is asked, and the domain is destroyed
+      live.awaitLog(orphan, "up", Duration.ofSeconds(20));
+      int before = states.get();
+      long conmon = conmonPid(live, orphan);
+      ProcessHandle.of(conmon).orElseThrow().destroyForcibly();
+      LiveRoot.awaitGone(conmon);
+      counting.destroy(orphan);
+      assertThat(states.get()).isGreaterThan(before);
+      assertThat(live.driver.info(orphan).reason()).isEqualTo(StateReason.DESTROYED);
+      assertThat(live.cgroupDirs(orphan)).isEmpty();
     }
   }
 

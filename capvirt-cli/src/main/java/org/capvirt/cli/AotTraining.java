@@ -1,0 +1,108 @@
+package org.capvirt.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training run of the launcher's AOT cache ({@code -XX:AOTCacheOutput}): each hot verb once in
+ * one JVM, so the cache holds what they load and link. In a fresh root under {@code WORK}, with the
+ * example definition renamed: {@code create} then {@code destroy} of a real container (on a host
+ * where containers can run: the runtime, conmon and the cgroup v2 device program through the FFM
+ * API), {@code define}, {@code start}, {@code list}, {@code dominfo}, {@code destroy}, {@code
+ * undefine}, a leftover run record to reconcile, and the picocli model (help). A step that fails
+ * (no root, no runtime) only trains less; every container it starts is destroyed, and its init ends
+ * on its own after a minute. Prints each step and its exit code.
+ */
+final class AotTraining {
+  private AotTraining() {}
+
+  /** {@code AotTraining WORK EXAMPLE.xml}. */
+  public static void main(String[] args) throws IOException {
+    Path work = Path.of(args[0]);
+    String example = Files.readString(Path.of(args[1]));
+    Path root = work.resolve("root");
+    Files.createDirectories(root);
+    // The container's user namespace must reach its bundle.
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+    String tag = "capvirt-aot-training-" + ProcessHandle.current().pid();
+    String r = root.toString();
+    List<String> log = new ArrayList<>();
+
+    String created = tag + "-c";
+    Path createFile = domain(work, example, created);
+    run(log, "create", "--root", r, createFile.toString());
+    run(log, "destroy", "--root", r, created);
+
+    String defined = tag + "-d";
+    run(log, "define", "--root", r, domain(work, example, defined).toString());
+    try {
+      run(log, "start", "--root", r, defined);
+      run(log, "list", "--all", "--root", r);
+      run(log, "dominfo", "--json", "--root", r, defined);
+    } finally {
+      run(log, "destroy", "--root", r, defined);
+      run(log, "undefine", "--root", r, defined);
+    }
+
+    // A start that died and left its run record: create reconciles it first.
+    String leftover = tag + "-l";
+    Path dir = root.resolve("run/lxc/" + leftover);
+    Files.createDirectories(dir);
+    Files.writeString(
+        dir.resolve("runtime.json"),
+        "{\"path\":\"/bin/true\",\"kind\":\"runc\",\"version\":\"1.1.5\",\"cgroupsPath\":"
+            + "\"/machine/"
+            + leftover
+            + ".capvirt\"}\n");
+    run(log, "create", "--root", r, "--runtime", "/bin/true", domain(work, example, leftover));
+    run(log, "destroy", "--root", r, leftover);
+
+    run(log, "validate", createFile.toString());
+    run(log, "--help");
+    run(log, "create", "--help");
+    run(log, "--version");
+    log.forEach(System.out::println);
+  }
+
+  private static void run(List<String> log, Object... words) {
+    String[] args = new String[words.length];
+    for (int i = 0; i < words.length; i++) {
+      args[i] = words[i].toString();
+    }
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    int code;
+    try (PrintStream p = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
+      System.setOut(p);
+      System.setErr(p);
+      code = Main.run(args);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    log.add("capvirt " + String.join(" ", args) + " -> " + code);
+    if (code != 0) {
+      sink.toString(StandardCharsets.UTF_8).lines().limit(3).forEach(l -> log.add("  " + l));
+    }
+  }
+
+  /** The example under {@code name}, its init ending within a minute, in {@code work}. */
+  private static Path domain(Path work, String example, String name) throws IOException {
+    Path f = work.resolve(name + ".xml");
+    Files.writeString(
+        f,
+        example
+            .replace("<name>web</name>", "<name>" + name + "</name>")
+            .replace("sleep 3600", "sleep 60"));
+    return f;
+  }
+}
