@@ -3,6 +3,7 @@ package org.capvirt.audit;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.capvirt.caps.LibvirtDeparture;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
@@ -16,7 +17,7 @@ final class CapabilityChecks {
   private CapabilityChecks() {}
 
   static final Capability NET_ADMIN = Subject.cap("net_admin");
-  static final Capability SYS_BOOT = Subject.cap("sys_boot");
+  static final Capability SYS_BOOT = LibvirtDeparture.SYS_BOOT;
 
   static void check(Subject s, List<Finding> out) {
     keptRisks(s, out);
@@ -227,10 +228,13 @@ final class CapabilityChecks {
                 + " capabilities the workload needs marked on, e.g. <chown state='on'/>"));
   }
 
-  /** An explicit sys_boot off under default: capvirt honours it, libvirt does not. */
+  /**
+   * An explicit sys_boot off under default: capvirt honours it, libvirt does not ({@link
+   * LibvirtDeparture#SYS_BOOT_OFF_HONOURED}).
+   */
   static void sysBootOffIgnored(Subject s, List<Finding> out) {
     CapabilitiesFeature f = s.def().capabilities();
-    if (f.policy() != CapsPolicy.DEFAULT || !f.isOff(SYS_BOOT)) {
+    if (!LibvirtDeparture.sysBootOffUnderDefault(f)) {
       return;
     }
     out.add(

@@ -91,7 +91,7 @@ public final class CapabilityResolver {
     for (Capability c : host.kernelCaps().members()) {
       Optional<FeatureState> state = feature.state(c);
       String written = state.map(s -> written(c, s, where)).orElse("");
-      PolicyRule rule = PolicyRule.of(feature.policy(), c, state, written, host);
+      PolicyRule rule = PolicyRule.of(feature, c, written, host);
       StringBuilder reason = new StringBuilder(rule.reason());
       boolean kept = rule.wanted() && base.contains(c);
       if (rule.wanted() && !kept) {
