@@ -55,6 +55,7 @@ import org.junit.jupiter.api.Test;
  * -Dcapvirt.fuzz.seed=S} the seed (default 1). Counts go to stdout and target/fuzz-stats.txt;
  * failing inputs to target/fuzz-failures/.
  */
+@org.junit.jupiter.api.Tag("long") // a time budget, and a wall-clock bound per input
 class FuzzTest {
   static final Duration PER_INPUT = Duration.ofSeconds(5);
   static final long PER_INPUT_BYTES = 1L << 30;

@@ -20,6 +20,8 @@ import java.nio.file.StandardOpenOption;
  * tells conmon the window size, and copies both ways with {@code poll} until the user types {@code
  * ^]} or the console closes.
  */
+// Foreign Function & Memory calls into libc; run with --enable-native-access.
+@SuppressWarnings("restricted")
 final class ConsoleRelay {
   private ConsoleRelay() {}
 

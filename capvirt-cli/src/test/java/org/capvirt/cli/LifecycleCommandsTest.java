@@ -8,9 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Tag;
+import org.capvirt.testing.ContainerTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The lifecycle verbs as a user types them, with a temporary --root. */
@@ -79,15 +78,8 @@ class LifecycleCommandsTest {
     assertThat(CliRun.of("exec", "db", "--root", r()).exit()).isEqualTo(2);
   }
 
-  static boolean containersAvailable() {
-    return Files.isDirectory(Path.of("/sys/fs/cgroup"))
-        && "root".equals(System.getProperty("user.name"))
-        && Files.isExecutable(Path.of("/usr/sbin/runc"));
-  }
-
   @Test
-  @Tag("container")
-  @EnabledIf("containersAvailable")
+  @ContainerTest
   void createShowsTheInitsCapabilitiesLogAndDestroy() throws Exception {
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
     String name = "web-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));

@@ -13,11 +13,10 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.capvirt.testing.ContainerTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,17 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (typing, {@code ^]}, attaching again), {@code exec -t} and {@code -i}, {@code log -f/-t/--since},
  * {@code domstate --reason}.
  */
-@Tag("container")
-@EnabledIf("available")
+@ContainerTest(needs = {ContainerTest.Need.CONMON, ContainerTest.Need.TMUX})
 class TerminalCommandsTest {
   @TempDir Path root;
-
-  static boolean available() {
-    return LifecycleCommandsTest.containersAvailable()
-        && Runtime.version().feature() >= 22
-        && Files.isExecutable(Path.of("/usr/bin/tmux"))
-        && Files.isExecutable(Path.of("/usr/bin/conmon"));
-  }
 
   private String name;
   private final List<String> sessions = new ArrayList<>();

@@ -15,11 +15,10 @@ import org.capvirt.devices.DeviceRule;
 import org.capvirt.devices.ebpf.DeviceProgram;
 import org.capvirt.runtime.Bpf;
 import org.capvirt.runtime.UnifiedDevices;
+import org.capvirt.testing.ContainerTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,8 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cgroup leaves exactly the policy. Probes run inside the container; verify proves the programs in
  * force and reports drift when someone detaches or replaces capvirt's program.
  */
-@Tag("container")
-@EnabledIf("org.capvirt.cli.VerifyCommandTest#containers")
+@ContainerTest
 class V2OnlyHostTest {
   @TempDir Path dir;
   private V2View view;
@@ -93,6 +91,7 @@ class V2OnlyHostTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the program's fd is held while the test waits, never read
   void deviceAccessIsExactlyThePolicyAndVerifyProvesIt() throws Exception {
     String name = randomName("v2dev-");
     CliRun create = view.capvirt("create", domain(name).toString());

@@ -65,6 +65,20 @@ class ValidateCommandTest {
   }
 
   @Test
+  void libvirtsEthernetCorpusFilesAreValidAndStartWouldNotRefuseTheirInterfaces() {
+    Path c = ConvertCommandsTest.corpus();
+    String eth = c.resolve("lxc-ethernet.xml").toString();
+    String hostip = c.resolve("lxc-ethernet-hostip.xml").toString();
+    CliRun r = CliRun.of("validate", "--root", dir.resolve("root").toString(), eth, hostip);
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo(eth + ": valid\n" + hostip + ": valid\n");
+    assertThat(r.err().lines())
+        .as("a host without the CNI plugins refuses every interface; nothing else is refused")
+        .filteredOn(l -> !l.contains("start would refuse: no CNI plugins found"))
+        .isEmpty();
+  }
+
+  @Test
   void unreadableFileExits74() throws Exception {
     String ok = write("ok.xml", CliFixtures.VALID);
     String missing = dir.resolve("missing.xml").toString();

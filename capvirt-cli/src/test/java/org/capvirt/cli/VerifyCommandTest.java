@@ -17,15 +17,14 @@ import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceRule;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.CapSets;
+import org.capvirt.testing.ContainerTest;
 import org.capvirt.verify.DriftCheck;
 import org.capvirt.verify.Expected;
 import org.capvirt.verify.LiveDevices;
 import org.capvirt.verify.LiveProcess;
 import org.capvirt.verify.LiveState;
 import org.capvirt.verify.VerifyReport;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code capvirt verify}: the report's text and JSON, and the exit codes on a real container. */
@@ -134,22 +133,8 @@ class VerifyCommandTest {
         .startsWith("  normal     pid 11 (sleep, uid 1000) lacks ");
   }
 
-  static boolean containers() {
-    try {
-      return Files.readAllLines(Path.of("/proc/self/status")).stream()
-              .anyMatch(l -> l.matches("Uid:\\s+0\\s.*"))
-          && Files.isDirectory(Path.of("/sys/fs/cgroup"))
-          && (Files.isExecutable(Path.of("/usr/bin/runc"))
-              || Files.isExecutable(Path.of("/usr/sbin/runc"))
-              || Files.isExecutable(Path.of("/usr/local/bin/runc")));
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
   @Test
-  @Tag("container")
-  @EnabledIf("containers")
+  @ContainerTest
   void exitCodesZeroWhenMatchingThreeWhenDriftedOneWhenNotRunning() throws Exception {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
     String root = dir.resolve("root").toString();

@@ -90,6 +90,7 @@ public final class Driver {
   public record Started(DomainDef def, List<String> warnings) {}
 
   /** Parses and stores a persistent definition (replacing one of the same name). */
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   public DomainDef define(byte[] xml, String fileName) throws CapvirtException {
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
     String name = checkedName(p);
@@ -173,6 +174,7 @@ public final class Driver {
     return startParsed(DomainXmlParser.parse(xml, file.toString()), xml);
   }
 
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   private Started startParsed(ParsedDomain p, byte[] xml) throws CapvirtException {
     String name = checkedName(p);
     try (DomainLock l = lock(name)) {

@@ -28,13 +28,23 @@ record NetRecord(String containerId, List<Attachment> attachments) {
     attachments = List.copyOf(attachments);
   }
 
-  /** One interface: its name in the container, the bridge and named network it uses, its chain. */
+  /**
+   * One interface: its name in the container, the bridge and named network it uses, its chain, and
+   * the veth pair capvirt makes for a type='ethernet' one.
+   */
   record Attachment(
-      String ifname, Optional<String> bridge, Optional<String> network, List<Plugin> plugins) {
+      String ifname,
+      Optional<String> bridge,
+      Optional<String> network,
+      List<Plugin> plugins,
+      Optional<Veth> veth) {
     Attachment {
       plugins = List.copyOf(plugins);
     }
   }
+
+  /** A veth pair's host end: the name it is made with, its target name, its marking alias. */
+  record Veth(String name, Optional<String> target, String alias) {}
 
   /** One plugin of a chain and the configuration it was given (without a previous result). */
   record Plugin(String type, String conf) {}
@@ -52,6 +62,12 @@ record NetRecord(String containerId, List<Attachment> attachments) {
       for (Plugin p : a.plugins()) {
         ps.addObject().put("type", p.type()).put("conf", p.conf());
       }
+      a.veth()
+          .ifPresent(
+              v -> {
+                ObjectNode y = x.putObject("veth").put("name", v.name()).put("alias", v.alias());
+                v.target().ifPresent(t -> y.put("target", t));
+              });
     }
     AtomicFiles.writeVolatile(file, o.toString().getBytes(StandardCharsets.UTF_8));
   }
@@ -66,8 +82,15 @@ record NetRecord(String containerId, List<Attachment> attachments) {
         for (JsonNode p : a.path("plugins")) {
           ps.add(new Plugin(p.path("type").asText(), p.path("conf").asText()));
         }
+        JsonNode v = a.path("veth");
+        Optional<Veth> veth =
+            v.isObject()
+                ? Optional.of(
+                    new Veth(v.path("name").asText(), text(v, "target"), v.path("alias").asText()))
+                : Optional.empty();
         as.add(
-            new Attachment(a.path("ifname").asText(), text(a, "bridge"), text(a, "network"), ps));
+            new Attachment(
+                a.path("ifname").asText(), text(a, "bridge"), text(a, "network"), ps, veth));
       }
       return Optional.of(new NetRecord(o.path("containerId").asText(), as));
     } catch (NoSuchFileException e) {

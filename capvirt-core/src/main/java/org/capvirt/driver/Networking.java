@@ -61,6 +61,7 @@ final class Networking {
   }
 
   /** Attaches every planned interface to the created (still blocked) init {@code pid}. */
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   void attach(RunDir run, String containerId, long pid, NetworkPlan plan) throws CapvirtException {
     if (plan.interfaces().isEmpty()) {
       return;
@@ -69,11 +70,16 @@ final class Networking {
     try (DomainLock l = lock()) {
       List<NetRecord.Attachment> as = new ArrayList<>();
       for (InterfacePlan i : plan.interfaces()) {
+        String id = attachmentId(containerId, i.guestDev());
         List<NetRecord.Plugin> ps = new ArrayList<>();
-        for (PluginConf c : i.chain()) {
+        for (PluginConf c : chain(i, id)) {
           ps.add(new NetRecord.Plugin(c.type(), CniJson.render(i.cniName(), c, Optional.empty())));
         }
-        as.add(new NetRecord.Attachment(i.guestDev(), i.bridge(), i.network(), ps));
+        Optional<NetRecord.Veth> veth =
+            i.kind() == InterfacePlan.Kind.ETHERNET
+                ? Optional.of(new NetRecord.Veth(vethName(id), i.targetDev(), alias(id)))
+                : Optional.empty();
+        as.add(new NetRecord.Attachment(i.guestDev(), i.bridge(), i.network(), ps, veth));
       }
       new NetRecord(containerId, as).write(run.networkRecord());
       binds.bind(
@@ -92,11 +98,9 @@ final class Networking {
         claimBridge(store.get(net), prefix);
       }
       for (InterfacePlan i : plan.interfaces()) {
-        if (i.kind() == InterfacePlan.Kind.BRIDGE) {
-          Optional<String> p = links.bridgeProblem(i.bridge().orElseThrow(), prefix);
-          if (p.isPresent()) {
-            throw new RuntimeFailureException(p.get());
-          }
+        Optional<String> p = linkProblem(i, prefix);
+        if (p.isPresent()) {
+          throw new RuntimeFailureException(p.get());
         }
         add(i, plugins, containerId, run, prefix);
         Trace.mark("attached " + i.guestDev() + " (" + i.kind().name().toLowerCase() + ")");
@@ -109,48 +113,121 @@ final class Networking {
   private void add(
       InterfacePlan i, CniPlugins plugins, String containerId, RunDir run, List<String> prefix)
       throws CapvirtException {
+    String id = attachmentId(containerId, i.guestDev());
+    if (i.kind() == InterfacePlan.Kind.ETHERNET) {
+      // The veth pair, both ends named from the attachment (so a killed start's pair is known as
+      // capvirt's by name) and the host end marked by its alias before it may be renamed.
+      links.ip(prefix, "link", "add", vethName(id), "type", "veth", "peer", "name", peerName(id));
+      links.ip(prefix, "link", "set", "dev", vethName(id), "alias", alias(id));
+    }
     Optional<String> first = Optional.empty();
     Optional<String> prev = Optional.empty();
-    for (PluginConf c : i.chain()) {
+    for (PluginConf c : chain(i, id)) {
       String result =
           plugins.add(
               c.type(),
               CniJson.render(i.cniName(), c, prev),
-              attachmentId(containerId, i.guestDev()),
+              id,
               run.netns().toString(),
               i.guestDev());
       first = first.or(() -> Optional.of(result));
       prev = Optional.of(result);
     }
     String hostDev =
-        CniPlugins.interfaces(first.orElseThrow()).stream()
-            .filter(f -> f.sandbox().isEmpty() && !i.bridge().equals(Optional.of(f.name())))
-            .map(CniPlugins.Interface::name)
-            .findFirst()
-            .orElseThrow(
-                () -> new RuntimeFailureException("the CNI result names no host-side veth"));
+        i.kind() == InterfacePlan.Kind.ETHERNET
+            ? vethName(id)
+            : CniPlugins.interfaces(first.orElseThrow()).stream()
+                .filter(f -> f.sandbox().isEmpty() && !i.bridge().equals(Optional.of(f.name())))
+                .map(CniPlugins.Interface::name)
+                .findFirst()
+                .orElseThrow(
+                    () -> new RuntimeFailureException("the CNI result names no host-side veth"));
     if (i.targetDev().isPresent()) {
       String t = i.targetDev().get();
       links.ip(prefix, "link", "set", "dev", hostDev, "down");
       links.ip(prefix, "link", "set", "dev", hostDev, "name", t);
-      links.ip(prefix, "link", "set", "dev", t, "up");
       hostDev = t;
     }
-    for (InterfacePlan.HostAddress a : i.hostAddresses()) {
-      if (a.peer().isPresent()) {
-        String[] cidr = a.cidr().split("/");
-        links.ip(
-            prefix, "addr", "add", cidr[0], "peer", a.peer().get() + "/" + cidr[1], "dev", hostDev);
-      } else {
-        links.ip(prefix, "addr", "add", a.cidr(), "dev", hostDev);
-      }
+    if (i.targetDev().isPresent() || i.kind() == InterfacePlan.Kind.ETHERNET) {
+      links.ip(prefix, "link", "set", "dev", hostDev, "up");
     }
-    for (var r : i.hostRoutes()) {
-      links.ip(prefix, "route", "add", r.dst(), "via", r.gateway().orElseThrow(), "dev", hostDev);
+    addresses(prefix, hostDev, i.hostAddresses(), i.hostRoutes());
+    if (!i.guestAddresses().isEmpty() || !i.guestRoutes().isEmpty()) {
+      addresses(inside(run), i.guestDev(), i.guestAddresses(), i.guestRoutes());
     }
   }
 
+  /** Adds {@code addresses}, then {@code routes}, to {@code dev}, as libvirt orders them. */
+  private void addresses(
+      List<String> prefix,
+      String dev,
+      List<InterfacePlan.HostAddress> addresses,
+      List<InterfacePlan.IpRoute> routes)
+      throws CapvirtException {
+    for (InterfacePlan.HostAddress a : addresses) {
+      if (a.peer().isPresent()) {
+        String[] cidr = a.cidr().split("/");
+        links.ip(
+            prefix, "addr", "add", cidr[0], "peer", a.peer().get() + "/" + cidr[1], "dev", dev);
+      } else {
+        links.ip(prefix, "addr", "add", a.cidr(), "dev", dev);
+      }
+    }
+    for (InterfacePlan.IpRoute r : routes) {
+      List<String> args =
+          new ArrayList<>(List.of("route", "add", r.dst(), "via", r.gateway(), "dev", dev));
+      if (r.onlink()) {
+        args.add("onlink");
+      }
+      links.ip(prefix, args.toArray(String[]::new));
+    }
+  }
+
+  /**
+   * The plugin chain of {@code i}, its host-device naming the veth end made for attachment {@code
+   * id}.
+   */
+  private static List<PluginConf> chain(InterfacePlan i, String id) {
+    return i.chain().stream()
+        .map(c -> c instanceof PluginConf.HostDevice h ? h.named(peerName(id)) : c)
+        .toList();
+  }
+
+  /**
+   * The host end of a type='ethernet' veth pair before any rename: {@code veth} and 8 hex digits.
+   */
+  static String vethName(String attachmentId) {
+    return "veth" + shortHash(attachmentId);
+  }
+
+  /** The container end of the pair while it is still on the host. */
+  static String peerName(String attachmentId) {
+    return "cvp" + shortHash(attachmentId);
+  }
+
+  /** The alias that marks a host end as this attachment's, whatever its name. */
+  static String alias(String attachmentId) {
+    return "capvirt:" + attachmentId;
+  }
+
+  private static String shortHash(String s) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Commands inside the container's (bound) network namespace. */
+  private static List<String> inside(RunDir run) {
+    return List.of("setpriv", "--pdeathsig", "KILL", "--", "nsenter", "--net=" + run.netns(), "--");
+  }
+
   /** Detaches what {@link #attach} recorded in {@code run}; does nothing when nothing was. */
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   void detach(RunDir run) throws CapvirtException {
     Optional<NetRecord> rec = NetRecord.read(run.networkRecord());
     if (rec.isEmpty()) {
@@ -168,12 +245,20 @@ final class Networking {
           List<NetRecord.Plugin> ps = new ArrayList<>(a.plugins());
           java.util.Collections.reverse(ps);
           for (NetRecord.Plugin p : ps) {
+            // host-device's DEL fails when the device never reached the container (a start
+            // killed before its ADD); deleting the veth below removes both ends either way.
+            if (p.type().equals("host-device") && (netns.isEmpty() || !guestHas(run, a.ifname()))) {
+              continue;
+            }
             plugins.del(
                 p.type(),
                 p.conf(),
                 attachmentId(rec.get().containerId(), a.ifname()),
                 netns,
                 a.ifname());
+          }
+          if (a.veth().isPresent()) {
+            removeVeth(a.veth().get(), prefix);
           }
         }
         Trace.mark("detached the interfaces");
@@ -186,6 +271,29 @@ final class Networking {
       Files.deleteIfExists(run.networkRecord());
     } catch (IOException e) {
       throw new CapvirtIoException("cannot remove " + run.networkRecord(), e);
+    }
+  }
+
+  /** Whether the container's bound namespace holds a link {@code ifname}. */
+  private boolean guestHas(RunDir run, String ifname) throws CapvirtException {
+    return links.link(ifname, inside(run)).isPresent();
+  }
+
+  /**
+   * Deletes a type='ethernet' veth pair (both ends go with one): by its made name, else by its
+   * target name when the link of that name carries this attachment's alias (a link of that name
+   * capvirt did not make is never touched).
+   */
+  private void removeVeth(NetRecord.Veth v, List<String> prefix) throws CapvirtException {
+    if (links.link(v.name(), prefix).isPresent()) {
+      links.ip(prefix, "link", "delete", "dev", v.name());
+      return;
+    }
+    if (v.target().isPresent()) {
+      Optional<com.fasterxml.jackson.databind.JsonNode> t = links.link(v.target().get(), prefix);
+      if (t.isPresent() && t.get().path("ifalias").asText().equals(v.alias())) {
+        links.ip(prefix, "link", "delete", "dev", v.target().get());
+      }
     }
   }
 
@@ -261,17 +369,31 @@ final class Networking {
     }
     for (InterfacePlan i : plan.interfaces()) {
       Optional<String> p =
-          switch (i.kind()) {
-            case BRIDGE -> links.bridgeProblem(i.bridge().orElseThrow(), List.of());
-            case NETWORK ->
-                Files.exists(store.bridgeMarker(i.network().orElseThrow()))
-                    ? Optional.empty()
-                    : links.claimProblem(store.get(i.network().get()), List.of());
-            case ETHERNET -> Optional.empty();
-          };
+          i.kind() == InterfacePlan.Kind.NETWORK
+              ? Files.exists(store.bridgeMarker(i.network().orElseThrow()))
+                  ? Optional.empty()
+                  : links.claimProblem(store.get(i.network().get()), List.of())
+              : linkProblem(i, List.of());
       p.ifPresent(m -> out.add(new Problem(i.location(), m)));
     }
     return out;
+  }
+
+  /**
+   * Why {@code i} cannot be attached to the links of the namespace {@code prefix} enters: a
+   * type='bridge' bridge that does not exist, a type='ethernet' target name already taken.
+   */
+  private Optional<String> linkProblem(InterfacePlan i, List<String> prefix)
+      throws CapvirtException {
+    if (i.kind() == InterfacePlan.Kind.BRIDGE) {
+      return links.bridgeProblem(i.bridge().orElseThrow(), prefix);
+    }
+    if (i.kind() == InterfacePlan.Kind.ETHERNET
+        && i.targetDev().isPresent()
+        && links.link(i.targetDev().get(), prefix).isPresent()) {
+      return Optional.of("target dev '" + i.targetDev().get() + "' already exists on this host");
+    }
+    return Optional.empty();
   }
 
   /**

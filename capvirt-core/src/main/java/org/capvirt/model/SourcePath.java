@@ -58,6 +58,8 @@ public final class SourcePath {
       repeatable("/domain/devices/interface/source/ip");
   public static final SourcePath INTERFACE_SOURCE_IP_ADDRESS =
       of("/domain/devices/interface/source/ip/@address");
+  public static final SourcePath INTERFACE_SOURCE_IP_PEER =
+      of("/domain/devices/interface/source/ip/@peer");
   public static final SourcePath INTERFACE_SOURCE_IP_PREFIX =
       of("/domain/devices/interface/source/ip/@prefix");
   public static final SourcePath INTERFACE_SOURCE_ROUTE =

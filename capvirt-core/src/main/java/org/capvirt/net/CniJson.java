@@ -42,7 +42,10 @@ public final class CniJson {
         }
         b.ipam().ifPresent(i -> o.set("ipam", ipam(i)));
       }
-      case PluginConf.Ptp p -> o.set("ipam", ipam(p.ipam()));
+      case PluginConf.HostDevice h -> {
+        o.put("device", h.device());
+        h.ipam().ifPresent(i -> o.set("ipam", ipam(i)));
+      }
       case PluginConf.Tuning t -> {
         o.put("mac", t.mac());
         o.put("dataDir", t.dataDir());

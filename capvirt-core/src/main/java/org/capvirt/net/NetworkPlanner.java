@@ -22,8 +22,10 @@ import org.capvirt.model.SourcePath;
  * Decides how each {@code <interface>} is attached, as libvirt's LXC driver attaches it, with the
  * CNI reference plugins: {@code type='network'} and {@code type='bridge'} by the bridge plugin (a
  * lease from the network's pool by host-local, fixed {@code <ip>} by static), {@code
- * type='ethernet'} by ptp (the host side answers as the container's gateway, and gets the {@code
- * <source>} addresses and routes). What cannot be attached faithfully is a problem, never dropped.
+ * type='ethernet'} as a veth pair whose container end host-device moves in (its {@code <ip>} and
+ * {@code <route>} by static, what static cannot express by iproute2) and whose host end gets the
+ * {@code <source>} addresses and routes. What cannot be attached faithfully is a problem, never
+ * dropped.
  */
 public final class NetworkPlanner {
   private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
@@ -195,6 +197,8 @@ public final class NetworkPlanner {
             n.targetDev(),
             Optional.of(name),
             List.of(),
+            List.of(),
+            List.of(),
             List.of()));
   }
 
@@ -202,7 +206,7 @@ public final class NetworkPlanner {
     hostSideOnlyForEthernet(at, n);
     String br = n.sourceBridge().orElseThrow();
     ifname(at.below("source/@bridge"), br, "bridge");
-    Optional<Ipam> ipam = staticIpam(at, n, false);
+    Optional<Ipam> ipam = staticIpam(at, n);
     PluginConf.Bridge b = new PluginConf.Bridge(br, false, false, ipam, n.mac());
     return Optional.of(
         new InterfacePlan(
@@ -215,28 +219,57 @@ public final class NetworkPlanner {
             n.targetDev(),
             Optional.empty(),
             List.of(),
+            List.of(),
+            List.of(),
             List.of()));
   }
 
   private Optional<InterfacePlan> ethernet(int i, SourcePath at, InterfaceDef n, String guest) {
-    Optional<Ipam> ipam = staticIpam(at, n, true);
-    if (n.ips().isEmpty()) {
-      problem(
-          at, "type='ethernet' needs an <ip> for the container: its veth is routed point to point");
-      return Optional.empty();
+    List<Ipam.Address> plain = new ArrayList<>();
+    List<InterfacePlan.HostAddress> peers = new ArrayList<>();
+    addresses(at.below("ip"), n.ips(), plain, peers);
+    List<Ipam.Route> ipamRoutes = new ArrayList<>();
+    List<InterfacePlan.IpRoute> guestRoutes = new ArrayList<>();
+    List<String> plainCidrs = plain.stream().map(Ipam.Address::cidr).toList();
+    List<String> peerCidrs = peerSubnets(peers);
+    for (int k = 0; k < n.routes().size(); k++) {
+      Optional<Ipam.Route> r = route(at.below("route").nth(k), n.routes().get(k));
+      if (r.isEmpty()) {
+        continue;
+      }
+      String gw = r.get().gateway().orElseThrow();
+      // The static IPAM adds its routes after its addresses and before anything else, with no
+      // on-link flag: it takes a route whose gateway one of those addresses reaches.
+      if (reaches(plainCidrs, gw)) {
+        ipamRoutes.add(r.get());
+      } else {
+        guestRoutes.add(new InterfacePlan.IpRoute(r.get().dst(), gw, !reaches(peerCidrs, gw)));
+      }
     }
     List<InterfacePlan.HostAddress> host = new ArrayList<>();
     for (int k = 0; k < n.sourceIps().size(); k++) {
       IpDef ip = n.sourceIps().get(k);
-      cidr(at.below("source/ip").nth(k), ip)
+      SourcePath ipAt = at.below("source/ip").nth(k);
+      cidr(ipAt, ip)
+          .filter(c -> peerIsAnAddress(ipAt, ip))
           .ifPresent(c -> host.add(new InterfacePlan.HostAddress(c, ip.peer())));
     }
-    List<Ipam.Route> hostRoutes = new ArrayList<>();
+    List<String> hostCidrs = new ArrayList<>();
+    host.stream().filter(a -> a.peer().isEmpty()).forEach(a -> hostCidrs.add(a.cidr()));
+    hostCidrs.addAll(peerSubnets(host));
+    List<InterfacePlan.IpRoute> hostRoutes = new ArrayList<>();
     for (int k = 0; k < n.sourceRoutes().size(); k++) {
-      route(at.below("source/route").nth(k), n.sourceRoutes().get(k)).ifPresent(hostRoutes::add);
+      route(at.below("source/route").nth(k), n.sourceRoutes().get(k))
+          .ifPresent(
+              r -> {
+                String gw = r.gateway().orElseThrow();
+                hostRoutes.add(new InterfacePlan.IpRoute(r.dst(), gw, !reaches(hostCidrs, gw)));
+              });
     }
+    Optional<Ipam> ipam =
+        plain.isEmpty() ? Optional.empty() : Optional.of(new Ipam.Static(plain, ipamRoutes));
     List<PluginConf> chain = new ArrayList<>();
-    ipam.ifPresent(x -> chain.add(new PluginConf.Ptp(x)));
+    chain.add(new PluginConf.HostDevice(PluginConf.HostDevice.UNNAMED, ipam));
     n.mac().ifPresent(m -> chain.add(new PluginConf.Tuning(m, ctx.tuningDir())));
     return Optional.of(
         new InterfacePlan(
@@ -249,15 +282,73 @@ public final class NetworkPlanner {
             n.targetDev(),
             Optional.empty(),
             host,
-            hostRoutes));
+            hostRoutes,
+            peers,
+            guestRoutes));
   }
 
   /**
-   * The interface's {@code <ip>} and {@code <route>} as fixed addresses; for ptp one address per
-   * family, whose gateway (the host side) is the first {@code <source><ip>} of the family, else the
-   * address's peer, else the gateway of a route of the family.
+   * Splits {@code <ip>} elements of a type='ethernet' interface (at {@code at}[k]) into plain
+   * addresses and peer addresses (which iproute2 sets, as libvirt does with netlink: the local
+   * address with the peer as the other end, the prefix the peer's).
    */
-  private Optional<Ipam> staticIpam(SourcePath at, InterfaceDef n, boolean ptp) {
+  private void addresses(
+      SourcePath at,
+      List<IpDef> ips,
+      List<Ipam.Address> plain,
+      List<InterfacePlan.HostAddress> peers) {
+    for (int k = 0; k < ips.size(); k++) {
+      IpDef ip = ips.get(k);
+      SourcePath ipAt = at.nth(k);
+      Optional<String> c = cidr(ipAt, ip).filter(x -> peerIsAnAddress(ipAt, ip));
+      if (c.isEmpty()) {
+        continue;
+      }
+      if (ip.peer().isEmpty()) {
+        plain.add(new Ipam.Address(c.get(), Optional.empty()));
+      } else {
+        peers.add(new InterfacePlan.HostAddress(c.get(), ip.peer()));
+      }
+    }
+  }
+
+  /** Whether {@code ip}'s peer, if any, is an address of its family (else a problem). */
+  private boolean peerIsAnAddress(SourcePath at, IpDef ip) {
+    if (ip.peer().isPresent() && !v6(ip) && Ipv4.parse(ip.peer().get()).isEmpty()) {
+      problem(at.below("@peer"), "'" + ip.peer().get() + "' is not an IPv4 address");
+      return false;
+    }
+    return true;
+  }
+
+  /** The subnets peer addresses make reachable: the peer's, of the address's prefix. */
+  private static List<String> peerSubnets(List<InterfacePlan.HostAddress> peers) {
+    return peers.stream()
+        .filter(a -> a.peer().isPresent())
+        .map(a -> a.peer().get() + a.cidr().substring(a.cidr().indexOf('/')))
+        .toList();
+  }
+
+  /**
+   * Whether one of {@code cidrs} holds {@code gateway} (an IPv6 gateway: whether there is an IPv6
+   * subnet at all; the kernel then decides).
+   */
+  private static boolean reaches(List<String> cidrs, String gateway) {
+    Optional<Ipv4> gw = Ipv4.parse(gateway);
+    for (String c : cidrs) {
+      String[] parts = c.split("/");
+      Optional<Ipv4> a = Ipv4.parse(parts[0]);
+      if (gw.isEmpty() ? a.isEmpty() : a.isPresent()) {
+        if (gw.isEmpty() || a.get().sameSubnet(gw.get(), Integer.parseInt(parts[1]))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The interface's {@code <ip>} and {@code <route>} as fixed addresses (bridge interfaces). */
+  private Optional<Ipam> staticIpam(SourcePath at, InterfaceDef n) {
     if (n.ips().isEmpty()) {
       if (!n.routes().isEmpty()) {
         problem(at.below("route").nth(0), "a <route> needs an <ip> on the interface");
@@ -265,7 +356,6 @@ public final class NetworkPlanner {
       return Optional.empty();
     }
     List<Ipam.Address> addresses = new ArrayList<>();
-    Set<Boolean> families = new HashSet<>();
     for (int k = 0; k < n.ips().size(); k++) {
       IpDef ip = n.ips().get(k);
       SourcePath ipAt = at.below("ip").nth(k);
@@ -273,49 +363,10 @@ public final class NetworkPlanner {
       if (c.isEmpty()) {
         continue;
       }
-      if (!ptp) {
-        if (ip.peer().isPresent()) {
-          problem(ipAt.below("@peer"), "peer is supported on type='ethernet' interfaces only");
-        }
-        addresses.add(new Ipam.Address(c.get(), Optional.empty()));
-        continue;
+      if (ip.peer().isPresent()) {
+        problem(ipAt.below("@peer"), "peer is supported on type='ethernet' interfaces only");
       }
-      boolean v6 = v6(ip);
-      if (c.get().endsWith(v6 ? "/128" : "/32")) {
-        problem(
-            ipAt,
-            "type='ethernet' needs a prefix below "
-                + (v6 ? "128" : "32")
-                + " on the"
-                + " container's address: the ptp plugin replaces the address's subnet route");
-        continue;
-      }
-      if (!families.add(v6)) {
-        problem(
-            ipAt,
-            "type='ethernet' takes one <ip> per address family: the ptp plugin routes one"
-                + " address to the container");
-        continue;
-      }
-      Optional<String> gw =
-          n.sourceIps().stream()
-              .filter(s -> v6(s) == v6)
-              .map(IpDef::address)
-              .findFirst()
-              .or(ip::peer)
-              .or(
-                  () ->
-                      n.routes().stream()
-                          .filter(r -> r.gateway().contains(":") == v6)
-                          .map(RouteDef::gateway)
-                          .findFirst());
-      if (gw.isEmpty()) {
-        problem(
-            ipAt,
-            "type='ethernet' needs the host side's address: a <source><ip>, a peer, or a"
-                + " <route> gateway");
-      }
-      addresses.add(new Ipam.Address(c.get(), gw));
+      addresses.add(new Ipam.Address(c.get(), Optional.empty()));
     }
     List<Ipam.Route> routes = routes(at, n.routes());
     return Optional.of(new Ipam.Static(addresses, routes));

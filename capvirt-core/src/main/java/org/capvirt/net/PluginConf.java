@@ -21,11 +21,24 @@ public sealed interface PluginConf {
     }
   }
 
-  /** {@code ptp}: a veth pair routed point to point; the host side gets each gateway as a /32. */
-  record Ptp(Ipam ipam) implements PluginConf {
+  /**
+   * {@code host-device}: moves {@code device} (the container's end of a veth pair capvirt made)
+   * into the container under its guest name, and gives it the static addresses and routes of {@code
+   * ipam}; its DEL moves it back. The device is named at attach time ({@link #UNNAMED} in a plan),
+   * from the interface's CNI container id.
+   */
+  record HostDevice(String device, Optional<Ipam> ipam) implements PluginConf {
+    /** The device of a planned, not yet attached, interface. */
+    public static final String UNNAMED = "";
+
     @Override
     public String type() {
-      return "ptp";
+      return "host-device";
+    }
+
+    /** This configuration for device {@code name}. */
+    public HostDevice named(String name) {
+      return new HostDevice(name, ipam);
     }
   }
 

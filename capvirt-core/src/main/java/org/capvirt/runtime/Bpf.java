@@ -25,6 +25,8 @@ import java.util.List;
  * CAP_SYS_ADMIN (or CAP_BPF); the kernel charges programs to the memory cgroup, so no
  * RLIMIT_MEMLOCK is raised.
  */
+// Foreign Function & Memory calls into libc; run with --enable-native-access.
+@SuppressWarnings("restricted")
 public final class Bpf {
   /** An open file descriptor of the kernel's, closed exactly once. */
   public static final class Fd implements AutoCloseable {

@@ -37,7 +37,7 @@ public final class DomainXmlParser {
     List<Map.Entry<String, Location>> where = new ArrayList<>();
     index(root, where);
     // paths are unique (same-named siblings are numbered), and an immutable map is not copied again
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // no generic array: the entries are all typed
     Map.Entry<String, Location>[] entries = where.toArray(new Map.Entry[0]);
     return new ParsedDomain(def, new SourceMap(fileName, Map.ofEntries(entries)));
   }

@@ -22,7 +22,6 @@ import org.capvirt.testing.ContainerTest;
 import org.capvirt.xml.DomainXmlParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,8 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * what the engine gave, and {@code exact} must hold exactly when the engine's init equals the one
  * capvirt's own container of the same definition gets (run here too, once per definition).
  */
-@ContainerTest
-@EnabledIf("enginesPresent")
+@ContainerTest(needs = ContainerTest.Need.ENGINES)
 class EngineParityTest {
   static final Map<String, String> TABLE = table();
 
@@ -44,13 +42,6 @@ class EngineParityTest {
   private static HostInit init;
   private static Path work;
   private static final Map<String, Measured> CAPVIRT = new ConcurrentHashMap<>();
-
-  static boolean enginesPresent() {
-    return BusyboxRoot.available()
-        && EngineRun.has(ExportTarget.PODMAN)
-        && EngineRun.has(ExportTarget.LXC)
-        && EngineRun.has(ExportTarget.NSPAWN);
-  }
 
   private static Map<String, String> table() {
     Map<String, String> t = new java.util.LinkedHashMap<>();

@@ -193,13 +193,14 @@ final class EngineRun implements AutoCloseable {
     throw new IllegalStateException(name + " is not on PATH");
   }
 
-  static String run(List<String> cmd, Path work, String what) throws Exception {
+  static String run(List<String> cmd, Path work, String what)
+      throws IOException, InterruptedException {
     return run(cmd, work, what, Map.of());
   }
 
   /** Runs {@code cmd} with output to files, a bound on the wait; its stdout, or a failure. */
   static String run(List<String> cmd, Path work, String what, Map<String, String> env)
-      throws Exception {
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile(work, what, ".out");
     Path err = Files.createTempFile(work, what, ".err");
     ProcessBuilder pb =
@@ -231,17 +232,22 @@ final class EngineRun implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    for (List<String> c : stop) {
-      run(c, work, "stop");
-    }
-    if (foreground.isPresent()) {
-      Process p = foreground.get();
-      // the container's init, started by this run: nspawn ends when it ends
-      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-      if (!p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  public void close() throws IOException {
+    try {
+      for (List<String> c : stop) {
+        run(c, work, "stop");
       }
+      if (foreground.isPresent()) {
+        Process p = foreground.get();
+        // the container's init, started by this run: nspawn ends when it ends
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        if (!p.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the engine's container", e);
     }
   }
 }

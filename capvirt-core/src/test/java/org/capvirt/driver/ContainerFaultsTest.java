@@ -174,33 +174,6 @@ class ContainerFaultsTest {
   }
 
   @Test
-  void definitionsSurviveKillsAtAnyPoint() throws Exception {
-    try (LiveRoot live = new LiveRoot()) {
-      String name = live.name("defkill");
-      Path file = tmp.resolve("d.xml");
-      byte[] xml = LiveRoot.xml(name, "true", "", "").getBytes(StandardCharsets.UTF_8);
-      Files.write(file, xml);
-      byte[] first = null;
-      for (int i = 0; i < 12; i++) {
-        Process p =
-            DriverMain.command(live.root.toString(), "-", "define", file.toString()).start();
-        Thread.sleep(150 + 40L * i);
-        p.destroyForcibly();
-        p.waitFor(30, TimeUnit.SECONDS);
-        Optional<byte[]> stored = Driver.read(live.layout.definition(name));
-        if (stored.isPresent()) {
-          // complete, parseable, and the same every time (the uuid given first is kept)
-          assertThat(org.capvirt.xml.DomainXmlParser.parse(stored.get(), "d.xml").def().name())
-              .isEqualTo(name);
-          first = first == null ? stored.get() : first;
-          assertThat(stored.get()).isEqualTo(first);
-        }
-      }
-      assertThat(live.driver.list(true)).allMatch(d -> d.name().equals(name));
-    }
-  }
-
-  @Test
   void containerThatExitsIsShownShutOffAndCleanedUp() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String transientName = live.name("exit");

@@ -306,7 +306,7 @@ class DriverTest {
     Driver d = new FakeHost().driver(StateLayout.under(root));
     byte[] xml =
         ("<domain type='lxc'><name>x</name><os><type>exe</type><init>/bin/true</init></os>"
-                + "<devices><interface type='ethernet'/></devices></domain>")
+                + "<devices><interface type='direct'><source dev='eth0'/></interface></devices></domain>")
             .getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> d.create(xml, "mine.xml"))
         .isInstanceOf(InvalidDefinitionException.class)

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 @ContainerTest
 class ExecLockContainerTest {
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   @Test
   void execWaitsForAChangeInProgressAndADestroyDoesNotWaitForExec() throws Exception {
     try (LiveRoot live = new LiveRoot()) {

@@ -92,6 +92,7 @@ class FaultMatrixTest {
 
   /** The run-time directory cannot be created (immutable parent): an I/O error, nothing left. */
   @Test
+  @ContainerTest(needs = ContainerTest.Need.CHATTR)
   void bundleWriteFails() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("fbundle");
@@ -257,6 +258,7 @@ class FaultMatrixTest {
 
   /** The definitions directory is immutable: undefine (and define) fail, nothing is half-done. */
   @Test
+  @ContainerTest(needs = ContainerTest.Need.CHATTR)
   void undefineAndDefineFailOnAnImmutableDirectory() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("fundef");

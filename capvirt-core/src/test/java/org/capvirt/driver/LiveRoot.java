@@ -190,7 +190,7 @@ final class LiveRoot implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws org.capvirt.CapvirtException, java.io.IOException {
     try {
       for (DomainInfo d : driver.list(true)) {
         if (d.state() != DomainState.SHUTOFF) {

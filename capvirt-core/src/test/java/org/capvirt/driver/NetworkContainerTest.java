@@ -19,16 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * starts domains inside it (a separate process under {@code nsenter --net}), and only addresses
  * inside that namespace are ever used. Pings are bounded (one packet, one second).
  */
-@ContainerTest
+@ContainerTest(needs = ContainerTest.Need.CNI_PLUGINS)
 class NetworkContainerTest {
   @TempDir Path tmp;
-
-  @org.junit.jupiter.api.BeforeEach
-  void needsThePlugins() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        org.capvirt.runtime.CniPlugins.find().isPresent(),
-        "the CNI reference plugins are not installed (containernetworking-plugins)");
-  }
 
   /** A subnet 10.X.Y.0/24 unlikely to be used by a parallel test. */
   static String subnet() {
@@ -206,6 +199,98 @@ class NetworkContainerTest {
     }
   }
 
+  /** The {@code <interface>} element of libvirt corpus file {@code file}, verbatim. */
+  static String corpusInterface(String file) throws Exception {
+    String xml = Files.readString(org.capvirt.testing.Corpus.libvirt().resolve(file));
+    return "    "
+        + xml.substring(xml.indexOf("<interface"), xml.indexOf("</interface>") + 12)
+        + "\n";
+  }
+
+  @Test
+  void libvirtsEthernetCorpusInterfaceGetsBothAddressesAndBothRoutes() throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      String c = live.name("netlveth");
+      assertThat(create(live, ns, domain(c, corpusInterface("lxc-ethernet.xml")))).isEqualTo("ok");
+      String pid = Long.toString(live.pid(c));
+      String addrs =
+          TestNetns.host("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "-o", "addr");
+      assertThat(addrs)
+          .contains("eth2    inet 192.168.122.12/24 ")
+          .contains("eth2    inet 192.168.122.13/24 ");
+      assertThat(TestNetns.host("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "route"))
+          .contains("default via 192.168.122.1 dev eth2")
+          .contains("192.168.124.0/24 via 192.168.124.1 dev eth2 onlink");
+      assertThat(inside(live, c, "/sys/class/net/eth2/address")).isEqualTo("00:16:3e:0f:ef:8a");
+      assertThat(ns.run("ip", "-o", "addr", "show", "dev", "veth0"))
+          .as("the host side of lxc-ethernet.xml gets no address")
+          .doesNotContain("inet ");
+      // The test "host" takes the gateway's address itself, and reaches both of the container's.
+      ns.run("ip", "addr", "add", "192.168.122.1/24", "dev", "veth0");
+      assertThat(ns.run("busybox", "ping", "-c", "1", "-W", "1", "192.168.122.12"))
+          .contains("1 packets received");
+      assertThat(ns.run("busybox", "ping", "-c", "1", "-W", "1", "192.168.122.13"))
+          .contains("1 packets received");
+      live.driver.destroy(c);
+      assertThat(ns.leftovers(live.root)).isEmpty();
+    }
+  }
+
+  @Test
+  void libvirtsEthernetHostIpCorpusInterfaceGivesEachSideItsAddressesAndPeers() throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      String c = live.name("netlvhip");
+      String ifs = corpusInterface("lxc-ethernet-hostip.xml");
+      assertThat(create(live, ns, domain(c, ifs))).isEqualTo("ok");
+      String pid = Long.toString(live.pid(c));
+      assertThat(TestNetns.host("nsenter", "--net=/proc/" + pid + "/ns/net", "ip", "-o", "addr"))
+          .contains("eth2    inet 192.168.122.1 peer 192.168.122.12/32 ");
+      String host = ns.run("ip", "-o", "addr");
+      assertThat(host)
+          .contains("inet 192.168.122.12 peer 192.168.122.1/24 ")
+          .contains("inet 192.168.122.13/24 ");
+      assertThat(ns.run("ip", "route"))
+          .contains("default via 192.168.122.1 dev veth")
+          .containsPattern("192.168.124.0/24 via 192.168.124.1 dev veth[0-9a-f]{8} onlink");
+      assertThat(ns.run("busybox", "ping", "-c", "1", "-W", "1", "192.168.122.1"))
+          .as("the test host reaches the container at its /32 address")
+          .contains("1 packets received");
+      assertThat(ping(live, c, "192.168.122.12")).as("the container reaches its peer").isZero();
+      live.driver.destroy(c);
+      assertThat(ns.leftovers(live.root)).isEmpty();
+
+      String exits = live.name("netlvhipexit");
+      assertThat(create(live, ns, domain(exits, ifs).replace("sleep 300", "sleep 1")))
+          .isEqualTo("ok");
+      live.awaitExitAndLog(exits, Duration.ofSeconds(30));
+      assertThat(ns.leftovers(live.root)).as("after the init's own exit").isEmpty();
+    }
+  }
+
+  @Test
+  void anEthernetTargetNameTakenOnTheHostIsRefusedAndTheLinkOfThatNameIsLeftAlone()
+      throws Exception {
+    try (LiveRoot live = new LiveRoot();
+        TestNetns ns = new TestNetns()) {
+      ns.run("ip", "link", "add", "taken0", "type", "veth", "peer", "name", "taken1");
+      String c = live.name("nettaken");
+      assertThat(
+              create(
+                  live,
+                  ns,
+                  domain(
+                      c,
+                      "    <interface type='ethernet'><ip address='10.9.0.2' prefix='24'/>"
+                          + "<target dev='taken0'/></interface>\n")))
+          .contains("target dev 'taken0' already exists on this host");
+      assertThat(ns.run("ip", "-o", "link", "show", "dev", "taken0")).contains("taken0");
+      assertThat(Leftovers.of(live, c)).isEmpty();
+      assertThat(ns.leftovers(live.root, "taken0", "taken1")).isEmpty();
+    }
+  }
+
   @Test
   void anInitThatExitsAndAKilledStartLeaveNothingAfterTheNextCommand() throws Exception {
     try (LiveRoot live = new LiveRoot();
@@ -220,8 +305,11 @@ class NetworkContainerTest {
       String ifs =
           "    <interface type='network'><source network='k9'/></interface>\n"
               + "    <interface type='ethernet'><source><ip address='10.199.0.1' prefix='30'/>"
-              + "</source><ip address='10.199.0.2' prefix='30'/><mac address='00:16:3e:00:00:09'/>"
-              + "</interface>\n";
+              + "<route address='10.198.0.0' prefix='24' gateway='10.197.0.1'/></source>"
+              + "<ip address='10.199.0.2' prefix='30'/>"
+              + "<ip address='10.199.1.2' prefix='32' peer='10.199.1.1'/>"
+              + "<route address='10.196.0.0' prefix='16' gateway='10.195.0.1'/>"
+              + "<mac address='00:16:3e:00:00:09'/><target dev='cvk9eth'/></interface>\n";
       String exits = live.name("netexit");
       assertThat(create(live, ns, domain(exits, ifs).replace("sleep 300", "sleep 1")))
           .isEqualTo("ok");

@@ -61,6 +61,7 @@ class StateFilesTest {
     assertThat(AtomicFiles.delete(f)).isFalse();
   }
 
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   @Test
   void lockIsExclusiveAcrossThreads() throws Exception {
     Path lock = dir.resolve("x.lock");

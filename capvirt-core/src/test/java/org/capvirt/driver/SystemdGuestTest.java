@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.capvirt.testing.ContainerTest;
 import org.capvirt.verify.VerifyReport;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * definition in {@code verify} although systemd runs services with fewer capabilities, and stops in
  * seconds through SIGRTMIN+3 or initctl without SIGKILL.
  */
-@ContainerTest
+@ContainerTest(needs = ContainerTest.Need.MMDEBSTRAP)
 @Tag("long")
 class SystemdGuestTest {
   static final Path CACHE =
@@ -52,11 +51,9 @@ class SystemdGuestTest {
           "net_bind_service",
           "audit_write");
 
+  @SuppressWarnings("try") // the resource is held for the scope, never read
   @BeforeAll
   static void debianRoot() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin/mmdebstrap")),
-        "mmdebstrap is not installed (apt-get install mmdebstrap)");
     Files.createDirectories(CACHE.getParent());
     try (FileChannel lock =
             FileChannel.open(

@@ -61,9 +61,11 @@ final class TestNetns implements AutoCloseable {
         p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
-  private static void host(String... argv) throws Exception {
+  /** Runs {@code argv} outside this namespace and insists it succeeds; its output. */
+  static String host(String... argv) throws Exception {
     Result r = start(List.of(argv));
     assertThat(r.code()).as(String.join(" ", argv) + ": " + r.out()).isZero();
+    return r.out();
   }
 
   /**

@@ -155,69 +155,76 @@ class NetworkPlannerTest {
   }
 
   @Test
-  void libvirtsEthernetHostIpCorpusFileGivesTheHostSideItsSourceAddressesAndRoutes()
-      throws Exception {
-    String text = Files.readString(Corpus.libvirt().resolve("lxc-ethernet-hostip.xml"));
-    ParsedDomain d =
-        DomainXmlParser.parse(text.getBytes(StandardCharsets.UTF_8), "lxc-ethernet-hostip.xml");
-    assertThat(NetworkPlanner.plan(d.def(), d.where(), CTX).problems())
-        .extracting(Problem::toString)
-        .containsExactly(
-            "lxc-ethernet-hostip.xml:36:7: type='ethernet' needs a prefix below 32 on the"
-                + " container's address: the ptp plugin replaces the address's subnet route");
-    ParsedDomain wider =
-        DomainXmlParser.parse(
-            text.replace("prefix='32' peer=", "prefix='30' peer=").getBytes(StandardCharsets.UTF_8),
-            "wider.xml");
-    NetworkPlan p = NetworkPlanner.plan(wider.def(), wider.where(), CTX);
+  void libvirtsEthernetHostIpCorpusFileGivesEachSideItsAddressesPeersAndRoutes() throws Exception {
+    byte[] xml = Files.readAllBytes(Corpus.libvirt().resolve("lxc-ethernet-hostip.xml"));
+    ParsedDomain d = DomainXmlParser.parse(xml, "lxc-ethernet-hostip.xml");
+    NetworkPlan p = NetworkPlanner.plan(d.def(), d.where(), CTX);
     assertThat(p.problems()).isEmpty();
     InterfacePlan i = p.interfaces().get(0);
     assertThat(i.kind()).isEqualTo(InterfacePlan.Kind.ETHERNET);
     assertThat(i.guestDev()).isEqualTo("eth2");
     assertThat(i.chain())
+        .as("a peer address is not static IPAM's: the veth goes in bare")
         .containsExactly(
-            new PluginConf.Ptp(
-                new Ipam.Static(
-                    List.of(new Ipam.Address("192.168.122.1/30", Optional.of("192.168.122.12"))),
-                    List.of())),
+            new PluginConf.HostDevice(PluginConf.HostDevice.UNNAMED, Optional.empty()),
             new PluginConf.Tuning("00:16:3e:0f:ef:8a", "/state/tuning"));
+    assertThat(i.guestAddresses())
+        .containsExactly(
+            new InterfacePlan.HostAddress("192.168.122.1/32", Optional.of("192.168.122.12")));
+    assertThat(i.guestRoutes()).isEmpty();
     assertThat(i.hostAddresses())
         .containsExactly(
             new InterfacePlan.HostAddress("192.168.122.12/24", Optional.of("192.168.122.1")),
             new InterfacePlan.HostAddress("192.168.122.13/24", Optional.empty()));
     assertThat(i.hostRoutes())
         .containsExactly(
-            new Ipam.Route("0.0.0.0/0", Optional.of("192.168.122.1")),
-            new Ipam.Route("192.168.124.0/24", Optional.of("192.168.124.1")));
+            new InterfacePlan.IpRoute("0.0.0.0/0", "192.168.122.1", false),
+            new InterfacePlan.IpRoute("192.168.124.0/24", "192.168.124.1", true));
   }
 
   @Test
-  void libvirtsEthernetCorpusFileIsRefusedForItsSecondAddressOnly() throws Exception {
+  void libvirtsEthernetCorpusFileGivesTheContainerBothAddressesAndBothRoutes() throws Exception {
     byte[] xml = Files.readAllBytes(Corpus.libvirt().resolve("lxc-ethernet.xml"));
     ParsedDomain d = DomainXmlParser.parse(xml, "lxc-ethernet.xml");
     NetworkPlan p = NetworkPlanner.plan(d.def(), d.where(), CTX);
-    assertThat(p.problems())
-        .extracting(Problem::toString)
-        .containsExactly(
-            "lxc-ethernet.xml:31:7: type='ethernet' takes one <ip> per address family: the ptp"
-                + " plugin routes one address to the container");
-    ParsedDomain one =
-        DomainXmlParser.parse(
-            new String(xml, StandardCharsets.UTF_8)
-                .replace("<ip address='192.168.122.13' family='ipv4' prefix='24'/>", "")
-                .getBytes(StandardCharsets.UTF_8),
-            "one.xml");
-    InterfacePlan i = NetworkPlanner.plan(one.def(), one.where(), CTX).interfaces().get(0);
+    assertThat(p.problems()).isEmpty();
+    InterfacePlan i = p.interfaces().get(0);
     assertThat(i.targetDev()).contains("veth0");
-    assertThat(i.chain().get(0))
-        .as("without host-side addresses the host answers as the default route's gateway")
-        .isEqualTo(
-            new PluginConf.Ptp(
-                new Ipam.Static(
-                    List.of(new Ipam.Address("192.168.122.12/24", Optional.of("192.168.122.1"))),
-                    List.of(
-                        new Ipam.Route("0.0.0.0/0", Optional.of("192.168.122.1")),
-                        new Ipam.Route("192.168.124.0/24", Optional.of("192.168.124.1"))))));
+    assertThat(i.guestDev()).isEqualTo("eth2");
+    assertThat(i.chain())
+        .containsExactly(
+            new PluginConf.HostDevice(
+                PluginConf.HostDevice.UNNAMED,
+                Optional.of(
+                    new Ipam.Static(
+                        List.of(
+                            new Ipam.Address("192.168.122.12/24", Optional.empty()),
+                            new Ipam.Address("192.168.122.13/24", Optional.empty())),
+                        List.of(new Ipam.Route("0.0.0.0/0", Optional.of("192.168.122.1")))))),
+            new PluginConf.Tuning("00:16:3e:0f:ef:8a", "/state/tuning"));
+    assertThat(i.guestRoutes())
+        .as("no address of the interface reaches 192.168.124.1: on-link, as static cannot")
+        .containsExactly(new InterfacePlan.IpRoute("192.168.124.0/24", "192.168.124.1", true));
+    assertThat(i.guestAddresses()).isEmpty();
+    assertThat(i.hostAddresses()).isEmpty();
+    assertThat(i.hostRoutes()).isEmpty();
+  }
+
+  @Test
+  void anEthernetInterfaceWithoutAddressesIsABareVethAndARouteViaAPeerIsNotOnLink()
+      throws Exception {
+    NetworkPlan bare = plan("<interface type='ethernet'/>");
+    assertThat(bare.problems()).isEmpty();
+    assertThat(bare.interfaces().get(0).chain())
+        .containsExactly(
+            new PluginConf.HostDevice(PluginConf.HostDevice.UNNAMED, Optional.empty()));
+    NetworkPlan peer =
+        plan(
+            "<interface type='ethernet'><ip address='10.0.0.2' prefix='32' peer='10.0.0.1'/>"
+                + "<route address='0.0.0.0' gateway='10.0.0.1'/></interface>");
+    assertThat(peer.problems()).isEmpty();
+    assertThat(peer.interfaces().get(0).guestRoutes())
+        .containsExactly(new InterfacePlan.IpRoute("0.0.0.0/0", "10.0.0.1", false));
   }
 
   @ParameterizedTest
@@ -239,11 +246,8 @@ class NetworkPlannerTest {
             + "</interface>|d.xml:2:53: '01:00:5e:00:00:01' is not a unicast MAC address",
         "<interface type='bridge'><source bridge='br0'/><ip address='10.0.0.2' peer='10.0.0.1'/>"
             + "</interface>|d.xml:2:71: peer is supported on type='ethernet' interfaces only",
-        "<interface type='ethernet'/>|d.xml:2:1: type='ethernet' needs an <ip> for the container:"
-            + " its veth is routed point to point",
-        "<interface type='ethernet'><ip address='10.0.0.2' prefix='24'/></interface>"
-            + "|d.xml:2:28: type='ethernet' needs the host side's address: a <source><ip>, a"
-            + " peer, or a <route> gateway",
+        "<interface type='ethernet'><ip address='10.0.0.2' prefix='24' peer='10.0.0'/></interface>"
+            + "|d.xml:2:63: '10.0.0' is not an IPv4 address",
         "<interface type='direct'><source dev='eth0' mode='bridge'/></interface>"
             + "|d.xml:2:1: <interface type='direct'> is not supported: capvirt attaches ethernet,"
             + " bridge and network interfaces",

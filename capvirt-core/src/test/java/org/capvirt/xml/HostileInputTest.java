@@ -33,10 +33,20 @@ class HostileInputTest {
     return Hostile.run(() -> DomainXmlParser.parse(xml, "h.xml", options));
   }
 
-  static void assertRejectedQuickly(Hostile.Outcome o, Duration time, long allocBytes) {
+  /**
+   * Whether the attacks' wall-clock bounds are checked: only in {@link HostileInputTimeTest}, of
+   * the long group (a loaded machine stretches any time, the allocation bound is exact).
+   */
+  boolean timed() {
+    return false;
+  }
+
+  void assertRejectedQuickly(Hostile.Outcome o, Duration time, long allocBytes) {
     assertThat(o.clean()).as("clean ending: %s", o).isTrue();
     assertThat(o.error()).as("%s", o).isInstanceOf(InvalidDefinitionException.class);
-    assertThat(o.elapsed()).as("%s", o).isLessThan(time);
+    if (timed()) {
+      assertThat(o.elapsed()).as("%s", o).isLessThan(time);
+    }
     if (o.allocatedBytes() >= 0) {
       assertThat(o.allocatedBytes()).as("%s", o).isLessThan(allocBytes);
     }

@@ -10,9 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Tag;
+import org.capvirt.testing.ContainerTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,16 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * apt-get install ./capvirt_*.deb}, runs the quick start from PATH (its own container name), checks
  * the man page, completion and AOT cache, and removes it again. Needs root, dpkg/apt and a runtime.
  */
-@Tag("container")
-@EnabledIf("rootWithApt")
+@ContainerTest(needs = ContainerTest.Need.APT)
 class DebianPackageTest {
   @TempDir Path dir;
-
-  static boolean rootWithApt() {
-    return "root".equals(System.getProperty("user.name"))
-        && Files.isExecutable(Path.of("/usr/bin/apt-get"))
-        && Files.isExecutable(Path.of("/usr/bin/dpkg-deb"));
-  }
 
   private record Result(int exit, String out) {}
 
