@@ -30,6 +30,7 @@ import org.capvirt.oci.Unsupported;
 import org.capvirt.runtime.ExecRequest;
 import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.InitLog;
+import org.capvirt.runtime.Signal;
 import org.capvirt.runtime.Trace;
 import org.capvirt.verify.VerifyReport;
 import org.capvirt.xml.DomainXmlFormatter;
@@ -210,7 +211,7 @@ public final class Driver {
       boolean killed = false;
       if (!Reconciler.awaitExit(c.pid(), timeout)) {
         killed = true;
-        c.runtime().kill(name, "KILL");
+        c.runtime().kill(name, Signal.KILL);
         if (!Reconciler.awaitExit(c.pid(), Duration.ofSeconds(30))) {
           throw new RuntimeFailureException(
               "init (pid " + c.pid() + ") of '" + name + "' survived SIGKILL for 30s");
@@ -251,7 +252,7 @@ public final class Driver {
       // SIGKILL and wait for the init ourselves: 'runc delete --force' of a running container
       // sleeps 100 ms before it first looks again; of a stopped one it removes at once.
       try {
-        c.runtime().kill(name, "KILL");
+        c.runtime().kill(name, Signal.KILL);
         Reconciler.awaitExit(c.pid(), Duration.ofSeconds(10));
         Trace.mark("killed the init and saw it exit");
       } catch (RuntimeFailureException e) {
@@ -271,7 +272,7 @@ public final class Driver {
     Trace.mark("locked; the monitor vouches for the init");
     intend(c.run(), "destroyed");
     try {
-      c.runtime().kill(name, "KILL");
+      c.runtime().kill(name, Signal.KILL);
     } catch (CapvirtIoException | RuntimeFailureException e) {
       try {
         Files.deleteIfExists(c.run().monitor().stopIntent());

@@ -19,15 +19,13 @@ import java.util.concurrent.TimeoutException;
 import org.capvirt.CapvirtException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.runtime.Runtime;
+import org.capvirt.runtime.Signal;
 
 /**
  * Asks a running init to stop: the signal its kind of init halts on, or a runlevel-0 request on the
  * guest's initctl FIFO (sysvinit's protocol, which systemd's systemd-initctl also serves).
  */
 final class InitStop {
-  /** glibc's SIGRTMIN (34) + 3: systemd's "halt" signal. */
-  static final int SIGRTMIN_3 = 37;
-
   /** sysvinit's struct init_request: magic, command (runlevel), runlevel, sleep time, data. */
   static final int INITCTL_MAGIC = 0x03091969;
 
@@ -54,8 +52,9 @@ final class InitStop {
     return switch (mode) {
       case SIGNAL -> {
         boolean systemd = isSystemd(pid);
-        runtime.kill(name, systemd ? Integer.toString(SIGRTMIN_3) : "TERM");
-        yield systemd ? "SIGRTMIN+3" : "SIGTERM";
+        Signal signal = systemd ? Signal.SYSTEMD_HALT : Signal.TERM;
+        runtime.kill(name, signal);
+        yield signal.display();
       }
       case INITCTL -> {
         initctl(name, pid);

@@ -17,6 +17,7 @@ import org.capvirt.model.DomainDef;
 import org.capvirt.model.MemorySize;
 import org.capvirt.runtime.Conmon;
 import org.capvirt.runtime.ContainerState;
+import org.capvirt.runtime.ContainerStatus;
 import org.capvirt.runtime.MonitorFiles;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.xml.DomainXmlParser;
@@ -126,7 +127,10 @@ final class Reconciler {
       Runtime rt = runtimes.open(rec.get().binary(), run.runtimeRoot(), run.runtimeLog());
       return Optional.of(
           new Live(
-              run, rt, new ContainerState(name, "running", init.get()), rec.get().cgroupsPath()));
+              run,
+              rt,
+              new ContainerState(name, ContainerStatus.RUNNING, init.get()),
+              rec.get().cgroupsPath()));
     } catch (CapvirtException e) {
       return Optional.empty(); // unreadable files: reconcileLocked reports them
     }
@@ -404,7 +408,11 @@ final class Reconciler {
       }
     }
     DomainState state =
-        c.map(l -> l.state().status().equals("paused") ? DomainState.PAUSED : DomainState.RUNNING)
+        c.map(
+                l ->
+                    l.state().status() == ContainerStatus.PAUSED
+                        ? DomainState.PAUSED
+                        : DomainState.RUNNING)
             .orElse(DomainState.SHUTOFF);
     Optional<LastExit> end =
         c.isPresent() ? Optional.empty() : Optional.of(LastExit.read(layout.lastExit(name)));

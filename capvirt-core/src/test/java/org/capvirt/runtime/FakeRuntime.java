@@ -62,7 +62,7 @@ public final class FakeRuntime implements Runtime {
       throw new RuntimeFailureException("container " + id + " exists");
     }
     long pid = nextPid++;
-    containers.put(id, new ContainerState(id, "created", pid));
+    containers.put(id, new ContainerState(id, ContainerStatus.CREATED, pid));
     return pid;
   }
 
@@ -70,7 +70,7 @@ public final class FakeRuntime implements Runtime {
   public void start(String id) throws RuntimeFailureException {
     step("start", id);
     ContainerState s = containers.get(id);
-    containers.put(id, new ContainerState(id, "running", s.pid()));
+    containers.put(id, new ContainerState(id, ContainerStatus.RUNNING, s.pid()));
   }
 
   @Override
@@ -79,7 +79,7 @@ public final class FakeRuntime implements Runtime {
   }
 
   @Override
-  public void kill(String id, String signal) throws RuntimeFailureException {
+  public void kill(String id, Signal signal) throws RuntimeFailureException {
     step("kill", id);
   }
 
@@ -98,6 +98,6 @@ public final class FakeRuntime implements Runtime {
   /** Marks a container as exited by itself. */
   public void exit(String id) {
     ContainerState s = containers.get(id);
-    containers.put(id, new ContainerState(id, "stopped", s.pid()));
+    containers.put(id, new ContainerState(id, ContainerStatus.STOPPED, s.pid()));
   }
 }

@@ -145,6 +145,44 @@ class RuntimeTest {
   }
 
   @Test
+  void killNamesTheSignalAsTheRuntimeTakesItAndStateReadsTheStatus() throws Exception {
+    Path log = dir.resolve("runtime.log");
+    String[] status = {"running"};
+    RecordingRunner r =
+        new RecordingRunner(
+            argv ->
+                argv.contains("state")
+                    ? new Completed(
+                        0, "{\"id\":\"web\",\"status\":\"" + status[0] + "\",\"pid\":4242}", "")
+                    : new Completed(0, "", ""));
+    RuntimeBinary b =
+        new RuntimeBinary(Path.of("/usr/sbin/runc"), "runc", "1.1.5", java.util.Set.of());
+    OciRuntime rt = new OciRuntime(b, dir.resolve("state"), log, r);
+    Files.createDirectories(dir.resolve("state/web"));
+    for (Signal sig : Signal.values()) {
+      rt.kill("web", sig);
+    }
+    assertThat(r.commands)
+        .extracting(c -> c.argv().subList(5, c.argv().size()))
+        .containsExactly(
+            List.of("kill", "web", "TERM"),
+            List.of("kill", "web", "KILL"),
+            List.of("kill", "web", "37"));
+    assertThat(Signal.SYSTEMD_HALT.display()).isEqualTo("SIGRTMIN+3");
+    for (ContainerStatus want : ContainerStatus.values()) {
+      status[0] = want == ContainerStatus.UNKNOWN ? "frozen" : want.word();
+      ContainerState st = rt.state("web").orElseThrow();
+      assertThat(st.status()).isEqualTo(want);
+      assertThat(st.pid()).isEqualTo(4242);
+      assertThat(st.running())
+          .isEqualTo(want == ContainerStatus.RUNNING || want == ContainerStatus.PAUSED);
+    }
+    assertThat(ContainerStatus.parse("creating")).isEqualTo(ContainerStatus.CREATING);
+    assertThat(ContainerStatus.parse("")).isEqualTo(ContainerStatus.UNKNOWN);
+    assertThat(ContainerStatus.parse("unknown")).isEqualTo(ContainerStatus.UNKNOWN);
+  }
+
+  @Test
   void tighteningDetectsRulesItDidNotAskFor() throws Exception {
     Path cg = dir.resolve("cg");
     Files.createDirectories(cg);
