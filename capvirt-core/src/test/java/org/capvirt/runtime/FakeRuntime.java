@@ -34,7 +34,7 @@ public final class FakeRuntime implements Runtime {
 
   /** The binary description the fake stands for. */
   public static final RuntimeBinary BINARY =
-      new RuntimeBinary(Path.of("/fake/runc"), "runc", "9.9.9", ALL_CAPS);
+      new RuntimeBinary(Path.of("/fake/runc"), RuntimeKind.RUNC, "9.9.9", ALL_CAPS);
 
   private void step(String verb, String id) throws RuntimeFailureException {
     calls.add(verb + " " + id);
