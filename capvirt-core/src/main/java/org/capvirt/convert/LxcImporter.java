@@ -148,7 +148,7 @@ public final class LxcImporter {
             os,
             idmap,
             new Features(net.privnet(), Optional.of(caps)),
-            Optional.of(new ClockDef("utc", List.of())),
+            Optional.of(new ClockDef(org.capvirt.model.ClockOffset.UTC, List.of())),
             Optional.of("destroy"),
             Optional.of("restart"),
             Optional.of("destroy"),

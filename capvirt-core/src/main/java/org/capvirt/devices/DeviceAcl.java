@@ -8,6 +8,7 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
 import org.capvirt.model.ClockDef;
+import org.capvirt.model.ClockOffset;
 import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
@@ -118,7 +119,7 @@ public final class DeviceAcl {
       Optional<DeviceNode> n = nodes.lookup(node.get());
       if (n.isPresent()) {
         rules.add(new DeviceRule(n.get().type(), n.get().major(), n.get().minor(), "r"));
-      } else if (clock.get().offset().equals("localtime")) {
+      } else if (clock.get().offset() == ClockOffset.LOCALTIME) {
         problems.add(
             new Problem(
                 where.atOrFile(SourcePath.CLOCK_TIMER.nth(i)),

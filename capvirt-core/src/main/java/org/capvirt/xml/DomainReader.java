@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.capvirt.model.BlkioTune;
 import org.capvirt.model.ClockDef;
+import org.capvirt.model.ClockOffset;
 import org.capvirt.model.CpuTune;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.LxcNamespace;
@@ -86,7 +87,8 @@ final class DomainReader {
         new OsReader(values).os(d),
         d.child("idmap").flatMap(new OsReader(values)::idmap),
         new FeaturesReader(values).read(d.child("features")),
-        Optional.of(d.child("clock").map(this::clock).orElse(new ClockDef("utc", List.of()))),
+        Optional.of(
+            d.child("clock").map(this::clock).orElse(new ClockDef(ClockOffset.UTC, List.of()))),
         Optional.of(lifecycle(d, "on_poweroff", LIFECYCLE, "destroy")),
         Optional.of(lifecycle(d, "on_reboot", LIFECYCLE, "restart")),
         Optional.of(lifecycle(d, "on_crash", CRASH, "destroy")),
@@ -218,10 +220,11 @@ final class DomainReader {
   }
 
   private ClockDef clock(XmlNode c) {
-    String offset =
+    ClockOffset offset =
         values
-            .oneOf(c, "offset", "clock offset", List.of("utc", "localtime", "timezone", "variable"))
-            .orElse("utc");
+            .oneOf(c, "offset", "clock offset", ClockOffset.xmlNames())
+            .flatMap(ClockOffset::fromXml)
+            .orElse(ClockOffset.UTC);
     List<ClockDef.Timer> timers = new ArrayList<>();
     for (XmlNode t : c.all("timer")) {
       Optional<String> name =

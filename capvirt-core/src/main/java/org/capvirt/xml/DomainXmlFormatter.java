@@ -198,7 +198,7 @@ public final class DomainXmlFormatter {
               .add("tickpolicy", t.tickpolicy())
               .add("track", t.track()));
     }
-    out.element("clock", Attrs.of("offset", clock.offset()), c);
+    out.element("clock", Attrs.of("offset", clock.offset().xmlName()), c);
   }
 
   private static void seclabel(XmlOut out, SecLabel s) {

@@ -9,6 +9,7 @@ import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.ClockDef;
+import org.capvirt.model.ClockOffset;
 import org.capvirt.model.Devices;
 import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
@@ -39,7 +40,7 @@ public final class Domains {
   private final List<DiskDef> disks = new ArrayList<>();
   private final List<FilesystemDef> filesystems = new ArrayList<>();
   private final List<ClockDef.Timer> timers = new ArrayList<>();
-  private String clockOffset = "utc";
+  private ClockOffset clockOffset = ClockOffset.UTC;
 
   private Domains() {}
 
@@ -190,7 +191,7 @@ public final class Domains {
         FilesystemDef.FsType.BLOCK, new FilesystemDef.BlockSource(dev), target, readonly);
   }
 
-  public Domains clockOffset(String offset) {
+  public Domains clockOffset(ClockOffset offset) {
     clockOffset = offset;
     return this;
   }

@@ -87,7 +87,7 @@ class RoundTripPropertiesTest {
                       Optional.empty()),
                   i,
                   new Features(p, c),
-                  Optional.of(new ClockDef("utc", List.of())),
+                  Optional.of(new ClockDef(org.capvirt.model.ClockOffset.UTC, List.of())),
                   Optional.of("destroy"),
                   Optional.of("restart"),
                   Optional.of("destroy"),
