@@ -120,7 +120,10 @@ public final class LxcImporter {
     Optional<org.capvirt.model.NumaTune> numatune =
         cfg.first("lxc.cgroup.cpuset.mems")
             .flatMap(e -> LxcTuning.cpuset(e, file, problems))
-            .map(m -> new org.capvirt.model.NumaTune("strict", Optional.of(m), Optional.empty()));
+            .map(
+                m ->
+                    new org.capvirt.model.NumaTune(
+                        org.capvirt.model.NumaMode.STRICT, Optional.of(m), Optional.empty()));
     CapabilitiesFeature caps = capabilities(cfg, problems, notes);
     deviceNotes(cfg, problems, notes);
     OsDef os = LibvirtOs.fit(LxcMounts.os(cfg, arch, problems), notes);
@@ -141,7 +144,8 @@ public final class LxcImporter {
             Optional.of(mem),
             memory.tune(),
             blkio,
-            Optional.of(new VcpuDef(1, "static", cpuset, Optional.empty())),
+            Optional.of(
+                new VcpuDef(1, org.capvirt.model.Placement.STATIC, cpuset, Optional.empty())),
             cputune,
             numatune,
             Optional.empty(),

@@ -1,7 +1,6 @@
 package org.capvirt.model;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code offset} of {@code <clock>}: what the guest's clock is set against. */
@@ -13,21 +12,16 @@ public enum ClockOffset {
 
   /** The XML spelling. */
   public String xmlName() {
-    return name().toLowerCase(Locale.ROOT);
+    return XmlWords.of(this);
   }
 
   /** Every XML spelling, in libvirt's order. */
   public static List<String> xmlNames() {
-    return List.of(values()).stream().map(ClockOffset::xmlName).toList();
+    return XmlWords.all(values());
   }
 
   /** Parses the exact XML spelling (case-sensitive, as libvirt). */
   public static Optional<ClockOffset> fromXml(String s) {
-    for (ClockOffset o : values()) {
-      if (o.xmlName().equals(s)) {
-        return Optional.of(o);
-      }
-    }
-    return Optional.empty();
+    return XmlWords.parse(values(), s);
   }
 }

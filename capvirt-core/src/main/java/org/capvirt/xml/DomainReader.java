@@ -12,7 +12,9 @@ import org.capvirt.model.DomainDef;
 import org.capvirt.model.LxcNamespace;
 import org.capvirt.model.MemTune;
 import org.capvirt.model.MemorySize;
+import org.capvirt.model.NumaMode;
 import org.capvirt.model.NumaTune;
+import org.capvirt.model.Placement;
 import org.capvirt.model.SecLabel;
 import org.capvirt.model.VcpuDef;
 
@@ -80,7 +82,7 @@ final class DomainReader {
         Optional.of(
             d.child("vcpu")
                 .map(this::vcpu)
-                .orElse(new VcpuDef(1, "static", Optional.empty(), Optional.empty()))),
+                .orElse(new VcpuDef(1, Placement.STATIC, Optional.empty(), Optional.empty()))),
         d.child("cputune").map(this::cputune),
         d.child("numatune").flatMap(n -> n.child("memory")).map(this::numatune),
         d.child("resource").flatMap(r -> partition(r)),
@@ -165,8 +167,11 @@ final class DomainReader {
 
   private VcpuDef vcpu(XmlNode n) {
     int count = values.textNumber(n, 1, 65535).map(Long::intValue).orElse(1);
-    String placement =
-        values.oneOf(n, "placement", "vcpu placement", List.of("static", "auto")).orElse("static");
+    Placement placement =
+        values
+            .oneOf(n, "placement", "vcpu placement", Placement.xmlNames())
+            .flatMap(Placement::fromXml)
+            .orElse(Placement.STATIC);
     Optional<Integer> current = values.integer(n, "current", 1, 65535);
     if (current.isPresent() && current.get() > count) {
       values.problem(
@@ -187,18 +192,17 @@ final class DomainReader {
   }
 
   private NumaTune numatune(XmlNode m) {
-    String mode =
+    NumaMode mode =
         values
-            .oneOf(
-                m,
-                "mode",
-                "numatune mode",
-                List.of("strict", "preferred", "interleave", "restrictive"))
-            .orElse("strict");
+            .oneOf(m, "mode", "numatune mode", NumaMode.xmlNames())
+            .flatMap(NumaMode::fromXml)
+            .orElse(NumaMode.STRICT);
     return new NumaTune(
         mode,
         m.value("nodeset"),
-        values.oneOf(m, "placement", "numatune placement", List.of("static", "auto")));
+        values
+            .oneOf(m, "placement", "numatune placement", Placement.xmlNames())
+            .flatMap(Placement::fromXml));
   }
 
   private Optional<String> partition(XmlNode r) {

@@ -70,7 +70,12 @@ class RoundTripPropertiesTest {
                   mem,
                   Optional.empty(),
                   Optional.empty(),
-                  Optional.of(new VcpuDef(1, "static", Optional.empty(), Optional.empty())),
+                  Optional.of(
+                      new VcpuDef(
+                          1,
+                          org.capvirt.model.Placement.STATIC,
+                          Optional.empty(),
+                          Optional.empty())),
                   Optional.empty(),
                   Optional.empty(),
                   Optional.empty(),
