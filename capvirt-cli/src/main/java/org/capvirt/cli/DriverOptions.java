@@ -37,13 +37,18 @@ final class DriverOptions {
     }
   }
 
+  /** The driver for these options (see {@link #driver(Optional, Optional)}). */
   Driver driver() {
     Trace.mark("picocli parsed the command line");
     return driver(Optional.ofNullable(root), Optional.ofNullable(runtime));
   }
 
-  /** The driver for {@code --root} and {@code --runtime} (both optional). */
+  /**
+   * The driver for {@code --root} and {@code --runtime} (both optional); each domain it starts has
+   * its monitor call {@code capvirt cleanup} back (same root and runtime) once the init ended.
+   */
   static Driver driver(Optional<Path> root, Optional<String> runtime) {
-    return Driver.onHost(StateLayout.choose(root), runtime);
+    return Driver.onHost(StateLayout.choose(root), runtime)
+        .callingBack(SelfCommand.verb("cleanup", root, runtime));
   }
 }

@@ -3,7 +3,9 @@ package org.capvirt.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
@@ -156,35 +158,140 @@ final class LifecycleCommands {
 
     @Override
     int run(Driver d, PrintWriter out) throws CapvirtException {
-      if (timeout < 0 || timeout > MAX_TIMEOUT) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--timeout " + timeout + " is not between 0 and " + MAX_TIMEOUT + " seconds (one day)");
-      }
-      ShutdownMode m =
-          switch (mode) {
-            case "signal" -> ShutdownMode.SIGNAL;
-            case "initctl" -> ShutdownMode.INITCTL;
-            default ->
-                throw new ParameterException(
-                    spec.commandLine(),
-                    "--mode: '" + mode + "' is not a shutdown mode (expected signal|initctl)");
-          };
-      Stopped s = d.shutdown(name, Duration.ofSeconds(timeout), m);
+      checkTimeout(spec, timeout);
+      Stopped s = d.shutdown(name, Duration.ofSeconds(timeout), mode(spec, mode, "shutdown"));
       out.println("Domain '" + name + "' is being shutdown");
-      if (s.killed()) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "capvirt: warning: "
-                    + name
-                    + " did not stop within "
-                    + timeout
-                    + "s of "
-                    + s.request()
-                    + "; it was killed with SIGKILL");
-        spec.commandLine().getErr().flush();
+      warnKilled(spec, name, timeout, s);
+      return 0;
+    }
+  }
+
+  static void checkTimeout(CommandSpec spec, long timeout) {
+    if (timeout < 0 || timeout > Shutdown.MAX_TIMEOUT) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--timeout "
+              + timeout
+              + " is not between 0 and "
+              + Shutdown.MAX_TIMEOUT
+              + " seconds (one day)");
+    }
+  }
+
+  static ShutdownMode mode(CommandSpec spec, String mode, String verb) {
+    return switch (mode) {
+      case "signal" -> ShutdownMode.SIGNAL;
+      case "initctl" -> ShutdownMode.INITCTL;
+      default ->
+          throw new ParameterException(
+              spec.commandLine(),
+              "--mode: '" + mode + "' is not a " + verb + " mode (expected signal|initctl)");
+    };
+  }
+
+  static void warnKilled(CommandSpec spec, String name, long timeout, Stopped s) {
+    if (s.killed()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "capvirt: warning: "
+                  + name
+                  + " did not stop within "
+                  + timeout
+                  + "s of "
+                  + s.request()
+                  + "; it was killed with SIGKILL");
+      spec.commandLine().getErr().flush();
+    }
+  }
+
+  /** {@code reboot NAME [--mode signal|initctl] [--timeout S]}. */
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "reboot",
+      description =
+          "Reboot a domain: ask its init to reboot, SIGKILL after the timeout, then start it again"
+              + " with a new init from the definition it ran.")
+  static final class Reboot extends DomainVerb {
+    @Option(
+        names = "--timeout",
+        paramLabel = "S",
+        defaultValue = "30",
+        description =
+            "Seconds to wait for the init to end before SIGKILL (default ${DEFAULT-VALUE}).")
+    long timeout;
+
+    @Option(
+        names = "--mode",
+        paramLabel = "signal|initctl",
+        defaultValue = "signal",
+        description =
+            "How to ask the init: signal (SIGRTMIN+5 for systemd, else SIGHUP, as libvirt) or"
+                + " initctl (runlevel 6 on the guest's /run/initctl); default ${DEFAULT-VALUE}.")
+    String mode;
+
+    @Override
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      checkTimeout(spec, timeout);
+      Stopped s = d.reboot(name, Duration.ofSeconds(timeout), mode(spec, mode, "reboot"));
+      out.println("Domain '" + name + "' is being rebooted");
+      warnKilled(spec, name, timeout, s);
+      return 0;
+    }
+  }
+
+  /** {@code autostart NAME [--disable] [--unit-dir DIR]}. */
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "autostart",
+      description =
+          "Start a defined domain at host boot: write and enable its systemd unit (capvirt start at"
+              + " boot, capvirt shutdown when the unit stops); --disable removes it.")
+  static final class Autostart extends DomainVerb {
+    @Option(names = "--disable", description = "No longer start the domain at boot.")
+    boolean disable;
+
+    @Option(
+        names = "--unit-dir",
+        paramLabel = "DIR",
+        defaultValue = "/etc/systemd/system",
+        description = "Where systemd units go (default ${DEFAULT-VALUE}).")
+    Path unitDir;
+
+    @Override
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      if (disable) {
+        d.noAutostart(name, unitDir);
+        out.println("Domain '" + name + "' unmarked as autostarted");
+        return 0;
       }
+      Optional<Path> root = Optional.ofNullable(opts.root);
+      Optional<String> runtime = Optional.ofNullable(opts.runtime);
+      List<String> start = new ArrayList<>(SelfCommand.verb("start", root, runtime));
+      start.add(name);
+      List<String> stop = new ArrayList<>(SelfCommand.verb("shutdown", root, runtime));
+      stop.add(name);
+      Path unit = d.autostart(name, unitDir, start, stop);
+      out.println("Domain '" + name + "' marked as autostarted (" + unit + ")");
+      return 0;
+    }
+  }
+
+  /**
+   * {@code cleanup NAME}: what a domain's monitor runs once its init ended (as podman's {@code
+   * container cleanup}; any command that looks at the domain does the same): the clean-up and the
+   * lifecycle action of {@code <on_reboot>}, {@code <on_poweroff>}, {@code <on_crash>}.
+   */
+  @Command(
+      mixinStandardHelpOptions = true,
+      name = "cleanup",
+      description =
+          "Clean up after a domain whose init ended and carry out its lifecycle action (run by the"
+              + " domain's monitor).")
+  static final class Cleanup extends DomainVerb {
+    @Override
+    int run(Driver d, PrintWriter out) throws CapvirtException {
+      d.reconcile(name);
       return 0;
     }
   }

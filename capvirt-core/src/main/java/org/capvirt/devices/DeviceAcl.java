@@ -19,10 +19,10 @@ import org.capvirt.model.SourceMap;
 import org.capvirt.model.SourcePath;
 
 /**
- * The container's device cgroup allow list, after an implicit deny-all: libvirt LXC's fixed list,
- * the devices the definition grants, and — the seed's rule — {@code b *:* m} and {@code c *:* m}
- * exactly when CAP_MKNOD is in the resolved bounding set (creating nodes, never reading or writing
- * them).
+ * The container's device cgroup allow list, after an implicit deny-all, one rule per device as the
+ * kernel lists them: libvirt LXC's fixed list, the devices the definition grants, and — the seed's
+ * rule — {@code b *:* m} and {@code c *:* m} exactly when CAP_MKNOD is in the resolved bounding set
+ * (creating nodes, never reading or writing them).
  */
 public final class DeviceAcl {
   private DeviceAcl() {}
@@ -133,7 +133,9 @@ public final class DeviceAcl {
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
-    return List.copyOf(rules);
+    // a device named twice (a read-only disk and a hostdev of one node) is one rule, as the kernel
+    // lists it; the cgroup v1 list and the v2 program are both made from this list
+    return DeviceRule.perDevice(rules);
   }
 
   /**

@@ -55,6 +55,46 @@ public record DeviceRule(char type, int major, int minor, String access) {
     return n == ANY ? "*" : Integer.toString(n);
   }
 
+  /** Whether {@code other} names the same device (type, major and minor, wildcards as written). */
+  public boolean sameDevice(DeviceRule other) {
+    return type == other.type && major == other.major && minor == other.minor;
+  }
+
+  /** This rule with {@code other}'s access added, as the kernel merges two rules of one device. */
+  public DeviceRule union(DeviceRule other) {
+    if (!sameDevice(other)) {
+      throw new IllegalArgumentException(this + " and " + other + " are not one device");
+    }
+    StringBuilder acc = new StringBuilder();
+    for (char c : "rwm".toCharArray()) {
+      if (access.indexOf(c) >= 0 || other.access.indexOf(c) >= 0) {
+        acc.append(c);
+      }
+    }
+    return new DeviceRule(type, major, minor, acc.toString());
+  }
+
+  /**
+   * {@code rules} with one rule per device, as {@code devices.list} shows them: a later rule for a
+   * device already listed adds its access to the first one (the kernel's devices cgroup keeps one
+   * exception per type, major and minor).
+   */
+  public static java.util.List<DeviceRule> perDevice(java.util.List<DeviceRule> rules) {
+    java.util.List<DeviceRule> out = new java.util.ArrayList<>();
+    for (DeviceRule r : rules) {
+      int i = 0;
+      while (i < out.size() && !out.get(i).sameDevice(r)) {
+        i++;
+      }
+      if (i < out.size()) {
+        out.set(i, out.get(i).union(r));
+      } else {
+        out.add(r);
+      }
+    }
+    return java.util.List.copyOf(out);
+  }
+
   @Override
   public String toString() {
     return type + " " + num(major) + ":" + num(minor) + " " + access;

@@ -58,6 +58,7 @@ public final class Driver {
   private final DeviceNodeReader nodes;
   private final Reconciler live;
   private final Networking network;
+  private final List<String> callback;
 
   public Driver(
       StateLayout layout,
@@ -65,13 +66,41 @@ public final class Driver {
       HostCgroups cgroups,
       Facts facts,
       DeviceNodeReader nodes) {
+    this(layout, runtimes, cgroups, facts, nodes, List.of());
+  }
+
+  private Driver(
+      StateLayout layout,
+      RuntimeProvider runtimes,
+      HostCgroups cgroups,
+      Facts facts,
+      DeviceNodeReader nodes,
+      List<String> callback) {
     this.layout = layout;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
     this.facts = facts;
     this.nodes = nodes;
+    this.callback = List.copyOf(callback);
     this.network = new Networking(layout, new HostCommandRunner());
-    this.live = new Reconciler(layout, runtimes, cgroups, network);
+    this.live = new Reconciler(layout, runtimes, cgroups, network, this::launch);
+  }
+
+  /**
+   * This driver, with {@code command} (the domain's name appended) as what each domain's monitor
+   * runs once its init ended: a command that calls {@link #reconcile} (capvirt's {@code cleanup}
+   * verb), so lifecycle actions happen at once with no daemon. Without one, or when it was killed,
+   * the next command that looks at the domain carries the action out.
+   */
+  public Driver callingBack(List<String> command) {
+    return new Driver(layout, runtimes, cgroups, facts, nodes, command);
+  }
+
+  /** Starts {@code p} (the caller holds its lock and has reconciled it). */
+  private void launch(ParsedDomain p, byte[] xml) throws CapvirtException {
+    HostFacts host = facts.read();
+    Trace.mark("read host facts");
+    new Launch(layout, runtimes, cgroups, host, nodes, network, callback).start(p, xml);
   }
 
   /** The driver for this host: real runtimes, cgroups, /proc and /dev. */
@@ -185,9 +214,123 @@ public final class Driver {
       Trace.mark("locked and reconciled");
       HostFacts host = facts.read();
       Trace.mark("read host facts");
-      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes, network);
+      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes, network, callback);
       return new Started(p.def(), launch.start(p, xml));
     }
+  }
+
+  /**
+   * Cleans up after a domain whose init ended and carries out its lifecycle action ({@code
+   * <on_reboot>}, {@code <on_poweroff>}, {@code <on_crash>}): what a domain's monitor calls back.
+   * True when the domain runs afterwards (it still ran, or it was started again).
+   */
+  public boolean reconcile(String name) throws CapvirtException {
+    if (!Files.isDirectory(layout.domainDir(validName(name)))) {
+      // already cleaned up (or the state root is gone): create nothing
+      return false;
+    }
+    StateDirs.check(layout);
+    DomainLock l = DomainLock.acquire(layout.lock(name), name, LOCK_WAIT);
+    try {
+      boolean runs = live.reconcileLocked(name).isPresent();
+      if (!runs) {
+        releaseGone(name, l);
+      }
+      return runs;
+    } finally {
+      l.close();
+    }
+  }
+
+  /**
+   * Reboots the domain as {@code virsh reboot} does on LXC: asks its init to reboot ({@code mode}),
+   * SIGKILL after {@code timeout}, then starts it again with a new init from the definition it ran.
+   */
+  @SuppressWarnings("try") // the resource is held for the scope, never read
+  public Stopped reboot(String name, Duration timeout, ShutdownMode mode) throws CapvirtException {
+    if (timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+      throw new IllegalArgumentException("reboot timeout " + timeout + " is not within 0..1 day");
+    }
+    try (DomainLock l = lock(validName(name))) {
+      Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
+      byte[] xml = read(c.run().liveXml()).orElseThrow(() -> notRunning(name));
+      ParsedDomain p = DomainXmlParser.parse(xml, c.run().liveXml().toString());
+      String request = InitStop.rebootRequest(mode, name, c.pid(), c.runtime());
+      // noted after the request: one that failed leaves the domain running as it was
+      intend(c.run(), "reboot");
+      boolean killed = stop(name, c, timeout);
+      live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+      launch(p, xml);
+      return new Stopped(mode, request, killed);
+    }
+  }
+
+  /**
+   * Marks the defined domain to start at host boot: writes its systemd unit into {@code unitDir}
+   * (running {@code start} and, when the unit stops, {@code stop}) and enables it for
+   * multi-user.target, as {@code systemctl enable} does. Returns the unit file.
+   */
+  @SuppressWarnings("try") // the resource is held for the scope, never read
+  public Path autostart(String name, Path unitDir, List<String> start, List<String> stop)
+      throws CapvirtException {
+    try (DomainLock l = lock(validName(name))) {
+      if (!Files.exists(layout.definition(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new RuntimeFailureException(
+            Files.isDirectory(layout.domainDir(name))
+                ? "Requested operation is not valid: cannot set autostart for transient domain"
+                : "failed to get domain '" + name + "'");
+      }
+      String file = AutostartUnit.fileName(name, layout.cgroupTag());
+      Path unit = unitDir.resolve(file);
+      Path wants = unitDir.resolve("multi-user.target.wants");
+      try {
+        Files.createDirectories(wants);
+        AtomicFiles.write(
+            unit,
+            AutostartUnit.render(name, layout.runtime().toString(), start, stop)
+                .getBytes(StandardCharsets.UTF_8));
+        Path link = wants.resolve(file);
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, unit.toAbsolutePath());
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot write the autostart unit " + unit, e);
+      }
+      return unit;
+    }
+  }
+
+  /** Removes the domain's autostart unit and its link; false when it had none. */
+  public boolean noAutostart(String name, Path unitDir) throws CapvirtException {
+    String file = AutostartUnit.fileName(validName(name), layout.cgroupTag());
+    Path unit = unitDir.resolve(file);
+    try {
+      boolean link = Files.deleteIfExists(unitDir.resolve("multi-user.target.wants").resolve(file));
+      return AtomicFiles.delete(unit) | link;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot remove the autostart unit " + unit, e);
+    }
+  }
+
+  /** Whether the domain has an autostart unit in {@code unitDir}. */
+  public boolean autostarts(String name, Path unitDir) throws CapvirtException {
+    return Files.exists(
+        unitDir
+            .resolve("multi-user.target.wants")
+            .resolve(AutostartUnit.fileName(validName(name), layout.cgroupTag())));
+  }
+
+  /** Waits for the init to end, SIGKILL after {@code timeout}; true when it had to be killed. */
+  private static boolean stop(String name, Reconciler.Live c, Duration timeout)
+      throws CapvirtException {
+    if (Reconciler.awaitExit(c.pid(), timeout)) {
+      return false;
+    }
+    c.runtime().kill(name, Signal.KILL);
+    if (!Reconciler.awaitExit(c.pid(), Duration.ofSeconds(30))) {
+      throw new RuntimeFailureException(
+          "init (pid " + c.pid() + ") of '" + name + "' survived SIGKILL for 30s");
+    }
+    return true;
   }
 
   /** {@link #shutdown(String, Duration, ShutdownMode)} by signal. */
@@ -208,15 +351,7 @@ public final class Driver {
       Reconciler.Live c = live.reconcileLocked(name).orElseThrow(() -> notRunning(name));
       intend(c.run(), "shutdown");
       String request = InitStop.request(mode, name, c.pid(), c.runtime());
-      boolean killed = false;
-      if (!Reconciler.awaitExit(c.pid(), timeout)) {
-        killed = true;
-        c.runtime().kill(name, Signal.KILL);
-        if (!Reconciler.awaitExit(c.pid(), Duration.ofSeconds(30))) {
-          throw new RuntimeFailureException(
-              "init (pid " + c.pid() + ") of '" + name + "' survived SIGKILL for 30s");
-        }
-      }
+      boolean killed = stop(name, c, timeout);
       live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
       releaseGone(name, l);
       return new Stopped(mode, request, killed);

@@ -22,8 +22,9 @@ import org.capvirt.runtime.Runtime;
 import org.capvirt.runtime.Signal;
 
 /**
- * Asks a running init to stop: the signal its kind of init halts on, or a runlevel-0 request on the
- * guest's initctl FIFO (sysvinit's protocol, which systemd's systemd-initctl also serves).
+ * Asks a running init to stop or to reboot: the signal its kind of init halts (reboots) on, or a
+ * runlevel 0 (6) request on the guest's initctl FIFO (sysvinit's protocol, which systemd's
+ * systemd-initctl also serves).
  */
 final class InitStop {
   /** sysvinit's struct init_request: magic, command (runlevel), runlevel, sleep time, data. */
@@ -46,7 +47,7 @@ final class InitStop {
     }
   }
 
-  /** Sends the request for {@code mode}; returns what was sent, in words. */
+  /** Sends the stop request for {@code mode}; returns what was sent, in words. */
   static String request(ShutdownMode mode, String name, long pid, Runtime runtime)
       throws CapvirtException {
     return switch (mode) {
@@ -57,20 +58,40 @@ final class InitStop {
         yield signal.display();
       }
       case INITCTL -> {
-        initctl(name, pid);
+        initctl(name, pid, runlevel('0'));
         yield "initctl runlevel 0";
       }
     };
   }
 
-  /** The request bytes: runlevel '0'. */
-  static byte[] runlevelZero() {
+  /**
+   * Sends the reboot request for {@code mode}: SIGRTMIN+5 to a systemd init (SIGHUP would only make
+   * it reload), SIGHUP to any other (as libvirt's LXC driver sends), or runlevel 6 on initctl.
+   */
+  static String rebootRequest(ShutdownMode mode, String name, long pid, Runtime runtime)
+      throws CapvirtException {
+    return switch (mode) {
+      case SIGNAL -> {
+        boolean systemd = isSystemd(pid);
+        Signal signal = systemd ? Signal.SYSTEMD_REBOOT : Signal.HUP;
+        runtime.kill(name, signal);
+        yield signal.display();
+      }
+      case INITCTL -> {
+        initctl(name, pid, runlevel('6'));
+        yield "initctl runlevel 6";
+      }
+    };
+  }
+
+  /** The request bytes for {@code level}. */
+  static byte[] runlevel(char level) {
     ByteBuffer b = ByteBuffer.allocate(INITCTL_REQUEST_SIZE).order(ByteOrder.nativeOrder());
-    b.putInt(INITCTL_MAGIC).putInt(INITCTL_RUNLEVEL).putInt('0').putInt(0);
+    b.putInt(INITCTL_MAGIC).putInt(INITCTL_RUNLEVEL).putInt(level).putInt(0);
     return b.array();
   }
 
-  private static void initctl(String name, long pid) throws CapvirtException {
+  private static void initctl(String name, long pid, byte[] request) throws CapvirtException {
     Path root = Path.of("/proc", Long.toString(pid), "root");
     // The guest owns these paths: never follow a link it planted (it could point at a host file).
     Optional<Path> fifo = Optional.empty();
@@ -95,7 +116,7 @@ final class InitStop {
             () -> {
               try (FileChannel c =
                   FileChannel.open(target, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                c.write(ByteBuffer.wrap(runlevelZero()));
+                c.write(ByteBuffer.wrap(request));
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
               }

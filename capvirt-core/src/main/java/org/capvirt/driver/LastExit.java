@@ -71,7 +71,11 @@ public record LastExit(
       reason = intent.get().equals("destroyed") ? StateReason.DESTROYED : StateReason.SHUTDOWN;
     } else if (initOomKilled) {
       reason = StateReason.CRASHED;
-    } else if (status.equals(Optional.of(0)) || signal.equals(Optional.of(SIGINT))) {
+    } else if (status.equals(Optional.of(0))
+        || signal.equals(Optional.of(SIGINT))
+        || signal.equals(Optional.of(SIGHUP))) {
+      // a poweroff, halt or reboot inside the guest: libvirt's LXC driver calls all of them
+      // shutdown
       reason = StateReason.SHUTDOWN;
     } else if (status.isPresent() || signal.isPresent()) {
       reason = StateReason.CRASHED;

@@ -23,6 +23,7 @@ import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.RuntimeFacts;
 import org.capvirt.plan.Plan;
 import org.capvirt.runtime.Conmon;
+import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.InitIo;
 import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Runtime;
@@ -44,15 +45,22 @@ final class Launch {
   private final HostFacts host;
   private final DeviceNodeReader nodes;
   private final Networking network;
+  private final List<String> callback;
 
+  /**
+   * @param callback the command conmon runs once the init ended, the domain's name appended (empty:
+   *     none; the next command that looks at the domain carries out its lifecycle action)
+   */
   Launch(
       StateLayout layout,
       RuntimeProvider runtimes,
       HostCgroups cgroups,
       HostFacts host,
       DeviceNodeReader nodes,
-      Networking network) {
+      Networking network,
+      List<String> callback) {
     this.layout = layout;
+    this.callback = List.copyOf(callback);
     this.network = network;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
@@ -62,6 +70,15 @@ final class Launch {
 
   /** Starts {@code parsed} (its source bytes {@code xml} are kept as the live definition). */
   List<String> start(ParsedDomain parsed, byte[] xml) throws CapvirtException {
+    // image filesystems get their loop devices (released by the kernel once nothing mounts them)
+    try (BlockFilesystems blocks =
+        BlockFilesystems.prepare(parsed.def(), new HostCommandRunner())) {
+      return start(parsed, xml, blocks);
+    }
+  }
+
+  private List<String> start(ParsedDomain parsed, byte[] xml, BlockFilesystems blocks)
+      throws CapvirtException {
     DomainDef def = parsed.def();
     String name = def.name();
     // the uid first: a name the container's /etc/passwd maps to 0 runs init as root
@@ -80,9 +97,9 @@ final class Launch {
     String cgroupsPath = layout.cgroupsPath(def);
     Plan plan =
         Plan.of(
-            parsed,
+            new ParsedDomain(blocks.def(), parsed.where()),
             host,
-            nodes.read(def),
+            nodes.read(blocks.def()),
             new RuntimeFacts(
                 ids,
                 run.hostRoot().toString(),
@@ -90,7 +107,8 @@ final class Launch {
                 binary.capabilities(),
                 BindSources.resolve(def, parsed.where(), rootfs),
                 cgroupsPath,
-                terminal));
+                terminal,
+                blocks.types()));
     List<DeviceRule> rules = plan.devices();
     Trace.mark("planned the start");
     NetworkPlan net = network.plan(parsed);
@@ -122,8 +140,14 @@ final class Launch {
                 + " has no size limit");
       }
       // conmon keeps its own log, truncated at the size rotatelogs would switch files at
-      InitIo io = new InitIo(log.current(), terminal, run.monitor(), InitLog.MAX_BYTES, List.of());
+      List<String> exitCommand = new ArrayList<>(callback);
+      if (!callback.isEmpty()) {
+        exitCommand.add(name);
+      }
+      InitIo io =
+          new InitIo(log.current(), terminal, run.monitor(), InitLog.MAX_BYTES, exitCommand);
       run.writeRecord(binary, cgroupsPath);
+      run.writeLoops(blocks.loops());
       Trace.mark("wrote the bundle, live XML and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;

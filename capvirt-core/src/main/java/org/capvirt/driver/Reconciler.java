@@ -15,6 +15,7 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.MemorySize;
+import org.capvirt.model.ParsedDomain;
 import org.capvirt.runtime.Conmon;
 import org.capvirt.runtime.ContainerState;
 import org.capvirt.runtime.ContainerStatus;
@@ -35,13 +36,25 @@ final class Reconciler {
   private final RuntimeProvider runtimes;
   private final HostCgroups cgroups;
   private final Networking network;
+  private final Restart restart;
+
+  /** Starts a domain again from its running definition (the caller holds its lock). */
+  @FunctionalInterface
+  interface Restart {
+    void start(ParsedDomain p, byte[] xml) throws CapvirtException;
+  }
 
   Reconciler(
-      StateLayout layout, RuntimeProvider runtimes, HostCgroups cgroups, Networking network) {
+      StateLayout layout,
+      RuntimeProvider runtimes,
+      HostCgroups cgroups,
+      Networking network,
+      Restart restart) {
     this.layout = layout;
     this.network = network;
     this.runtimes = runtimes;
     this.cgroups = cgroups;
+    this.restart = restart;
   }
 
   /** A running container. */
@@ -93,8 +106,54 @@ final class Reconciler {
         refuseStrays(name, rec.get().cgroupsPath());
       }
     }
-    remove(name, run, rt, rec.get().cgroupsPath());
-    return Optional.empty();
+    // An init that ran and ended by itself (nobody noted a stop; not a start that a killed capvirt
+    // left created): its definition's lifecycle action.
+    boolean ended =
+        st.isPresent()
+            && st.get().status().equals("stopped")
+            && !Files.exists(run.monitor().stopIntent());
+    Optional<byte[]> xml = Driver.read(run.liveXml());
+    LastExit end = remove(name, run, rt, rec.get().cgroupsPath());
+    if (!ended || xml.isEmpty()) {
+      return Optional.empty();
+    }
+    return afterExit(name, end, xml.get());
+  }
+
+  /**
+   * Carries out the lifecycle action for an init that ended as {@code end}: with {@code restart}
+   * the domain starts again from the definition it ran (as libvirt reboots an LXC domain: the
+   * running definition, not a newer stored one), and the new container is returned.
+   */
+  private Optional<Live> afterExit(String name, LastExit end, byte[] xml) throws CapvirtException {
+    ParsedDomain p;
+    try {
+      p = DomainXmlParser.parse(xml, layout.domainDir(name).resolve("domain.xml").toString());
+    } catch (InvalidDefinitionException e) {
+      return Optional.empty();
+    }
+    if (!LifecycleActions.restarts(end, p.def())) {
+      return Optional.empty();
+    }
+    try {
+      restart.start(p, xml);
+    } catch (CapvirtException e) {
+      // a start that failed undid itself; how the last run ended stays what it was
+      try {
+        end.write(layout.lastExit(name));
+      } catch (IOException x) {
+        e.addSuppressed(x);
+      }
+      throw new RuntimeFailureException(
+          "domain '"
+              + name
+              + "' ended ("
+              + end.describe()
+              + ") and its lifecycle action is restart, but it did not start again: "
+              + e.getMessage(),
+          e);
+    }
+    return current(name);
   }
 
   /**
@@ -271,7 +330,7 @@ final class Reconciler {
    * Deletes the container (killing it if needed), detaches its interfaces, removes its cgroups and
    * its run-time directory.
    */
-  void remove(String name, RunDir run, Runtime rt, String cgroupsPath) throws CapvirtException {
+  LastExit remove(String name, RunDir run, Runtime rt, String cgroupsPath) throws CapvirtException {
     stopOrphanedMonitor(run.monitor());
     rt.delete(name, true);
     awaitMonitor(run.monitor());
@@ -284,6 +343,7 @@ final class Reconciler {
     network.detach(run);
     cgroups.removeLeftovers(cgroupsPath);
     run.removeAll();
+    return end;
   }
 
   /**

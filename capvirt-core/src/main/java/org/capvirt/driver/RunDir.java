@@ -66,6 +66,28 @@ record RunDir(Path dir) {
     return dir.resolve("hostns");
   }
 
+  /** Each image filesystem's target and the loop device start attached it to. */
+  Path loops() {
+    return dir.resolve("loops.json");
+  }
+
+  void writeLoops(Map<String, String> loops) throws IOException {
+    if (!loops.isEmpty()) {
+      AtomicFiles.writeVolatile(loops(), JsonFields.write(new LinkedHashMap<>(loops)));
+    }
+  }
+
+  /** What {@link #writeLoops} wrote; empty when the domain has no image filesystem. */
+  Map<String, String> readLoops() throws CapvirtIoException {
+    try {
+      return JsonFields.read(Files.readAllBytes(loops()));
+    } catch (NoSuchFileException e) {
+      return Map.of();
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot read " + loops(), e);
+    }
+  }
+
   boolean exists() {
     return Files.isDirectory(dir);
   }

@@ -4,7 +4,9 @@ package org.capvirt.driver;
 public enum StateReason {
   /** Running since its init started. */
   BOOTED("booted"),
-  /** Stopped by {@code shutdown}, or its init ended by itself with status 0 or a poweroff. */
+  /**
+   * Stopped by {@code shutdown}, or its init ended by itself with status 0, a poweroff or a reboot.
+   */
   SHUTDOWN("shutdown"),
   /** Stopped by {@code destroy}. */
   DESTROYED("destroyed"),

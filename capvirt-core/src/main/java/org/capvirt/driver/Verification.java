@@ -42,7 +42,10 @@ final class Verification {
     InitIds ids =
         InitIds.of(
             process.path("user").path("uid").asLong(0), process.path("user").path("gid").asLong(0));
-    ContainerPolicy policy = ContainerPolicy.resolve(p, host, nodes.read(p.def()), ids);
+    // image filesystems as start ran them: block filesystems on the loop devices it attached
+    ParsedDomain ran =
+        new ParsedDomain(BlockFilesystems.onLoops(p.def(), c.run().readLoops()), p.where());
+    ContainerPolicy policy = ContainerPolicy.resolve(ran, host, nodes.read(ran.def()), ids);
     Confinement confinement = Confinement.of(p.def());
     Expected want =
         new Expected(

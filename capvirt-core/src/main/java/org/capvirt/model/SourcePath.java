@@ -15,6 +15,9 @@ public final class SourcePath {
 
   public static final SourcePath DOMAIN = of("/domain");
   public static final SourcePath NAME = of("/domain/name");
+  public static final SourcePath ON_POWEROFF = of("/domain/on_poweroff");
+  public static final SourcePath ON_REBOOT = of("/domain/on_reboot");
+  public static final SourcePath ON_CRASH = of("/domain/on_crash");
   public static final SourcePath OS = of("/domain/os");
   public static final SourcePath OS_TYPE = of("/domain/os/type");
   public static final SourcePath OS_INIT = of("/domain/os/init");

@@ -81,6 +81,14 @@ final class Mounts {
                     "nosuid",
                     "nodev",
                     "size=" + r.usageKib() + "k"));
+        case FilesystemDef.BlockSource b when in.facts().blockTypes().containsKey(b.dev()) ->
+            // the runtime mounts the host's device node before it pivots into the root
+            out.add(
+                OciSpec.Mount.of(
+                    fs.target(),
+                    in.facts().blockTypes().get(b.dev()),
+                    b.dev(),
+                    fs.readonly() ? "ro" : "rw"));
         default ->
             throw new IllegalStateException("unsupported filesystem passed the check: " + fs);
       }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.devices.DeviceNode;
+import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostdevDef;
@@ -59,11 +60,43 @@ public final class OciConfig {
   /** Decides the configuration, or says why the domain cannot be expressed. */
   public static Decided spec(BundleInputs in) throws InvalidDefinitionException {
     List<Problem> problems = new ArrayList<>(Unsupported.problems(in.def(), in.where()));
+    unprobed(in, problems);
     OciCapabilities.Named caps = OciCapabilities.name(in, problems);
     if (!problems.isEmpty()) {
       throw new InvalidDefinitionException(problems);
     }
     return new Decided(decide(in, caps), caps.warnings());
+  }
+
+  /**
+   * Block and image filesystems need what only a start finds out: the loop device of an image and
+   * the filesystem type on a device (a bundle rendered elsewhere, as by {@code export}, has them
+   * not).
+   */
+  private static void unprobed(BundleInputs in, List<Problem> problems) {
+    List<FilesystemDef> fss = in.def().devices().filesystems();
+    for (int i = 0; i < fss.size(); i++) {
+      FilesystemDef fs = fss.get(i);
+      org.capvirt.model.SourcePath at = org.capvirt.model.SourcePath.FILESYSTEM.nth(i);
+      boolean known =
+          switch (fs.source()) {
+            case FilesystemDef.FileSource f -> false;
+            case FilesystemDef.BlockSource b -> in.facts().blockTypes().containsKey(b.dev());
+            case FilesystemDef.DirSource d -> true;
+            case FilesystemDef.RamSource r -> true;
+            case FilesystemDef.TemplateSource t -> true;
+            case FilesystemDef.VolumeSource v -> true;
+          };
+      if (!known && !fs.target().equals("/")) {
+        problems.add(
+            new Problem(
+                in.where().atOrFile(at),
+                "<filesystem type='"
+                    + fs.type().xmlName()
+                    + "'> is mounted by type as found at start (a loop device for an image, the"
+                    + " filesystem type read with blkid): this configuration has neither"));
+      }
+    }
   }
 
   /** libvirt's hostname for a domain: its name keeping only letters, digits and '-'. */
@@ -192,13 +225,22 @@ public final class OciConfig {
         .toList();
   }
 
-  /** libvirt's /dev nodes, /dev/fuse when the host has it, and the hostdev nodes (mode 0700). */
+  /**
+   * libvirt's /dev nodes, /dev/fuse when the host has it, each block {@code <disk>} as /dev/TARGET
+   * (the source's device numbers) and the hostdev nodes, these two mode 0700 as libvirt makes them.
+   */
   static List<LinuxDevice> devices(BundleInputs in) {
     List<LinuxDevice> out = new ArrayList<>(BASE_DEVICES);
     in.nodes()
         .lookup("/dev/fuse")
         .filter(n -> n.type() == 'c')
         .ifPresent(n -> out.add(new LinuxDevice("/dev/fuse", 'c', n.major(), n.minor(), 0666)));
+    for (DiskDef d : in.def().devices().disks()) {
+      if (d.type().equals("block")) {
+        DeviceNode n = in.nodes().lookup(d.sourcePath()).orElseThrow();
+        out.add(new LinuxDevice("/dev/" + d.targetDev(), 'b', n.major(), n.minor(), 0700));
+      }
+    }
     for (HostdevDef h : in.def().devices().hostdevs()) {
       Optional<String> path =
           switch (h) {

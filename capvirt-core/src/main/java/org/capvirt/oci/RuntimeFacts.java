@@ -19,6 +19,8 @@ import org.capvirt.model.InitIds;
  * @param cgroupsPath the container's cgroup, unique per state root (see {@link
  *     OciConfig#cgroupsPath(String, String, String)})
  * @param terminal whether init's stdio is a pseudo-terminal (a pty console held by the monitor)
+ * @param blockTypes each block filesystem's device and the filesystem type the driver found on it
+ *     ({@code blkid}); a block filesystem missing here cannot be mounted
  */
 public record RuntimeFacts(
     InitIds ids,
@@ -27,13 +29,35 @@ public record RuntimeFacts(
     Set<String> runtimeCapabilities,
     Map<String, String> bindSources,
     String cgroupsPath,
-    boolean terminal) {
+    boolean terminal,
+    Map<String, String> blockTypes) {
   public RuntimeFacts {
     if (ids.uid().isEmpty() || ids.gid().isEmpty()) {
       throw new IllegalArgumentException("a start needs init's resolved uid and gid: " + ids);
     }
     runtimeCapabilities = Set.copyOf(runtimeCapabilities);
     bindSources = Map.copyOf(bindSources);
+    blockTypes = Map.copyOf(blockTypes);
+  }
+
+  /** Facts without block filesystems' types (none probed). */
+  public RuntimeFacts(
+      InitIds ids,
+      String hostRootDir,
+      String runtime,
+      Set<String> runtimeCapabilities,
+      Map<String, String> bindSources,
+      String cgroupsPath,
+      boolean terminal) {
+    this(
+        ids,
+        hostRootDir,
+        runtime,
+        runtimeCapabilities,
+        bindSources,
+        cgroupsPath,
+        terminal,
+        Map.of());
   }
 
   /** init's uid. */

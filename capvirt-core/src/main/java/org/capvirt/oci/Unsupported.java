@@ -3,6 +3,7 @@ package org.capvirt.oci;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostdevDef;
@@ -36,11 +37,37 @@ public final class Unsupported {
               where.atOrFile(SourcePath.RESOURCE_PARTITION),
               "resource partition '" + def.partitionOrDefault() + "' must be an absolute path"));
     }
+    lifecycle(out, where, "on_poweroff", SourcePath.ON_POWEROFF, def.onPoweroff());
+    lifecycle(out, where, "on_reboot", SourcePath.ON_REBOOT, def.onReboot());
+    lifecycle(out, where, "on_crash", SourcePath.ON_CRASH, def.onCrash());
+    List<String> nodes = new ArrayList<>();
     for (int i = 0; i < def.devices().disks().size(); i++) {
-      out.add(
-          new Problem(
-              where.atOrFile(SourcePath.DISK.nth(i)),
-              "<disk> is not supported yet: capvirt does not pass disks to containers"));
+      DiskDef d = def.devices().disks().get(i);
+      SourcePath at = SourcePath.DISK.nth(i);
+      if (!d.type().equals("block")) {
+        out.add(
+            new Problem(
+                where.atOrFile(at),
+                "<disk type='"
+                    + d.type()
+                    + "'> is not supported: a container gets a disk as a block device node"
+                    + " (type='block', as libvirt's LXC driver)"));
+      } else if (!DISK_TARGET.matcher(d.targetDev()).matches()) {
+        out.add(
+            new Problem(
+                where.atOrFile(at),
+                "disk target '"
+                    + d.targetDev()
+                    + "' is not a device name (letters, digits, '_', '-' and '.', as sdb or vdb):"
+                    + " it becomes /dev/TARGET in the container"));
+      } else if (BASE_NODES.contains(d.targetDev()) || nodes.contains(d.targetDev())) {
+        out.add(
+            new Problem(
+                where.atOrFile(at),
+                "disk target '" + d.targetDev() + "' names a node the container already has"));
+      } else {
+        nodes.add(d.targetDev());
+      }
     }
     List<FilesystemDef> fss = def.devices().filesystems();
     for (int i = 0; i < fss.size(); i++) {
@@ -64,14 +91,52 @@ public final class Unsupported {
                     where.atOrFile(at), "a filesystem of type 'ram' cannot be the root (/)"));
           }
         }
-        case FILE, BLOCK, TEMPLATE, VOLUME ->
+        case FILE, BLOCK -> {
+          boolean sourceFits =
+              fs.type() == FilesystemDef.FsType.FILE
+                  ? fs.source() instanceof FilesystemDef.FileSource
+                  : fs.source() instanceof FilesystemDef.BlockSource;
+          if (!sourceFits) {
+            out.add(
+                new Problem(
+                    where.atOrFile(at),
+                    "filesystem needs <source "
+                        + (fs.type() == FilesystemDef.FsType.FILE ? "file" : "dev")
+                        + "=.../>"));
+          }
+          if (fs.target().equals("/")) {
+            out.add(
+                new Problem(
+                    where.atOrFile(at),
+                    "a filesystem of type '"
+                        + fs.type().xmlName()
+                        + "' cannot be the root (/) yet: capvirt runs a root directory"));
+          }
+          Optional<String> driver = fs.driver().flatMap(FilesystemDef.Driver::type);
+          Optional<String> format = fs.driver().flatMap(FilesystemDef.Driver::format);
+          if (fs.type() == FilesystemDef.FsType.FILE
+              && (driver.filter(t -> !t.equals("loop")).isPresent()
+                  || format.filter(f -> !f.equals("raw")).isPresent())) {
+            out.add(
+                new Problem(
+                    where.atOrFile(at),
+                    "<filesystem type='file'> with <driver type='"
+                        + driver.orElse("loop")
+                        + "' format='"
+                        + format.orElse("raw")
+                        + "'> is not supported: capvirt attaches raw images to loop devices"
+                        + " (type='loop' format='raw'), not through nbd"));
+          }
+        }
+        case TEMPLATE, VOLUME ->
             out.add(
                 new Problem(
                     where.atOrFile(at),
                     "<filesystem type='"
                         + fs.type().xmlName()
                         + "'> is not supported yet: capvirt mounts host directories (mount,"
-                        + " bind) and tmpfs (ram) only, not images, block devices or volumes"));
+                        + " bind), tmpfs (ram), block devices and raw images, not templates or"
+                        + " volumes"));
       }
       if (fs.accessmode() != FilesystemDef.AccessMode.PASSTHROUGH) {
         out.add(
@@ -123,6 +188,40 @@ public final class Unsupported {
               }
             });
     return List.copyOf(out);
+  }
+
+  /** A disk's target: one /dev entry name. */
+  private static final java.util.regex.Pattern DISK_TARGET =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]*");
+
+  /** What every container's /dev holds already. */
+  private static final List<String> BASE_NODES =
+      List.of(
+          "null", "zero", "full", "random", "urandom", "tty", "console", "ptmx", "pts", "fuse",
+          "shm", "mqueue", "stdin", "stdout", "stderr", "fd", "core");
+
+  /** The lifecycle actions capvirt carries out: stop the domain, or start it with a new init. */
+  static final List<String> LIFECYCLE_ACTIONS = List.of("destroy", "restart");
+
+  private static void lifecycle(
+      List<Problem> out,
+      SourceMap where,
+      String element,
+      SourcePath path,
+      Optional<String> action) {
+    if (action.isPresent() && !LIFECYCLE_ACTIONS.contains(action.get())) {
+      out.add(
+          new Problem(
+              where.atOrFile(path),
+              "<"
+                  + element
+                  + ">"
+                  + action.get()
+                  + "</"
+                  + element
+                  + "> is not supported: a container's init cannot be kept, renamed or dumped"
+                  + " once it ended; capvirt carries out destroy and restart"));
+    }
   }
 
   private static void devPath(List<Problem> out, SourceMap where, SourcePath at, String path) {

@@ -89,9 +89,8 @@ public final class Bpf {
   private static final int SYS_CLOSE = 3;
   private static final long AT_FDCWD = -100;
 
-  private static final MemoryLayout CAPTURED = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO =
-      CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  static final MemoryLayout CAPTURED = Linker.Option.captureStateLayout();
+  static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
   /**
    * libc's {@code long syscall(long number, ...)} with four long arguments: one downcall handle for
@@ -296,7 +295,8 @@ public final class Bpf {
     return raw(state, SYS_BPF, cmd, attr.address(), ATTR_SIZE, 0);
   }
 
-  private static long raw(MemorySegment state, long nr, long a, long b, long c, long d) {
+  /** libc {@code syscall(nr, a, b, c, d)}; errno lands in {@code state} ({@link #CAPTURED}). */
+  static long raw(MemorySegment state, long nr, long a, long b, long c, long d) {
     try {
       return (long) SYSCALL.invokeExact(state, nr, a, b, c, d);
     } catch (Throwable t) {
@@ -304,7 +304,7 @@ public final class Bpf {
     }
   }
 
-  private static String strerror(int errno) {
+  static String strerror(int errno) {
     try {
       MemorySegment s = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
       return s.reinterpret(256).getString(0) + " (errno " + errno + ")";

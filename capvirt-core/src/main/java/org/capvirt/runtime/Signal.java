@@ -6,8 +6,12 @@ public enum Signal {
   TERM("TERM", "SIGTERM"),
   /** SIGKILL: stop now (destroy, and a start undone). */
   KILL("KILL", "SIGKILL"),
+  /** SIGHUP: the reboot request of a sysvinit-style init. */
+  HUP("HUP", "SIGHUP"),
   /** glibc's SIGRTMIN (34) + 3 = 37: systemd's "halt" request. */
-  SYSTEMD_HALT("37", "SIGRTMIN+3");
+  SYSTEMD_HALT("37", "SIGRTMIN+3"),
+  /** glibc's SIGRTMIN (34) + 5 = 39: systemd's "reboot" request (it starts reboot.target). */
+  SYSTEMD_REBOOT("39", "SIGRTMIN+5");
 
   private final String argument;
   private final String display;

@@ -137,18 +137,8 @@ final class DeviceDrift {
       String k = r.toString();
       k = k.substring(0, k.lastIndexOf(' '));
       DeviceRule prev = m.get(k);
-      m.put(k, prev == null ? r : merged(prev, r));
+      m.put(k, prev == null ? r : prev.union(r));
     }
     return m;
-  }
-
-  private static DeviceRule merged(DeviceRule a, DeviceRule b) {
-    StringBuilder acc = new StringBuilder();
-    for (char c : "rwm".toCharArray()) {
-      if (a.access().indexOf(c) >= 0 || b.access().indexOf(c) >= 0) {
-        acc.append(c);
-      }
-    }
-    return new DeviceRule(a.type(), a.major(), a.minor(), acc.toString());
   }
 }

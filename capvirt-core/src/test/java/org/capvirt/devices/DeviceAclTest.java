@@ -74,10 +74,31 @@ class DeviceAclTest {
             .blockFilesystem("/dev/loop0", "/data", false)
             .blockFilesystem("/dev/loop1", "/ro", true)
             .build();
+    // one rule per device, as devices.list shows them: the access of every mention, in the place
+    // of the first (disk loop1 rm + filesystem r; filesystem loop0 rw + hostdev rwm)
     assertThat(lines(d, NO_MKNOD, HOST))
-        .containsSubsequence("c 10:229 rwm", "b 7:1 rm", "b 7:0 rw", "b 7:1 r", "b 7:0 rwm")
-        .contains("c 4:0 rwm")
+        .containsSubsequence("c 10:229 rwm", "b 7:1 rm", "b 7:0 rwm", "c 4:0 rwm")
+        .doesNotContain("b 7:0 rw", "b 7:1 r")
+        .doesNotHaveDuplicates()
         .endsWith("c 136:* rwm");
+  }
+
+  @Test
+  void rulesOfOneDeviceMergeAsTheKernelMergesThemAndWildcardsStayApart() {
+    List<DeviceRule> merged =
+        DeviceRule.perDevice(
+            List.of(
+                DeviceRule.parse("b *:* m"),
+                DeviceRule.parse("b 7:5 rm"),
+                DeviceRule.parse("c 1:3 rwm"),
+                DeviceRule.parse("b 7:5 rw"),
+                DeviceRule.parse("b 7:* r"),
+                DeviceRule.parse("b *:* r")));
+    assertThat(merged.stream().map(DeviceRule::toString))
+        .containsExactly("b *:* rm", "b 7:5 rwm", "c 1:3 rwm", "b 7:* r");
+    assertThatThrownBy(() -> DeviceRule.parse("b 7:5 r").union(DeviceRule.parse("c 7:5 r")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("b 7:5 r and c 7:5 r are not one device");
   }
 
   @Test

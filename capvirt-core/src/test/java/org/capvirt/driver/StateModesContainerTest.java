@@ -140,4 +140,83 @@ class StateModesContainerTest {
       }
     }
   }
+
+  /**
+   * Issue 13, point 6: with an unprivileged init ({@code <inituser>}) that writes past the log's
+   * size limit (conmon truncates it) and then exits, under umask 000, every file under the state
+   * root belongs to root and none can be written by another user: the truncated log stays 0600, and
+   * what conmon writes after the start (the exit status, under the caller's umask) sits in the
+   * monitor's directory that only root can enter, until the next command removes it.
+   */
+  @Test
+  void anUnprivilegedInitsTruncatedLogAndExitRecordsStayRoots() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("truncated");
+      String script =
+          "i=0; while [ $i -lt 30000 ]; do echo \"line $i"
+              + " ........................................................................\";"
+              + " i=$((i+1)); done; echo last line; sleep 2; exit 3";
+      String xml =
+          LiveRoot.xml(name, script, "", "")
+              .replace("</os>", "<inituser>nobody</inituser></os>")
+              .replace("    <console type='pty'/>\n", "");
+      Path file = tmp.resolve(name + ".xml");
+      Files.writeString(file, xml, StandardCharsets.UTF_8);
+      String root = live.root.toString();
+      run(DriverMain.underUmask("000", root, "-", "define", file.toString()));
+      run(DriverMain.underUmask("000", root, "-", "start", name));
+      Path exit = new RunDir(live.layout.domainDir(name)).monitor().exit();
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      while (!Files.exists(exit)) {
+        assertThat(System.nanoTime()).as("the init's exit is recorded").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      // conmon writes its records through temporary files and then exits: look once it is gone
+      RunDir dir = new RunDir(live.layout.domainDir(name));
+      LiveRoot.awaitGone(
+          org.capvirt.runtime.Conmon.readPid(dir.monitor().monitorPid()).orElseThrow());
+      Path log = live.layout.consoleLog(name);
+      long written = 30_000L * 86;
+      assertThat(Files.size(log)).isLessThan(written).isLessThan(2L * 1024 * 1024 + 65536);
+      assertThat(Files.readString(log)).contains("last line");
+      assertThat(mode(log)).isEqualTo("rw-------");
+      assertThat(unsafe(live.root)).isEmpty();
+
+      // the next command cleans up: the run directory goes, the end is kept 0600 beside the log
+      run(DriverMain.underUmask("000", root, "-", "list"));
+      assertThat(live.layout.domainDir(name)).doesNotExist();
+      assertThat(mode(live.layout.lastExit(name))).isEqualTo("rw-------");
+      assertThat(unsafe(live.root)).isEmpty();
+    }
+  }
+
+  /**
+   * What under {@code root} is not root's, or is writable by another user through directories that
+   * user can enter (a directory only root can enter shields what is inside it).
+   */
+  private static List<String> unsafe(Path root) throws Exception {
+    List<String> wrong = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.toList()) {
+        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (uid != 0) {
+          wrong.add(p + " belongs to uid " + uid);
+        }
+        if (Files.isSymbolicLink(p)) {
+          continue;
+        }
+        String m = mode(p);
+        if (m.charAt(4) == 'w' || m.charAt(7) == 'w') {
+          boolean shielded = false;
+          for (Path d = p.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
+            shielded |= mode(d).endsWith("------");
+          }
+          if (!shielded) {
+            wrong.add(p + " " + m + " is writable by other users");
+          }
+        }
+      }
+    }
+    return wrong;
+  }
 }

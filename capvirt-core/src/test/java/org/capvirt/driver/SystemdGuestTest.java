@@ -193,6 +193,49 @@ class SystemdGuestTest {
     }
   }
 
+  /**
+   * A reboot inside the guest ({@code systemctl reboot}: systemd ends with reboot(2), which the
+   * kernel turns into SIGHUP for the namespace's init) brings it back with a new systemd (the next
+   * command carries out on_reboot here: this driver has no monitor callback); {@code reboot} sends
+   * SIGRTMIN+5 and the guest boots again without SIGKILL.
+   */
+  @Test
+  void aRebootInsideOrFromTheHostBootsANewSystemd() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("systemd-reboot");
+      live.define(xml(name, "<capabilities policy='default'/>"));
+      live.driver.start(name);
+      awaitRunning(live, name);
+      long first = live.pid(name);
+      new ProcessBuilder(
+              "nsenter",
+              "-t",
+              Long.toString(first),
+              "-m",
+              "-p",
+              "-u",
+              "-i",
+              "-C",
+              "--",
+              "systemctl",
+              "reboot")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(30, TimeUnit.SECONDS);
+      LiveRoot.awaitGone(first);
+      long second = live.pid(name);
+      assertThat(second).isNotEqualTo(first);
+      awaitRunning(live, name);
+
+      Stopped s = live.driver.reboot(name, Duration.ofSeconds(30), ShutdownMode.SIGNAL);
+      assertThat(s.request()).isEqualTo("SIGRTMIN+5");
+      assertThat(s.killed()).as("systemd rebooted without SIGKILL").isFalse();
+      assertThat(live.pid(name)).isNotIn(first, second);
+      awaitRunning(live, name);
+    }
+  }
+
   @Test
   void anInitIgnoringItsStopSignalIsKilledAndTheResultSaysSo() throws Exception {
     try (LiveRoot live = new LiveRoot()) {

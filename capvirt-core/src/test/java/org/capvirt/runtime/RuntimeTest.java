@@ -181,8 +181,11 @@ class RuntimeTest {
         .containsExactly(
             List.of("kill", "web", "TERM"),
             List.of("kill", "web", "KILL"),
-            List.of("kill", "web", "37"));
+            List.of("kill", "web", "HUP"),
+            List.of("kill", "web", "37"),
+            List.of("kill", "web", "39"));
     assertThat(Signal.SYSTEMD_HALT.display()).isEqualTo("SIGRTMIN+3");
+    assertThat(Signal.SYSTEMD_REBOOT.display()).isEqualTo("SIGRTMIN+5");
     for (ContainerStatus want : ContainerStatus.values()) {
       status[0] = want == ContainerStatus.UNKNOWN ? "frozen" : want.word();
       ContainerState st = rt.state("web").orElseThrow();
