@@ -110,7 +110,7 @@ final class Reconciler {
     // left created): its definition's lifecycle action.
     boolean ended =
         st.isPresent()
-            && st.get().status().equals("stopped")
+            && st.get().status() == ContainerStatus.STOPPED
             && !Files.exists(run.monitor().stopIntent());
     Optional<byte[]> xml = Driver.read(run.liveXml());
     LastExit end = remove(name, run, rt, rec.get().cgroupsPath());
