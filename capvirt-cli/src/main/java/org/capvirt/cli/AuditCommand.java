@@ -8,12 +8,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.HostSystem;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.audit.AuditOptions;
 import org.capvirt.audit.Auditor;
 import org.capvirt.audit.Baseline;
-import org.capvirt.host.ContainerAccounts;
-import org.capvirt.host.HostProbe;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
 import picocli.CommandLine;
@@ -68,7 +67,7 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws CapvirtIoException {
-    Optional<HostFacts> facts = host ? Optional.of(HostProbe.system().read()) : Optional.empty();
+    Optional<HostFacts> facts = host ? Optional.of(HostSystem.probe()) : Optional.empty();
     AuditOptions options = new AuditOptions(Optional.ofNullable(baseline));
     List<AuditReport.FileResult> results =
         files.parallelStream().map(f -> auditOne(f, facts, options)).toList();
@@ -89,7 +88,7 @@ final class AuditCommand implements Callable<Integer> {
     try {
       ParsedDomain d = DomainFiles.read(file);
       return AuditReport.FileResult.of(
-          file, Auditor.audit(d, host, options, ContainerAccounts.predict(d.def())), true);
+          file, Auditor.audit(d, host, options, HostSystem.predictInitIds(d.def())), true);
     } catch (InvalidDefinitionException e) {
       return AuditReport.FileResult.of(file, Auditor.invalid(e), false);
     } catch (CapvirtIoException e) {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.Definitions;
+import org.capvirt.HostSystem;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.convert.Conversions;
 import org.capvirt.convert.ExportContext;
@@ -22,10 +24,8 @@ import org.capvirt.convert.ImportOptions;
 import org.capvirt.convert.ImportSource;
 import org.capvirt.convert.Imported;
 import org.capvirt.convert.InitProcess;
-import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
-import org.capvirt.xml.DomainXmlFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,8 +72,7 @@ final class ConvertCommands {
     public Integer call() throws Exception {
       HostFacts host = hostOptions.facts();
       ParsedDomain d = DomainFiles.read(file.toString());
-      ExportContext ctx =
-          ExportContext.of(d, host, HostDeviceLookup.system().read(d.def()), hostInit());
+      ExportContext ctx = ExportContext.of(d, host, HostSystem.deviceNodes(d.def()), hostInit());
       Exported e = Conversions.export(to, ctx);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
@@ -219,7 +218,7 @@ final class ConvertCommands {
             Conversions.importFile(
                 from, read(f), f.equals("-") ? "<stdin>" : f, options, host.bounding());
       }
-      String xml = DomainXmlFormatter.format(imported.def());
+      String xml = Definitions.format(imported.def());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode n = JSON.createObjectNode();

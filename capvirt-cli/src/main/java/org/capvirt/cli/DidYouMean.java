@@ -1,13 +1,12 @@
 package org.capvirt.cli;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.capvirt.model.CapabilityCatalog;
-import org.capvirt.xml.Spelling;
+import org.capvirt.model.Capability;
+import org.capvirt.model.Spelling;
 
 /**
  * "Did you mean …?" for the command line: verbs (with the names podman, docker and virsh users type
@@ -35,8 +34,8 @@ final class DidYouMean {
           Map.entry("attach", List.of("console")));
 
   /**
-   * The hint for an unknown verb {@code word} among {@code verbs}, e.g. " (did you mean …?)";
-   * {@code topLevel}: also other tools' verb names.
+   * The hint for an unknown verb {@code word} among {@code verbs}, e.g. "; did you mean …?"; {@code
+   * topLevel}: also other tools' verb names.
    */
   static String verb(String word, Collection<String> verbs, boolean topLevel) {
     List<String> habit = topLevel ? HABITS.get(word.toLowerCase(Locale.ROOT)) : null;
@@ -48,37 +47,29 @@ final class DidYouMean {
             + " verb yet; capvirt log NAME"
             + " prints the init's output)";
       }
-      return " (did you mean " + quoted(present) + "?)";
+      return Spelling.suggest(quoted(present));
     }
-    return Spelling.nearest(word, verbs).map(v -> " (did you mean '" + v + "'?)").orElse("");
+    return Spelling.didYouMean(word, verbs);
   }
 
   /** The hint for an unknown option {@code word} among {@code options}. */
   static String option(String word, Collection<String> options) {
     String name = word.contains("=") ? word.substring(0, word.indexOf('=')) : word;
-    return Spelling.nearest(name, options).map(o -> " (did you mean '" + o + "'?)").orElse("");
+    return Spelling.didYouMean(name, options);
   }
 
   /** The capability name {@code word} most likely meant ({@code cap_} and case ignored). */
   static Optional<String> capability(String word) {
-    String w = word.strip().toLowerCase(Locale.ROOT);
-    if (w.startsWith("cap_")) {
-      w = w.substring(4);
-    }
-    List<String> names = new ArrayList<>();
-    for (CapabilityCatalog.Entry e : CapabilityCatalog.entries()) {
-      names.add(e.name());
-    }
-    return Spelling.nearest(w, names);
+    return Spelling.nearestCapability(word).map(Capability::name);
   }
 
-  /** "unknown capability 'X' (did you mean 'Y'?)", or with a pointer to {@code caps list}. */
+  /** "unknown capability 'X'; did you mean 'Y'?", or with a pointer to {@code caps list}. */
   static String unknownCapability(String word) {
     return "unknown capability '"
         + word.strip()
         + "'"
         + capability(word)
-            .map(c -> " (did you mean '" + c + "'?)")
+            .map(c -> Spelling.suggest("'" + c + "'"))
             .orElse(" (capvirt caps list shows every name)");
   }
 

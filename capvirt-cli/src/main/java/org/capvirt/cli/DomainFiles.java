@@ -7,11 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.Definitions;
 import org.capvirt.InvalidDefinitionException;
+import org.capvirt.model.ParseOptions;
 import org.capvirt.model.ParsedDomain;
-import org.capvirt.xml.BoundedInput;
-import org.capvirt.xml.DomainXmlParser;
-import org.capvirt.xml.ParseOptions;
 
 /**
  * Reads a domain XML file ({@code -} for standard input) and parses it, naming the file as the user
@@ -31,7 +30,7 @@ public final class DomainFiles {
   public static ParsedDomain read(String file, ParseOptions options)
       throws CapvirtIoException, InvalidDefinitionException {
     String name = file.equals("-") ? "<stdin>" : file;
-    return DomainXmlParser.parse(bytes(file, name, options), name, options);
+    return Definitions.parse(bytes(file, name, options), name, options);
   }
 
   /** The bytes of {@code file} ({@code -}: standard input), at most the size limit. */
@@ -39,17 +38,17 @@ public final class DomainFiles {
       throws CapvirtIoException, InvalidDefinitionException {
     try {
       if (file.equals("-")) {
-        return BoundedInput.read(System.in, name, options);
+        return Definitions.read(System.in, name, options);
       }
       Path p = Path.of(file);
       if (Files.isDirectory(p)) {
         throw new CapvirtIoException("cannot read " + file + ": it is a directory");
       }
       if (Files.isRegularFile(p)) {
-        DomainXmlParser.checkSize(Files.size(p), name, options);
+        Definitions.checkSize(Files.size(p), name, options);
       }
       try (InputStream in = Files.newInputStream(p)) {
-        return BoundedInput.read(in, name, options);
+        return Definitions.read(in, name, options);
       }
     } catch (NoSuchFileException e) {
       throw new CapvirtIoException("cannot read " + file + ": no such file");

@@ -2,9 +2,9 @@ package org.capvirt.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.capvirt.Tracing;
 import org.capvirt.driver.Driver;
 import org.capvirt.driver.StateLayout;
-import org.capvirt.runtime.Trace;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -39,7 +39,7 @@ final class DriverOptions {
 
   /** The driver for these options (see {@link #driver(Optional, Optional)}). */
   Driver driver() {
-    Trace.mark("picocli parsed the command line");
+    Tracing.mark("picocli parsed the command line");
     return driver(Optional.ofNullable(root), Optional.ofNullable(runtime));
   }
 

@@ -37,10 +37,9 @@ final class ExitCodes {
   private ExitCodes() {}
 
   static int execute(CommandLine cl, String... args) {
-    boolean debug = java.util.Arrays.asList(args).contains("--debug");
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
-          int code = failure(commandLine.getErr(), ex, debug);
+          int code = failure(commandLine.getErr(), ex, DebugOption.given(parseResult));
           if (wantsJson(parseResult)) {
             printJsonError(commandLine.getOut(), ex, code);
           }
@@ -143,14 +142,20 @@ final class ExitCodes {
         .orElse(OK);
   }
 
+  /** The exit code of a failure: a library failure by its kind, a usage error 2, else 1. */
   static int codeOf(Throwable e) {
+    if (e instanceof CapvirtException c) {
+      return codeOf(c);
+    }
+    return e instanceof CommandLine.ParameterException ? USAGE : FAILURE;
+  }
+
+  /** The exit code of each kind of library failure (the family is sealed: no default). */
+  static int codeOf(CapvirtException e) {
     return switch (e) {
       case InvalidDefinitionException x -> DATA_ERR;
       case CapvirtIoException x -> IO_ERR;
       case RuntimeFailureException x -> FAILURE;
-      case CapvirtException x -> FAILURE;
-      case CommandLine.ParameterException x -> USAGE;
-      default -> FAILURE;
     };
   }
 }

@@ -2,8 +2,8 @@ package org.capvirt.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.capvirt.Definitions;
 import org.capvirt.InvalidDefinitionException;
-import org.capvirt.xml.DomainXmlFormatter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +31,7 @@ final class FormatCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String xml;
     try {
-      xml = DomainXmlFormatter.format(DomainFiles.read(file, maxBytes.options()).def());
+      xml = Definitions.format(DomainFiles.read(file, maxBytes.options()).def());
     } catch (InvalidDefinitionException e) {
       PrintWriter err = spec.commandLine().getErr();
       e.problems().forEach(err::println);

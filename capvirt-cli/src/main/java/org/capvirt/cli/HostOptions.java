@@ -2,7 +2,7 @@ package org.capvirt.cli;
 
 import java.util.Optional;
 import org.capvirt.CapvirtIoException;
-import org.capvirt.host.HostProbe;
+import org.capvirt.HostSystem;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
 import org.capvirt.model.HostFacts;
@@ -42,7 +42,7 @@ final class HostOptions {
 
   /** Probes the running host once and applies the overrides. */
   HostFacts facts() throws CapvirtIoException {
-    return apply(HostProbe.system().read());
+    return apply(HostSystem.probe());
   }
 
   /** Applies the overrides to {@code probed}. */

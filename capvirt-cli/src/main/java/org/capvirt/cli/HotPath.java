@@ -10,7 +10,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.capvirt.CapvirtException;
-import org.capvirt.runtime.Trace;
+import org.capvirt.Tracing;
 
 /**
  * {@code create}, {@code start} and {@code destroy} without a picocli model: building one costs a
@@ -136,7 +136,7 @@ final class HotPath {
     PrintWriter out = writer(System.out, "sun.stdout.encoding");
     PrintWriter err = writer(System.err, "sun.stderr.encoding");
     try {
-      Trace.mark("parsed the command line (no picocli)");
+      Tracing.mark("parsed the command line (no picocli)");
       var d = DriverOptions.driver(root, runtime);
       int code =
           switch (verb) {

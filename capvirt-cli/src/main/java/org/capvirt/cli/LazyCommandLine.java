@@ -22,8 +22,11 @@ final class LazyCommandLine {
     if (verb.isEmpty()) {
       return new CommandLine(new Main());
     }
-    CommandSpec top = CommandSpec.wrapWithoutInspection(new Main());
+    Main main = new Main();
+    CommandSpec top = CommandSpec.wrapWithoutInspection(main);
     top.name(Main.class.getAnnotation(Command.class).name());
+    // the inherited --debug, before the verb is added so that the verb inherits it
+    top.addMixin("debug", CommandSpec.forAnnotatedObject(main.debug));
     CommandLine cl = new CommandLine(top);
     cl.addSubcommand(verb.get());
     return cl;

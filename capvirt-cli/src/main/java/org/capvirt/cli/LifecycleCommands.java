@@ -13,7 +13,7 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.driver.Driver;
 import org.capvirt.driver.ShutdownMode;
 import org.capvirt.driver.Stopped;
-import org.capvirt.xml.ParseOptions;
+import org.capvirt.model.ParseOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -43,6 +43,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** {@code --debug}, inherited by every verb. */
+  @CommandLine.Mixin DebugOption debug = new DebugOption();
+
   public static void main(String[] args) {
     boolean trace = "1".equals(System.getenv("CAPVIRT_TRACE"));
     if (trace) {

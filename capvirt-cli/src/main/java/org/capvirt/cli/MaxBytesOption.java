@@ -1,6 +1,6 @@
 package org.capvirt.cli;
 
-import org.capvirt.xml.ParseOptions;
+import org.capvirt.model.ParseOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;

@@ -1,10 +1,9 @@
 package org.capvirt.cli;
 
 import org.capvirt.CapvirtIoException;
+import org.capvirt.HostSystem;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.caps.ContainerPolicy;
-import org.capvirt.host.ContainerAccounts;
-import org.capvirt.host.HostDeviceLookup;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.ParsedDomain;
 
@@ -24,6 +23,6 @@ final class PolicyInput {
     ParsedDomain d = DomainFiles.read(file);
     // init's uid as the container's /etc/passwd gives it, as start resolves it
     return ContainerPolicy.resolve(
-        d, host, HostDeviceLookup.system().read(d.def()), ContainerAccounts.predict(d.def()));
+        d, host, HostSystem.deviceNodes(d.def()), HostSystem.predictInitIds(d.def()));
   }
 }

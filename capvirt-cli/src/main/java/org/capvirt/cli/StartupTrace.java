@@ -3,7 +3,7 @@ package org.capvirt.cli;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.Map;
-import org.capvirt.runtime.Trace;
+import org.capvirt.Tracing;
 
 /**
  * {@code CAPVIRT_TRACE=1}: times the steps of one CLI run, from the launcher's start (it exports
@@ -21,20 +21,20 @@ final class StartupTrace {
       Instant wall = Instant.now();
       long wallMicros = wall.getEpochSecond() * 1_000_000L + wall.getNano() / 1000;
       origin = now - (wallMicros - launcherMicros) * 1000;
-      Trace.enable(origin);
+      Tracing.enable(origin);
       if (execMicros > 0) {
-        Trace.markAt(
+        Tracing.markAt(
             "launcher (staleness check, classpath)", origin + (execMicros - launcherMicros) * 1000);
       }
     } else {
-      Trace.enable(origin);
+      Tracing.enable(origin);
     }
-    Trace.mark("JVM start to main");
+    Tracing.mark("JVM start to main");
   }
 
   static void end(PrintStream err) {
-    Trace.mark("done");
-    Trace.lines().forEach(l -> err.println("capvirt: trace " + l));
+    Tracing.mark("done");
+    Tracing.lines().forEach(l -> err.println("capvirt: trace " + l));
   }
 
   private static long micros(String v) {

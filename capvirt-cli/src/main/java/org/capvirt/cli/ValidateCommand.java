@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.Definitions;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.driver.Driver;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.Problem;
-import org.capvirt.xml.LibvirtSchemaDepartures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,7 +70,7 @@ final class ValidateCommand implements Callable<Integer> {
     for (String file : files) {
       try {
         ParsedDomain parsed = DomainFiles.read(file, maxBytes.options());
-        List<Problem> warnings = LibvirtSchemaDepartures.of(parsed);
+        List<Problem> warnings = Definitions.schemaWarnings(parsed);
         List<Problem> refuses = starter().startProblems(parsed);
         results.add(
             new Result(

@@ -193,8 +193,8 @@ final class VerifyCommand implements Callable<Integer> {
           } else {
             o.putNull("attachedTo");
           }
-          o.put("readable", p.insns().isPresent());
-          o.put("instructions", p.insns().map(List::size).orElse(0));
+          o.put("readable", p.readable());
+          o.put("instructions", p.instructionCount());
         }
       }
     }

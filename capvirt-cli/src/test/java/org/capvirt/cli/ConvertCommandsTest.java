@@ -93,7 +93,7 @@ class ConvertCommandsTest {
     assertThat(r.exit()).isEqualTo(65);
     assertThat(r.err())
         .isEqualTo(
-            "capvirt: argument 2: unknown capability 'SYS_ADMN' (did you mean 'SYS_ADMIN'?)\n");
+            "capvirt: argument 2: unknown capability 'SYS_ADMN'; did you mean 'SYS_ADMIN'?\n");
   }
 
   @Test

@@ -7,9 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Tag;
+import org.capvirt.testing.ContainerTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The hot path gives what picocli gives: the same output, errors and exit codes. */
@@ -105,8 +104,7 @@ class HotPathTest {
   }
 
   @Test
-  @Tag("container")
-  @EnabledIf("org.capvirt.cli.LifecycleCommandsTest#containersAvailable")
+  @ContainerTest
   void createStartDestroyMatchPicocli() throws Exception {
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
     String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));

@@ -32,6 +32,9 @@ public final class HostCgroupFs implements HostCgroups {
   private final DeviceCgroup devices = new DeviceCgroup(Path.of("/proc"));
   private final UnifiedDevices unified = new UnifiedDevices(Path.of("/proc"));
 
+  /** The cgroup filesystems this process sees. */
+  public HostCgroupFs() {}
+
   @Override
   public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
       throws RuntimeFailureException, CapvirtIoException {

@@ -18,30 +18,7 @@ final class Uuids {
       return def;
     }
     String uuid = keep.orElseGet(() -> random().toString());
-    return new DomainDef(
-        def.name(),
-        Optional.of(uuid),
-        def.title(),
-        def.description(),
-        def.metadata(),
-        def.memory(),
-        def.currentMemory(),
-        def.memtune(),
-        def.blkiotune(),
-        def.vcpu(),
-        def.cputune(),
-        def.numatune(),
-        def.partition(),
-        def.os(),
-        def.idmap(),
-        def.features(),
-        def.clock(),
-        def.onPoweroff(),
-        def.onReboot(),
-        def.onCrash(),
-        def.devices(),
-        def.seclabels(),
-        def.lxcNamespace());
+    return def.toBuilder().uuid(uuid).build();
   }
 
   /**

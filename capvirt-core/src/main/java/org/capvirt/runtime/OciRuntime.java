@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
+import org.capvirt.model.ExecRequest;
 
 /**
  * runc or crun (their command lines agree on what capvirt uses), with its state under {@code root}

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
+import org.capvirt.model.ExecRequest;
 
 /**
  * An OCI runtime bound to one state directory: the lifecycle operations capvirt drives. The real

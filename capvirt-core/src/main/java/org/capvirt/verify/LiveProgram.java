@@ -18,6 +18,16 @@ public record LiveProgram(
     insns = insns.map(List::copyOf);
   }
 
+  /** Whether the kernel let its instructions be read. */
+  public boolean readable() {
+    return insns.isPresent();
+  }
+
+  /** How many instructions it has (0 when they could not be read). */
+  public int instructionCount() {
+    return insns.map(List::size).orElse(0);
+  }
+
   /** {@code id 12 'name' on DIR}, for messages. */
   public String label() {
     return "program id "

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Location;
+import org.capvirt.model.ParseOptions;
 
 /**
  * Reads a definition from a stream without trusting its size: at most the limit plus one byte is

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Location;
+import org.capvirt.model.ParseOptions;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.SourceMap;
 

@@ -11,6 +11,7 @@ import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.FeatureState;
 import org.capvirt.model.Features;
 import org.capvirt.model.Location;
+import org.capvirt.model.Spelling;
 
 /** Reads {@code <features>}: {@code <privnet/>} and the {@code <capabilities>} policy. */
 final class FeaturesReader {
@@ -111,9 +112,8 @@ final class FeaturesReader {
           "unknown capability <"
               + name
               + ">: capability elements are lowercase, without the"
-              + " cap_ prefix; did you mean '"
-              + lenient.get().name()
-              + "'?");
+              + " cap_ prefix"
+              + Spelling.suggest("'" + lenient.get().name() + "'"));
     } else {
       Optional<String> near = Spelling.nearest(name, NAMES);
       values.problem(
@@ -121,7 +121,7 @@ final class FeaturesReader {
           "unknown capability <"
               + name
               + ">"
-              + near.map(s -> "; did you mean '" + s + "'?")
+              + near.map(s -> Spelling.suggest("'" + s + "'"))
                   .orElse(" (names are those of man 7 capabilities, lowercase, without CAP_)"));
     }
     return Optional.empty();

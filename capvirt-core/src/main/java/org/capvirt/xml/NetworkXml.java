@@ -7,6 +7,7 @@ import java.util.Set;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Ipv4;
 import org.capvirt.model.NetworkDef;
+import org.capvirt.model.ParseOptions;
 
 /**
  * Reads and writes libvirt network XML ({@code <network>}) as far as capvirt runs it: name, uuid,

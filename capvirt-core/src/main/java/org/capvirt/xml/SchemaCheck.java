@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.capvirt.model.Location;
+import org.capvirt.model.Spelling;
 
 /**
  * Walks the tree against {@link DomainSchema}: every unknown element or attribute, text where none
@@ -80,7 +81,7 @@ final class SchemaCheck {
       String name, java.util.Collection<String> known, String open, String close) {
     Optional<String> near = Spelling.nearest(name, known);
     if (near.isPresent()) {
-      return "; did you mean " + open + near.get() + close + "?";
+      return Spelling.suggest(open + near.get() + close);
     }
     if (known.isEmpty()) {
       return "; it takes none";

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Location;
+import org.capvirt.model.ParseOptions;
 
 /**
  * The input as text, checked before any XML parsing: within the size limit, strict UTF-8, not

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.capvirt.model.Location;
 import org.capvirt.model.MemorySize;
+import org.capvirt.model.Spelling;
 
 /**
  * Reads typed values from attributes and element text, reporting each bad value (with what was
@@ -88,7 +89,7 @@ final class Values {
   }
 
   private static String didYouMean(String v, List<String> allowed) {
-    return Spelling.nearest(v, allowed).map(s -> "; did you mean '" + s + "'?").orElse("");
+    return Spelling.didYouMean(v, allowed);
   }
 
   /** Trimmed text of the named child, when written. */

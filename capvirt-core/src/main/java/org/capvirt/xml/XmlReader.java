@@ -15,6 +15,7 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Location;
+import org.capvirt.model.ParseOptions;
 import org.capvirt.model.Problem;
 
 /**

@@ -331,30 +331,7 @@ class OciConfigTest {
   }
 
   private static DomainDef withNamespace(DomainDef d, LxcNamespace ns) {
-    return new DomainDef(
-        d.name(),
-        d.uuid(),
-        d.title(),
-        d.description(),
-        d.metadata(),
-        d.memory(),
-        d.currentMemory(),
-        d.memtune(),
-        d.blkiotune(),
-        d.vcpu(),
-        d.cputune(),
-        d.numatune(),
-        d.partition(),
-        d.os(),
-        d.idmap(),
-        d.features(),
-        d.clock(),
-        d.onPoweroff(),
-        d.onReboot(),
-        d.onCrash(),
-        d.devices(),
-        d.seclabels(),
-        Optional.of(ns));
+    return d.toBuilder().lxcNamespace(Optional.of(ns)).build();
   }
 
   @Test

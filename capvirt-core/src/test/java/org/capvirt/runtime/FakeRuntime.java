@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
+import org.capvirt.model.ExecRequest;
 
 /**
  * A recording runtime for driver tests: keeps container states in memory, records every call

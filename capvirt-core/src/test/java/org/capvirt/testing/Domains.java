@@ -10,39 +10,29 @@ import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.ClockDef;
 import org.capvirt.model.ClockOffset;
-import org.capvirt.model.Devices;
 import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FeatureState;
-import org.capvirt.model.Features;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostdevDef;
 import org.capvirt.model.IdMap;
 import org.capvirt.model.MemorySize;
-import org.capvirt.model.OsDef;
 
-/** Builds LXC domain definitions in code, for tests that do not go through the XML parser. */
+/**
+ * LXC domain definitions in code, for tests that do not go through the XML parser: {@link
+ * DomainDef.Builder} with a test's defaults ({@code test} running {@code /bin/sleep 3600}) and
+ * shorthands for capability states, id maps, mounts and disks.
+ */
 public final class Domains {
-  private String name = "test";
-  private Optional<String> uuid = Optional.empty();
-  private String init = "/bin/sleep";
-  private final List<String> args = new ArrayList<>(List.of("3600"));
-  private final List<OsDef.InitEnv> env = new ArrayList<>();
-  private Optional<String> initdir = Optional.empty();
-  private Optional<MemorySize> memory = Optional.empty();
-  private Optional<String> partition = Optional.empty();
+  private final DomainDef.Builder d = DomainDef.builder("test");
   private Optional<CapsPolicy> policy = Optional.empty();
   private final Map<Capability, FeatureState> states = new LinkedHashMap<>();
-  private Optional<String> inituser = Optional.empty();
-  private Optional<IdMap> idmap = Optional.empty();
-  private boolean privnet;
-  private final List<HostdevDef> hostdevs = new ArrayList<>();
-  private final List<DiskDef> disks = new ArrayList<>();
-  private final List<FilesystemDef> filesystems = new ArrayList<>();
   private final List<ClockDef.Timer> timers = new ArrayList<>();
   private ClockOffset clockOffset = ClockOffset.UTC;
 
-  private Domains() {}
+  private Domains() {
+    d.os().init("/bin/sleep").initargs(List.of("3600"));
+  }
 
   /** A domain named {@code test} running {@code /bin/sleep 3600} with no features. */
   public static Domains lxc() {
@@ -50,40 +40,38 @@ public final class Domains {
   }
 
   public Domains name(String n) {
-    name = n;
+    d.name(n);
     return this;
   }
 
   public Domains uuid(String u) {
-    uuid = Optional.of(u);
+    d.uuid(u);
     return this;
   }
 
   /** Replaces the init command and its arguments. */
   public Domains init(String path, String... arguments) {
-    init = path;
-    args.clear();
-    args.addAll(List.of(arguments));
+    d.os().init(path).initargs(List.of(arguments));
     return this;
   }
 
   public Domains env(String envName, String value) {
-    env.add(new OsDef.InitEnv(envName, value));
+    d.os().initenv(envName, value);
     return this;
   }
 
   public Domains initdir(String dir) {
-    initdir = Optional.of(dir);
+    d.os().initdir(Optional.of(dir));
     return this;
   }
 
   public Domains memoryKib(long kib) {
-    memory = Optional.of(new MemorySize(kib));
+    d.memory(new MemorySize(kib));
     return this;
   }
 
   public Domains partition(String p) {
-    partition = Optional.of(p);
+    d.partition(Optional.of(p));
     return this;
   }
 
@@ -122,7 +110,7 @@ public final class Domains {
   }
 
   public Domains inituser(String u) {
-    inituser = Optional.of(u);
+    d.os().inituser(Optional.of(u));
     return this;
   }
 
@@ -134,13 +122,13 @@ public final class Domains {
   /** Maps ids from 0 to {@code target}, {@code count} of them, for users and groups. */
   public Domains idmap(long target, long count) {
     IdMap.Entry e = new IdMap.Entry(0, target, count);
-    idmap = Optional.of(new IdMap(List.of(e), List.of(e)));
+    d.idmap(Optional.of(new IdMap(List.of(e), List.of(e))));
     return this;
   }
 
   /** Writes {@code <privnet/>}: a private network namespace. */
   public Domains privnet() {
-    privnet = true;
+    d.privnet(true);
     return this;
   }
 
@@ -163,26 +151,27 @@ public final class Domains {
   }
 
   public Domains filesystem(FilesystemDef fs) {
-    filesystems.add(fs);
+    d.devices().filesystem(fs);
     return this;
   }
 
   public Domains hostdev(HostdevDef h) {
-    hostdevs.add(h);
+    d.devices().hostdev(h);
     return this;
   }
 
   public Domains disk(String path, boolean readonly) {
-    disks.add(
-        new DiskDef(
-            "block",
-            "disk",
-            Optional.empty(),
-            Optional.empty(),
-            path,
-            "sd" + (char) ('a' + disks.size()),
-            Optional.empty(),
-            readonly));
+    d.devices()
+        .disk(
+            new DiskDef(
+                "block",
+                "disk",
+                Optional.empty(),
+                Optional.empty(),
+                path,
+                "sd" + (char) ('a' + d.devices().diskCount()),
+                Optional.empty(),
+                readonly));
     return this;
   }
 
@@ -206,44 +195,8 @@ public final class Domains {
         policy.isEmpty() && states.isEmpty()
             ? Optional.empty()
             : Optional.of(new CapabilitiesFeature(policy.orElse(CapsPolicy.DEFAULT), states));
-    OsDef os =
-        new OsDef(
-            "exe",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(init),
-            args,
-            env,
-            initdir,
-            inituser,
-            Optional.empty(),
-            Optional.empty());
-    Devices devices =
-        new Devices(
-            Optional.empty(), disks, filesystems, List.of(), List.of(), List.of(), hostdevs);
-    return new DomainDef(
-        name,
-        uuid,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        memory,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        partition,
-        os,
-        idmap,
-        new Features(privnet, caps),
-        timers.isEmpty() ? Optional.empty() : Optional.of(new ClockDef(clockOffset, timers)),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        devices,
-        List.of(),
-        Optional.empty());
+    return d.capabilities(caps)
+        .clock(timers.isEmpty() ? Optional.empty() : Optional.of(new ClockDef(clockOffset, timers)))
+        .build();
   }
 }

@@ -3,6 +3,7 @@ package org.capvirt.xml;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.capvirt.model.ParseOptions;
 
 /** The bad inputs of {@link BadInputTest}: each one a small file and what it should say. */
 final class BadInputs {

@@ -10,6 +10,7 @@ import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.FeatureState;
 import org.capvirt.model.Location;
+import org.capvirt.model.ParseOptions;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.SourcePath;
 import org.junit.jupiter.api.Test;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.capvirt.InvalidDefinitionException;
+import org.capvirt.model.ParseOptions;
 import org.capvirt.model.Problem;
 import org.capvirt.testing.Hostile;
 import org.junit.jupiter.api.Test;
