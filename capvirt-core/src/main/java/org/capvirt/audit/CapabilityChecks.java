@@ -3,20 +3,21 @@ package org.capvirt.audit;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.capvirt.caps.LibvirtDeparture;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapabilityCatalog;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.FeatureState;
-import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /** Findings about the {@code <capabilities>} policy and what it keeps. */
 final class CapabilityChecks {
   private CapabilityChecks() {}
 
   static final Capability NET_ADMIN = Subject.cap("net_admin");
-  static final Capability SYS_BOOT = Subject.cap("sys_boot");
+  static final Capability SYS_BOOT = LibvirtDeparture.SYS_BOOT;
 
   static void check(Subject s, List<Finding> out) {
     keptRisks(s, out);
@@ -45,7 +46,7 @@ final class CapabilityChecks {
         new Finding(
             "inituser-needs-setid",
             Severity.LOW,
-            s.at("/domain/os/inituser", "/domain/os/initgroup", "/domain/os"),
+            s.at(SourcePath.OS_INITUSER, SourcePath.OS_INITGROUP, SourcePath.OS),
             "under policy 'deny' libvirt's init switches to the <inituser> after the capabilities"
                 + " are dropped, so without "
                 + names(missing.members())
@@ -193,7 +194,7 @@ final class CapabilityChecks {
           new Finding(
               "libvirt-rejects-name",
               Severity.LOW,
-              s.where().atOrFile(SourceMap.capabilityPath(c)),
+              s.where().atOrFile(SourcePath.capability(c)),
               "libvirt 9 does not know <"
                   + c.name()
                   + "> ('unexpected capability feature'): this file works with capvirt but will"
@@ -212,12 +213,12 @@ final class CapabilityChecks {
     if (!s.implicitDefault()) {
       return;
     }
-    boolean written = s.where().has(Subject.CAPS);
+    boolean written = s.where().has(SourcePath.CAPABILITIES);
     out.add(
         new Finding(
             "implicit-default-policy",
             Severity.LOW,
-            s.at(Subject.CAPS, "/domain/features"),
+            s.at(SourcePath.CAPABILITIES, SourcePath.FEATURES),
             (written ? "<capabilities> has no policy attribute" : "there is no <capabilities>")
                 + ", so libvirt's historical policy 'default' applies without being chosen: it"
                 + " drops only mknod, sys_module, sys_time, audit_control and mac_admin (sys_boot"
@@ -227,10 +228,13 @@ final class CapabilityChecks {
                 + " capabilities the workload needs marked on, e.g. <chown state='on'/>"));
   }
 
-  /** An explicit sys_boot off under default: capvirt honours it, libvirt does not. */
+  /**
+   * An explicit sys_boot off under default: capvirt honours it, libvirt does not ({@link
+   * LibvirtDeparture#SYS_BOOT_OFF_HONOURED}).
+   */
   static void sysBootOffIgnored(Subject s, List<Finding> out) {
     CapabilitiesFeature f = s.def().capabilities();
-    if (f.policy() != CapsPolicy.DEFAULT || !f.isOff(SYS_BOOT)) {
+    if (!LibvirtDeparture.sysBootOffUnderDefault(f)) {
       return;
     }
     out.add(
@@ -261,7 +265,7 @@ final class CapabilityChecks {
         new Finding(
             "nonroot-init-no-caps",
             asked.isEmpty() ? Severity.LOW : Severity.MEDIUM,
-            s.at("/domain/os/inituser", "/domain/os"),
+            s.at(SourcePath.OS_INITUSER, SourcePath.OS),
             "init runs as '"
                 + user
                 + "', not root, so it starts with no capabilities at all: libvirt sets no ambient"

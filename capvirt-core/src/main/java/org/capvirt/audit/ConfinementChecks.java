@@ -3,6 +3,7 @@ package org.capvirt.audit;
 import java.util.List;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.IdMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * Findings about definitions that undo the container's confinement: a writable filesystem over
@@ -32,7 +33,7 @@ final class ConfinementChecks {
           new Finding(
               "confinement-undone",
               s.hostRoot() ? Severity.HIGH : Severity.MEDIUM,
-              s.at(Subject.indexed("/domain/devices/filesystem", i)),
+              s.at(SourcePath.FILESYSTEM.nth(i)),
               "a writable "
                   + fs.type().xmlName()
                   + " filesystem targets "
@@ -64,7 +65,7 @@ final class ConfinementChecks {
           new Finding(
               "idmap-host-root",
               Severity.HIGH,
-              s.at(Subject.indexed("/domain/idmap/uid", i), "/domain/idmap"),
+              s.at(SourcePath.IDMAP_UID.nth(i), SourcePath.IDMAP),
               "<idmap> maps container uid "
                   + who
                   + (who == 0 ? " (root)" : "")

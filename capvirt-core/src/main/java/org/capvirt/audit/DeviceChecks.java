@@ -8,7 +8,7 @@ import org.capvirt.model.DiskDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostdevDef;
 import org.capvirt.model.Location;
-import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /** Findings about device access: mknod together with host devices, and the mknod cgroup rule. */
 final class DeviceChecks {
@@ -36,7 +36,7 @@ final class DeviceChecks {
         new Finding(
             "mknod-with-hostdev",
             Severity.MEDIUM,
-            s.where().has(SourceMap.capabilityPath(MKNOD))
+            s.where().has(SourcePath.capability(MKNOD))
                 ? s.capLocation(MKNOD)
                 : granted.get(0).where(),
             "the container keeps mknod and is granted host devices ("
@@ -58,7 +58,7 @@ final class DeviceChecks {
     List<Granted> out = new ArrayList<>();
     List<HostdevDef> hostdevs = s.def().devices().hostdevs();
     for (int i = 0; i < hostdevs.size(); i++) {
-      Location at = s.at(Subject.indexed("/domain/devices/hostdev", i));
+      Location at = s.at(SourcePath.HOSTDEV.nth(i));
       switch (hostdevs.get(i)) {
         case HostdevDef.Storage st -> out.add(new Granted(st.block(), at));
         case HostdevDef.Misc m -> out.add(new Granted(m.chardev(), at));
@@ -69,15 +69,13 @@ final class DeviceChecks {
     List<DiskDef> disks = s.def().devices().disks();
     for (int i = 0; i < disks.size(); i++) {
       if (disks.get(i).type().equals("block")) {
-        out.add(
-            new Granted(
-                disks.get(i).sourcePath(), s.at(Subject.indexed("/domain/devices/disk", i))));
+        out.add(new Granted(disks.get(i).sourcePath(), s.at(SourcePath.DISK.nth(i))));
       }
     }
     List<FilesystemDef> fss = s.def().devices().filesystems();
     for (int i = 0; i < fss.size(); i++) {
       if (fss.get(i).source() instanceof FilesystemDef.BlockSource b) {
-        out.add(new Granted(b.dev(), s.at(Subject.indexed("/domain/devices/filesystem", i))));
+        out.add(new Granted(b.dev(), s.at(SourcePath.FILESYSTEM.nth(i))));
       }
     }
     return out;

@@ -9,6 +9,7 @@ import org.capvirt.model.Capability;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.Location;
 import org.capvirt.model.LxcNamespace;
+import org.capvirt.model.SourcePath;
 
 /** Findings about what the container shares with the host: users, root filesystem, network. */
 final class IsolationChecks {
@@ -72,7 +73,7 @@ final class IsolationChecks {
           new Finding(
               "shared-network",
               Severity.LOW,
-              s.at(org.capvirt.devices.DeviceAcl.indexed("/domain/devices/interface", i)),
+              s.at(SourcePath.INTERFACE.nth(i)),
               "the container joins "
                   + what
                   + " without isolation between its ports: every container on it reaches this"
@@ -131,7 +132,7 @@ final class IsolationChecks {
         new Finding(
             "host-rootfs",
             s.hostRoot() ? Severity.HIGH : Severity.MEDIUM,
-            s.at("/domain/devices"),
+            s.at(SourcePath.DEVICES),
             "no <filesystem> targets '/', so the container runs on the host's own root filesystem"
                 + " (libvirt mounts the host's / as its /)"
                 + (s.hostRoot()
@@ -152,7 +153,7 @@ final class IsolationChecks {
           || !(fs.source() instanceof FilesystemDef.DirSource(String dir))) {
         continue;
       }
-      Location at = s.at(Subject.indexed("/domain/devices/filesystem", i));
+      Location at = s.at(SourcePath.FILESYSTEM.nth(i));
       String src = normalize(dir);
       if (src.equals("/")) {
         out.add(
@@ -200,18 +201,13 @@ final class IsolationChecks {
         new Finding(
             "host-network",
             Severity.MEDIUM,
-            s.at(
-                "/domain/namespace/sharenet",
-                "/domain/lxc:namespace/lxc:sharenet",
-                "/domain/features"),
+            s.at(SourcePath.LXC_SHARENET, SourcePath.FEATURES),
             "the container shares the host's network namespace (no <interface>, no <privnet/>):"
                 + " it sees every host interface, can bind the host's addresses and ports, and can"
                 + " connect to host services' abstract UNIX sockets",
             "add <privnet/> under <features> for a private network with only loopback, or an"
                 + " <interface> for a real one"));
   }
-
-  static final String NS = "/domain/lxc:namespace/";
 
   /** {@code <lxc:shareipc>} or {@code <lxc:shareuts>} joining the namespace of host PID 1. */
   static void hostIpcUts(Subject s, List<Finding> out) {
@@ -221,7 +217,7 @@ final class IsolationChecks {
           new Finding(
               "host-ipc",
               Severity.MEDIUM,
-              s.at(NS + "lxc:shareipc"),
+              s.at(SourcePath.LXC_SHAREIPC),
               "<lxc:shareipc> joins the IPC namespace of host PID 1: the container reaches the"
                   + " host's System V shared memory, semaphores and message queues",
               "remove <lxc:shareipc> so the container gets its own IPC namespace"));
@@ -231,7 +227,7 @@ final class IsolationChecks {
           new Finding(
               "host-uts",
               Severity.LOW,
-              s.at(NS + "lxc:shareuts"),
+              s.at(SourcePath.LXC_SHAREUTS),
               "<lxc:shareuts> joins the UTS namespace of host PID 1: with sys_admin the container"
                   + " can rename the host",
               "remove <lxc:shareuts> so the container gets its own hostname"));

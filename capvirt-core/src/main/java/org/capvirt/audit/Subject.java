@@ -12,6 +12,7 @@ import org.capvirt.model.InitIds;
 import org.capvirt.model.Location;
 import org.capvirt.model.LxcNamespace;
 import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * What the checks look at: the definition, where its parts were written, the host (when given) and
@@ -19,9 +20,6 @@ import org.capvirt.model.SourceMap;
  * capability), and init's ids when they were read from the container's root.
  */
 record Subject(DomainDef def, SourceMap where, Optional<HostFacts> host, CapSet kept, InitIds ids) {
-  static final String CAPS = "/domain/features/capabilities";
-  static final String POLICY = CAPS + "/@policy";
-
   static Capability cap(String name) {
     return Capability.byName(name).orElseThrow(() -> new IllegalStateException(name));
   }
@@ -67,31 +65,20 @@ record Subject(DomainDef def, SourceMap where, Optional<HostFacts> host, CapSet 
   }
 
   /** The first of {@code paths} that was written, else the file. */
-  Location at(String... paths) {
-    for (String p : paths) {
-      Optional<Location> l = where.at(p);
-      if (l.isPresent()) {
-        return l.get();
-      }
-    }
-    return Location.of(where.file());
+  Location at(SourcePath... paths) {
+    return where.first(paths);
   }
 
   /** Where the policy is decided: the policy attribute, the element, features, else the file. */
   Location policyLocation() {
-    return at(POLICY, CAPS, "/domain/features");
+    return at(SourcePath.CAPABILITIES_POLICY, SourcePath.CAPABILITIES, SourcePath.FEATURES);
   }
 
   /** Where a capability is decided: its element when written, else the policy. */
   Location capLocation(Capability c) {
-    return where.has(SourceMap.capabilityPath(c))
-        ? where.atOrFile(SourceMap.capabilityPath(c))
+    return where.has(SourcePath.capability(c))
+        ? where.atOrFile(SourcePath.capability(c))
         : policyLocation();
-  }
-
-  /** The path of the {@code i}-th (0-based) element named {@code path} among its siblings. */
-  static String indexed(String path, int i) {
-    return i == 0 ? path : path + "[" + (i + 1) + "]";
   }
 
   /** "policy 'allow'" or, when nothing was written, "the implicit policy 'default'". */
@@ -102,6 +89,7 @@ record Subject(DomainDef def, SourceMap where, Optional<HostFacts> host, CapSet 
 
   /** Whether policy 'default' applies without being written (no policy attribute). */
   boolean implicitDefault() {
-    return def.capabilities().policy() == CapsPolicy.DEFAULT && !where.has(POLICY);
+    return def.capabilities().policy() == CapsPolicy.DEFAULT
+        && !where.has(SourcePath.CAPABILITIES_POLICY);
   }
 }

@@ -17,6 +17,7 @@ import org.capvirt.model.OsDef;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.Problem;
 import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * Resolves {@code <features><capabilities>} into the five sets init holds after exec, with libvirt
@@ -90,7 +91,7 @@ public final class CapabilityResolver {
     for (Capability c : host.kernelCaps().members()) {
       Optional<FeatureState> state = feature.state(c);
       String written = state.map(s -> written(c, s, where)).orElse("");
-      PolicyRule rule = PolicyRule.of(feature.policy(), c, state, written, host);
+      PolicyRule rule = PolicyRule.of(feature, c, written, host);
       StringBuilder reason = new StringBuilder(rule.reason());
       boolean kept = rule.wanted() && base.contains(c);
       if (rule.wanted() && !kept) {
@@ -98,7 +99,7 @@ public final class CapabilityResolver {
         if (state.equals(Optional.of(FeatureState.ON))) {
           problems.add(
               new Problem(
-                  where.atOrFile(SourceMap.capabilityPath(c)),
+                  where.atOrFile(SourcePath.capability(c)),
                   c.name()
                       + " is marked on, but "
                       + hostSet(host)
@@ -109,7 +110,7 @@ public final class CapabilityResolver {
         reason
             .append("; the ")
             .append("<idmap> at ")
-            .append(where.atOrFile("/domain/idmap"))
+            .append(where.atOrFile(SourcePath.IDMAP))
             .append(" starts a user namespace with every capability, so the host's lack of ")
             .append(c.name())
             .append(" does not limit it");
@@ -128,7 +129,7 @@ public final class CapabilityResolver {
       if (!host.kernelCaps().contains(c) && feature.isOn(c)) {
         problems.add(
             new Problem(
-                where.atOrFile(SourceMap.capabilityPath(c)),
+                where.atOrFile(SourcePath.capability(c)),
                 c.name()
                     + " is marked on, but this kernel (cap_last_cap "
                     + host.capLastCap()
@@ -151,7 +152,7 @@ public final class CapabilityResolver {
                     "; init runs as '"
                         + u
                         + "' (<inituser> at "
-                        + where.atOrFile("/domain/os/inituser")
+                        + where.atOrFile(SourcePath.OS_INITUSER)
                         + "), so permitted, effective and inheritable end empty")
             .orElse("");
     CapSets sets = new CapSets(inheritable, permitted, permitted, bounding, CapSet.EMPTY);
@@ -179,7 +180,7 @@ public final class CapabilityResolver {
         + " state='"
         + s.xmlName()
         + "'/> at "
-        + where.atOrFile(SourceMap.capabilityPath(c));
+        + where.atOrFile(SourcePath.capability(c));
   }
 
   /** Whether init runs as root: uid 0 as read, else as {@link #isRoot} predicts from the name. */

@@ -2,13 +2,11 @@ package org.capvirt.caps;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.devices.DeviceAcl;
 import org.capvirt.devices.DeviceNodes;
 import org.capvirt.devices.DeviceRule;
-import org.capvirt.model.CapabilitiesFeature;
-import org.capvirt.model.Capability;
-import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
@@ -41,24 +39,18 @@ public record ContainerPolicy(
     return new ContainerPolicy(d, host, caps, devices);
   }
 
+  /** Where this result departs from what libvirt 9.0 would give for the same file on this host. */
+  public Set<LibvirtDeparture> departures() {
+    return LibvirtDeparture.of(domain.def().capabilities(), caps.bounding(), host);
+  }
+
   /**
    * Where this result departs from what libvirt 9.0 would give for the same definition on the same
    * host, in words; empty when they agree. The departures are deliberate (see the README).
    */
   public List<String> libvirtDifferences() {
     List<String> out = new ArrayList<>(2);
-    CapabilitiesFeature f = domain.def().capabilities();
-    Capability mknod = DeviceAcl.MKNOD;
-    if (caps.bounding().contains(mknod) && !f.isOn(mknod)) {
-      out.add(
-          "b *:* m and c *:* m are allowed because CAP_MKNOD is kept; libvirt 9.0 allows them only"
-              + " for a written <mknod state='on'/>, so there every mknod would fail");
-    }
-    if (f.policy() == CapsPolicy.DEFAULT && f.isOff(PolicyRule.SYS_BOOT) && host.keepReboot()) {
-      out.add(
-          "sys_boot is dropped as <sys_boot state='off'/> says; libvirt 9.0 ignores that and keeps"
-              + " sys_boot, because the kernel confines reboot() to the container");
-    }
+    departures().forEach(d -> out.add(d.difference()));
     return out;
   }
 

@@ -2,6 +2,7 @@ package org.capvirt.caps;
 
 import java.util.Optional;
 import org.capvirt.model.CapSet;
+import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.FeatureState;
@@ -18,8 +19,6 @@ record PolicyRule(boolean wanted, String reason) {
       CapSet.of(
           cap("sys_module"), cap("sys_time"), cap("mknod"), cap("audit_control"), cap("mac_admin"));
 
-  static final Capability SYS_BOOT = cap("sys_boot");
-
   private static Capability cap(String name) {
     return Capability.byName(name).orElseThrow();
   }
@@ -28,12 +27,9 @@ record PolicyRule(boolean wanted, String reason) {
    * Applies {@code policy} to {@code c}. {@code written} is how the state was written with its
    * location (e.g. {@code <mknod state='on'/> at lxc.xml:16:27}), empty when no state was written.
    */
-  static PolicyRule of(
-      CapsPolicy policy,
-      Capability c,
-      Optional<FeatureState> state,
-      String written,
-      HostFacts host) {
+  static PolicyRule of(CapabilitiesFeature feature, Capability c, String written, HostFacts host) {
+    CapsPolicy policy = feature.policy();
+    Optional<FeatureState> state = feature.state(c);
     boolean on = state.equals(Optional.of(FeatureState.ON));
     boolean off = state.equals(Optional.of(FeatureState.OFF));
     return switch (policy) {
@@ -51,14 +47,19 @@ record PolicyRule(boolean wanted, String reason) {
               : new PolicyRule(
                   true,
                   (on ? written + "; " : "") + "policy 'allow' keeps capabilities not marked off");
-      case DEFAULT -> defaultPolicy(c, on, off, written, host);
+      case DEFAULT -> defaultPolicy(feature, c, on, off, written, host);
     };
   }
 
   private static PolicyRule defaultPolicy(
-      Capability c, boolean on, boolean off, String written, HostFacts host) {
+      CapabilitiesFeature feature,
+      Capability c,
+      boolean on,
+      boolean off,
+      String written,
+      HostFacts host) {
     boolean fixedDrop = DEFAULT_DROPS.contains(c);
-    boolean sysBoot = c.equals(SYS_BOOT);
+    boolean sysBoot = c.equals(LibvirtDeparture.SYS_BOOT);
     if (on) {
       return new PolicyRule(
           true,
@@ -69,7 +70,7 @@ record PolicyRule(boolean wanted, String reason) {
     if (off) {
       return new PolicyRule(
           false,
-          sysBoot && host.keepReboot()
+          sysBoot && LibvirtDeparture.sysBootOffHonoured(feature, host)
               ? written
                   + " drops it; capvirt honours this, libvirt 9.0 keeps sys_boot here because "
                   + reboot(host)

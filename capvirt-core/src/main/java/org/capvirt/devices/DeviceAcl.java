@@ -8,6 +8,7 @@ import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.Capability;
 import org.capvirt.model.ClockDef;
+import org.capvirt.model.ClockOffset;
 import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
@@ -15,6 +16,7 @@ import org.capvirt.model.HostdevDef;
 import org.capvirt.model.Location;
 import org.capvirt.model.Problem;
 import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * The container's device cgroup allow list, after an implicit deny-all, one rule per device as the
@@ -79,7 +81,7 @@ public final class DeviceAcl {
             d.sourcePath(),
             d.readonly() ? "rm" : "rwm",
             'b',
-            where.atOrFile(indexed("/domain/devices/disk", i)));
+            where.atOrFile(SourcePath.DISK.nth(i)));
       }
     }
     List<FilesystemDef> fss = def.devices().filesystems();
@@ -92,12 +94,12 @@ public final class DeviceAcl {
             b.dev(),
             fss.get(i).readonly() ? "r" : "rw",
             'b',
-            where.atOrFile(indexed("/domain/devices/filesystem", i)));
+            where.atOrFile(SourcePath.FILESYSTEM.nth(i)));
       }
     }
     List<HostdevDef> hostdevs = def.devices().hostdevs();
     for (int i = 0; i < hostdevs.size(); i++) {
-      Location at = where.atOrFile(indexed("/domain/devices/hostdev", i));
+      Location at = where.atOrFile(SourcePath.HOSTDEV.nth(i));
       switch (hostdevs.get(i)) {
         case HostdevDef.Storage s -> path(rules, problems, nodes, s.block(), "rwm", 'b', at);
         case HostdevDef.Misc m -> path(rules, problems, nodes, m.chardev(), "rwm", 'c', at);
@@ -117,10 +119,10 @@ public final class DeviceAcl {
       Optional<DeviceNode> n = nodes.lookup(node.get());
       if (n.isPresent()) {
         rules.add(new DeviceRule(n.get().type(), n.get().major(), n.get().minor(), "r"));
-      } else if (clock.get().offset().equals("localtime")) {
+      } else if (clock.get().offset() == ClockOffset.LOCALTIME) {
         problems.add(
             new Problem(
-                where.atOrFile(indexed("/domain/clock/timer", i)),
+                where.atOrFile(SourcePath.CLOCK_TIMER.nth(i)),
                 "timer '"
                     + t.name()
                     + "' with <clock offset='localtime'> needs the host's "
@@ -177,10 +179,5 @@ public final class DeviceAcl {
       return;
     }
     rules.add(new DeviceRule(n.get().type(), n.get().major(), n.get().minor(), access));
-  }
-
-  /** The element path of the {@code i}-th (0-based) element, per {@link SourceMap}'s convention. */
-  public static String indexed(String path, int i) {
-    return i == 0 ? path : path + "[" + (i + 1) + "]";
   }
 }

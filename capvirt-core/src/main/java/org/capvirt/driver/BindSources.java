@@ -1,7 +1,5 @@
 package org.capvirt.driver;
 
-import static org.capvirt.devices.DeviceAcl.indexed;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -20,6 +18,7 @@ import org.capvirt.RuntimeFailureException;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * Resolves the sources of {@code <filesystem type='bind'>} inside the container's root, as libvirt
@@ -44,7 +43,7 @@ final class BindSources {
       if (fs.type() == FilesystemDef.FsType.BIND
           && fs.source() instanceof FilesystemDef.DirSource d
           && !out.containsKey(d.dir())) {
-        String at = where.atOrFile(indexed("/domain/devices/filesystem", i)).toString();
+        String at = where.atOrFile(SourcePath.FILESYSTEM.nth(i)).toString();
         out.put(d.dir(), inRoot(root, d.dir(), at).toString());
       }
     }

@@ -25,10 +25,12 @@ import org.capvirt.model.Location;
 import org.capvirt.model.NetworkDef;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.Problem;
+import org.capvirt.model.SourcePath;
 import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.Unsupported;
 import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.InitLog;
+import org.capvirt.runtime.Signal;
 import org.capvirt.runtime.Trace;
 import org.capvirt.verify.VerifyReport;
 import org.capvirt.xml.DomainXmlFormatter;
@@ -323,7 +325,7 @@ public final class Driver {
     if (Reconciler.awaitExit(c.pid(), timeout)) {
       return false;
     }
-    c.runtime().kill(name, "KILL");
+    c.runtime().kill(name, Signal.KILL);
     if (!Reconciler.awaitExit(c.pid(), Duration.ofSeconds(30))) {
       throw new RuntimeFailureException(
           "init (pid " + c.pid() + ") of '" + name + "' survived SIGKILL for 30s");
@@ -385,7 +387,7 @@ public final class Driver {
       // SIGKILL and wait for the init ourselves: 'runc delete --force' of a running container
       // sleeps 100 ms before it first looks again; of a stopped one it removes at once.
       try {
-        c.runtime().kill(name, "KILL");
+        c.runtime().kill(name, Signal.KILL);
         Reconciler.awaitExit(c.pid(), Duration.ofSeconds(10));
         Trace.mark("killed the init and saw it exit");
       } catch (RuntimeFailureException e) {
@@ -405,7 +407,7 @@ public final class Driver {
     Trace.mark("locked; the monitor vouches for the init");
     intend(c.run(), "destroyed");
     try {
-      c.runtime().kill(name, "KILL");
+      c.runtime().kill(name, Signal.KILL);
     } catch (CapvirtIoException | RuntimeFailureException e) {
       try {
         Files.deleteIfExists(c.run().monitor().stopIntent());
@@ -684,7 +686,7 @@ public final class Driver {
   }
 
   private static String checkedName(ParsedDomain p) throws InvalidDefinitionException {
-    return DomainNames.require(p.def().name(), p.where().atOrFile("/domain/name"));
+    return DomainNames.require(p.def().name(), p.where().atOrFile(SourcePath.NAME));
   }
 
   private static String validName(String name) throws InvalidDefinitionException {

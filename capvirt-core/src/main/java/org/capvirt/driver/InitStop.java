@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import org.capvirt.CapvirtException;
 import org.capvirt.RuntimeFailureException;
 import org.capvirt.runtime.Runtime;
+import org.capvirt.runtime.Signal;
 
 /**
  * Asks a running init to stop or to reboot: the signal its kind of init halts (reboots) on, or a
@@ -26,12 +27,6 @@ import org.capvirt.runtime.Runtime;
  * systemd-initctl also serves).
  */
 final class InitStop {
-  /** glibc's SIGRTMIN (34) + 3: systemd's "halt" signal. */
-  static final int SIGRTMIN_3 = 37;
-
-  /** glibc's SIGRTMIN (34) + 5: systemd's "reboot" signal (it starts reboot.target). */
-  static final int SIGRTMIN_5 = 39;
-
   /** sysvinit's struct init_request: magic, command (runlevel), runlevel, sleep time, data. */
   static final int INITCTL_MAGIC = 0x03091969;
 
@@ -58,8 +53,9 @@ final class InitStop {
     return switch (mode) {
       case SIGNAL -> {
         boolean systemd = isSystemd(pid);
-        runtime.kill(name, systemd ? Integer.toString(SIGRTMIN_3) : "TERM");
-        yield systemd ? "SIGRTMIN+3" : "SIGTERM";
+        Signal signal = systemd ? Signal.SYSTEMD_HALT : Signal.TERM;
+        runtime.kill(name, signal);
+        yield signal.display();
       }
       case INITCTL -> {
         initctl(name, pid, runlevel('0'));
@@ -77,8 +73,9 @@ final class InitStop {
     return switch (mode) {
       case SIGNAL -> {
         boolean systemd = isSystemd(pid);
-        runtime.kill(name, systemd ? Integer.toString(SIGRTMIN_5) : "HUP");
-        yield systemd ? "SIGRTMIN+5" : "SIGHUP";
+        Signal signal = systemd ? Signal.SYSTEMD_REBOOT : Signal.HUP;
+        runtime.kill(name, signal);
+        yield signal.display();
       }
       case INITCTL -> {
         initctl(name, pid, runlevel('6'));

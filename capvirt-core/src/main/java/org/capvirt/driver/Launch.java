@@ -18,6 +18,7 @@ import org.capvirt.model.FilesystemDef;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.InitIds;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.model.SourcePath;
 import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.RuntimeFacts;
 import org.capvirt.plan.Plan;
@@ -181,7 +182,7 @@ final class Launch {
       return;
     }
     String dir = def.os().initdir().get();
-    String at = parsed.where().atOrFile("/domain/os/initdir").toString();
+    String at = parsed.where().atOrFile(SourcePath.OS_INITDIR).toString();
     if (!Files.isDirectory(BindSources.inRoot(rootfs, dir, at, "<initdir>"))) {
       throw new RuntimeFailureException(
           at + ": <initdir> '" + dir + "' is not a directory in the container's root " + rootfs);

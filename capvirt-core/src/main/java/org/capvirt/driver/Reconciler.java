@@ -18,6 +18,7 @@ import org.capvirt.model.MemorySize;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.runtime.Conmon;
 import org.capvirt.runtime.ContainerState;
+import org.capvirt.runtime.ContainerStatus;
 import org.capvirt.runtime.MonitorFiles;
 import org.capvirt.runtime.Runtime;
 import org.capvirt.xml.DomainXmlParser;
@@ -109,7 +110,7 @@ final class Reconciler {
     // left created): its definition's lifecycle action.
     boolean ended =
         st.isPresent()
-            && st.get().status().equals("stopped")
+            && st.get().status() == ContainerStatus.STOPPED
             && !Files.exists(run.monitor().stopIntent());
     Optional<byte[]> xml = Driver.read(run.liveXml());
     LastExit end = remove(name, run, rt, rec.get().cgroupsPath());
@@ -185,7 +186,10 @@ final class Reconciler {
       Runtime rt = runtimes.open(rec.get().binary(), run.runtimeRoot(), run.runtimeLog());
       return Optional.of(
           new Live(
-              run, rt, new ContainerState(name, "running", init.get()), rec.get().cgroupsPath()));
+              run,
+              rt,
+              new ContainerState(name, ContainerStatus.RUNNING, init.get()),
+              rec.get().cgroupsPath()));
     } catch (CapvirtException e) {
       return Optional.empty(); // unreadable files: reconcileLocked reports them
     }
@@ -464,7 +468,11 @@ final class Reconciler {
       }
     }
     DomainState state =
-        c.map(l -> l.state().status().equals("paused") ? DomainState.PAUSED : DomainState.RUNNING)
+        c.map(
+                l ->
+                    l.state().status() == ContainerStatus.PAUSED
+                        ? DomainState.PAUSED
+                        : DomainState.RUNNING)
             .orElse(DomainState.SHUTOFF);
     Optional<LastExit> end =
         c.isPresent() ? Optional.empty() : Optional.of(LastExit.read(layout.lastExit(name)));

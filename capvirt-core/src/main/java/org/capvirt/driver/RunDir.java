@@ -13,6 +13,7 @@ import org.capvirt.CapvirtIoException;
 import org.capvirt.runtime.JsonFields;
 import org.capvirt.runtime.MonitorFiles;
 import org.capvirt.runtime.RuntimeBinary;
+import org.capvirt.runtime.RuntimeKind;
 
 /**
  * One domain's run-time directory: the bundle (config.json and the empty directory the host root is
@@ -94,7 +95,7 @@ record RunDir(Path dir) {
   void writeRecord(RuntimeBinary b, String cgroupsPath) throws IOException {
     Map<String, String> n = new LinkedHashMap<>();
     n.put("path", b.path().toString());
-    n.put("kind", b.kind());
+    n.put("kind", b.name());
     n.put("version", b.version());
     n.put("cgroupsPath", cgroupsPath);
     AtomicFiles.writeVolatile(record(), JsonFields.write(n));
@@ -108,7 +109,7 @@ record RunDir(Path dir) {
           new Recorded(
               new RuntimeBinary(
                   Path.of(n.getOrDefault("path", "")),
-                  n.getOrDefault("kind", ""),
+                  RuntimeKind.parse(n.getOrDefault("kind", "")),
                   n.getOrDefault("version", ""),
                   Set.of()),
               n.getOrDefault("cgroupsPath", "")));

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** {@code <clock offset=..>} with its timers. */
-public record ClockDef(String offset, List<Timer> timers) {
+public record ClockDef(ClockOffset offset, List<Timer> timers) {
   public ClockDef {
     timers = List.copyOf(timers);
   }

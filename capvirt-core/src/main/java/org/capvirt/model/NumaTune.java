@@ -3,4 +3,4 @@ package org.capvirt.model;
 import java.util.Optional;
 
 /** {@code <numatune><memory mode=.. nodeset=../></numatune>}. */
-public record NumaTune(String mode, Optional<String> nodeset, Optional<String> placement) {}
+public record NumaTune(NumaMode mode, Optional<String> nodeset, Optional<Placement> placement) {}

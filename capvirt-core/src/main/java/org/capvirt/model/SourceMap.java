@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * and {@code /domain/devices/hostdev[2]}. An attribute that was written has the key of its element
  * plus {@code /@name} (e.g. {@code /domain/features/capabilities/@policy}) and the location of the
  * attribute's name. Element locations point at the {@code <} of the start tag. Namespaced elements
- * of libvirt's LXC namespace are named {@code lxc:NAME} whatever prefix the file used.
+ * of libvirt's LXC namespace are named {@code lxc:NAME} whatever prefix the file used. Lookups take
+ * a {@link SourcePath}, so only paths the schema can produce are looked up.
  */
 public record SourceMap(String file, Map<String, Location> locations) {
   public SourceMap {
@@ -27,23 +28,40 @@ public record SourceMap(String file, Map<String, Location> locations) {
   }
 
   /** The location of the element or attribute at {@code path}. */
-  public Optional<Location> at(String path) {
-    return Optional.ofNullable(locations.get(path));
+  public Optional<Location> at(SourcePath path) {
+    return Optional.ofNullable(locations.get(path.toString()));
   }
 
   /** The location at {@code path}, or the file itself when the path was not written. */
-  public Location atOrFile(String path) {
+  public Location atOrFile(SourcePath path) {
     return at(path).orElseGet(() -> Location.of(file));
   }
 
   /** Whether {@code path} was written in the source. */
-  public boolean has(String path) {
-    return locations.containsKey(path);
+  public boolean has(SourcePath path) {
+    return locations.containsKey(path.toString());
   }
 
-  /** The path of a capability element inside {@code <features><capabilities>}. */
-  public static String capabilityPath(Capability cap) {
-    return "/domain/features/capabilities/" + cap.name();
+  /** The location of the first of {@code paths} that was written, else the file. */
+  public Location first(SourcePath... paths) {
+    for (SourcePath p : paths) {
+      Optional<Location> l = at(p);
+      if (l.isPresent()) {
+        return l.get();
+      }
+    }
+    return Location.of(file);
+  }
+
+  /** The location of {@code path}, else of its nearest written ancestor, else the file. */
+  public Location nearest(SourcePath path) {
+    for (Optional<SourcePath> p = Optional.of(path); p.isPresent(); p = p.get().parent()) {
+      Optional<Location> l = at(p.get());
+      if (l.isPresent()) {
+        return l.get();
+      }
+    }
+    return Location.of(file);
   }
 
   /** The locations in path order, for debugging. */

@@ -4,4 +4,4 @@ import java.util.Optional;
 
 /** {@code <vcpu placement='static' cpuset='..' current='..'>N</vcpu>}. */
 public record VcpuDef(
-    int count, String placement, Optional<String> cpuset, Optional<Integer> current) {}
+    int count, Placement placement, Optional<String> cpuset, Optional<Integer> current) {}

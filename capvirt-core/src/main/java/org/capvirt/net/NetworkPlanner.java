@@ -1,7 +1,5 @@
 package org.capvirt.net;
 
-import static org.capvirt.devices.DeviceAcl.indexed;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +16,7 @@ import org.capvirt.model.NetworkDef;
 import org.capvirt.model.Problem;
 import org.capvirt.model.RouteDef;
 import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * Decides how each {@code <interface>} is attached, as libvirt's LXC driver attaches it, with the
@@ -61,36 +60,36 @@ public final class NetworkPlanner {
     Set<String> hostNames = new HashSet<>();
     List<InterfaceDef> ifs = def.devices().interfaces();
     for (int i = 0; i < ifs.size(); i++) {
-      String at = indexed("/domain/devices/interface", i);
+      SourcePath at = SourcePath.INTERFACE.nth(i);
       InterfaceDef n = ifs.get(i);
       int before = problems.size();
       String guest = n.guestDev().orElse("eth" + i);
-      ifname(at + "/guest/@dev", guest, "guest dev");
+      ifname(at.below("guest/@dev"), guest, "guest dev");
       if (guest.equals("lo") || !guestNames.add(guest)) {
-        problem(at + "/guest/@dev", "guest dev '" + guest + "' is used twice in the container");
+        problem(at.below("guest/@dev"), "guest dev '" + guest + "' is used twice in the container");
       }
       n.targetDev()
           .ifPresent(
               t -> {
-                ifname(at + "/target/@dev", t, "target dev");
+                ifname(at.below("target/@dev"), t, "target dev");
                 if (!hostNames.add(t)) {
-                  problem(at + "/target/@dev", "target dev '" + t + "' is used twice");
+                  problem(at.below("target/@dev"), "target dev '" + t + "' is used twice");
                 }
               });
       n.mac()
           .filter(
               m -> !MAC.matcher(m).matches() || (Integer.parseInt(m.substring(0, 2), 16) & 1) != 0)
           .ifPresent(
-              m -> problem(at + "/mac/@address", "'" + m + "' is not a unicast MAC address"));
+              m -> problem(at.below("mac/@address"), "'" + m + "' is not a unicast MAC address"));
       n.linkState()
           .filter(s -> !s.equals("up"))
           .ifPresent(
-              s -> problem(at + "/link", "link state '" + s + "' is not supported (only up)"));
+              s -> problem(at.below("link"), "link state '" + s + "' is not supported (only up)"));
       n.virtualport()
           .ifPresent(
               v ->
                   problem(
-                      at + "/virtualport",
+                      at.below("virtualport"),
                       "<virtualport type='"
                           + v.type()
                           + "'> is not supported: capvirt attaches"
@@ -117,13 +116,13 @@ public final class NetworkPlanner {
     return new NetworkPlan(out, problems);
   }
 
-  private Optional<InterfacePlan> network(int i, String at, InterfaceDef n, String guest) {
+  private Optional<InterfacePlan> network(int i, SourcePath at, InterfaceDef n, String guest) {
     hostSideOnlyForEthernet(at, n);
     String name = n.sourceNetwork().orElseThrow();
     NetworkDef net = ctx.networks().get(name);
     if (net == null) {
       problem(
-          at + "/source/@network",
+          at.below("source/@network"),
           "network '" + name + "' is not defined (see 'capvirt net-list --all')");
       return Optional.empty();
     }
@@ -134,7 +133,7 @@ public final class NetworkPlanner {
       Ipv4 gw = Ipv4.parse(s.address()).orElseThrow();
       for (int k = 0; k < n.ips().size(); k++) {
         IpDef ip = n.ips().get(k);
-        String ipAt = indexed(at + "/ip", k);
+        SourcePath ipAt = at.below("ip").nth(k);
         Optional<Ipv4> a = Ipv4.parse(ip.address());
         if (a.isEmpty() || !a.get().sameSubnet(gw, s.prefix()) || a.get().equals(gw)) {
           problem(
@@ -154,13 +153,13 @@ public final class NetworkPlanner {
           problem(
               ipAt, "prefix " + ip.prefix().get() + " differs from the network's " + s.prefix());
         } else if (ip.peer().isPresent()) {
-          problem(ipAt + "/@peer", "peer is supported on type='ethernet' interfaces only");
+          problem(ipAt.below("@peer"), "peer is supported on type='ethernet' interfaces only");
         } else {
           requested.add(ip.address());
         }
       }
       if (requested.size() > 1) {
-        problem(at + "/ip[2]", "one <ip> per interface on a network (its pool leases one)");
+        problem(at.below("ip").nth(1), "one <ip> per interface on a network (its pool leases one)");
       }
       List<Ipam.Route> routes = new ArrayList<>();
       if (net.forward() == NetworkDef.Forward.NAT) {
@@ -181,7 +180,7 @@ public final class NetworkPlanner {
                   requested));
     } else if (!n.ips().isEmpty() || !n.routes().isEmpty()) {
       problem(
-          at + "/ip",
+          at.below("ip"),
           "network '" + name + "' has no <ip>: addresses on its interfaces are not supported");
     }
     boolean nat = net.forward() == NetworkDef.Forward.NAT && net.ip().isPresent();
@@ -203,10 +202,10 @@ public final class NetworkPlanner {
             List.of()));
   }
 
-  private Optional<InterfacePlan> bridge(int i, String at, InterfaceDef n, String guest) {
+  private Optional<InterfacePlan> bridge(int i, SourcePath at, InterfaceDef n, String guest) {
     hostSideOnlyForEthernet(at, n);
     String br = n.sourceBridge().orElseThrow();
-    ifname(at + "/source/@bridge", br, "bridge");
+    ifname(at.below("source/@bridge"), br, "bridge");
     Optional<Ipam> ipam = staticIpam(at, n);
     PluginConf.Bridge b = new PluginConf.Bridge(br, false, false, ipam, n.mac());
     return Optional.of(
@@ -225,16 +224,16 @@ public final class NetworkPlanner {
             List.of()));
   }
 
-  private Optional<InterfacePlan> ethernet(int i, String at, InterfaceDef n, String guest) {
+  private Optional<InterfacePlan> ethernet(int i, SourcePath at, InterfaceDef n, String guest) {
     List<Ipam.Address> plain = new ArrayList<>();
     List<InterfacePlan.HostAddress> peers = new ArrayList<>();
-    addresses(at + "/ip", n.ips(), plain, peers);
+    addresses(at.below("ip"), n.ips(), plain, peers);
     List<Ipam.Route> ipamRoutes = new ArrayList<>();
     List<InterfacePlan.IpRoute> guestRoutes = new ArrayList<>();
     List<String> plainCidrs = plain.stream().map(Ipam.Address::cidr).toList();
     List<String> peerCidrs = peerSubnets(peers);
     for (int k = 0; k < n.routes().size(); k++) {
-      Optional<Ipam.Route> r = route(indexed(at + "/route", k), n.routes().get(k));
+      Optional<Ipam.Route> r = route(at.below("route").nth(k), n.routes().get(k));
       if (r.isEmpty()) {
         continue;
       }
@@ -250,7 +249,7 @@ public final class NetworkPlanner {
     List<InterfacePlan.HostAddress> host = new ArrayList<>();
     for (int k = 0; k < n.sourceIps().size(); k++) {
       IpDef ip = n.sourceIps().get(k);
-      String ipAt = indexed(at + "/source/ip", k);
+      SourcePath ipAt = at.below("source/ip").nth(k);
       cidr(ipAt, ip)
           .filter(c -> peerIsAnAddress(ipAt, ip))
           .ifPresent(c -> host.add(new InterfacePlan.HostAddress(c, ip.peer())));
@@ -260,7 +259,7 @@ public final class NetworkPlanner {
     hostCidrs.addAll(peerSubnets(host));
     List<InterfacePlan.IpRoute> hostRoutes = new ArrayList<>();
     for (int k = 0; k < n.sourceRoutes().size(); k++) {
-      route(indexed(at + "/source/route", k), n.sourceRoutes().get(k))
+      route(at.below("source/route").nth(k), n.sourceRoutes().get(k))
           .ifPresent(
               r -> {
                 String gw = r.gateway().orElseThrow();
@@ -294,10 +293,13 @@ public final class NetworkPlanner {
    * address with the peer as the other end, the prefix the peer's).
    */
   private void addresses(
-      String at, List<IpDef> ips, List<Ipam.Address> plain, List<InterfacePlan.HostAddress> peers) {
+      SourcePath at,
+      List<IpDef> ips,
+      List<Ipam.Address> plain,
+      List<InterfacePlan.HostAddress> peers) {
     for (int k = 0; k < ips.size(); k++) {
       IpDef ip = ips.get(k);
-      String ipAt = indexed(at, k);
+      SourcePath ipAt = at.nth(k);
       Optional<String> c = cidr(ipAt, ip).filter(x -> peerIsAnAddress(ipAt, ip));
       if (c.isEmpty()) {
         continue;
@@ -311,9 +313,9 @@ public final class NetworkPlanner {
   }
 
   /** Whether {@code ip}'s peer, if any, is an address of its family (else a problem). */
-  private boolean peerIsAnAddress(String at, IpDef ip) {
+  private boolean peerIsAnAddress(SourcePath at, IpDef ip) {
     if (ip.peer().isPresent() && !v6(ip) && Ipv4.parse(ip.peer().get()).isEmpty()) {
-      problem(at + "/@peer", "'" + ip.peer().get() + "' is not an IPv4 address");
+      problem(at.below("@peer"), "'" + ip.peer().get() + "' is not an IPv4 address");
       return false;
     }
     return true;
@@ -346,23 +348,23 @@ public final class NetworkPlanner {
   }
 
   /** The interface's {@code <ip>} and {@code <route>} as fixed addresses (bridge interfaces). */
-  private Optional<Ipam> staticIpam(String at, InterfaceDef n) {
+  private Optional<Ipam> staticIpam(SourcePath at, InterfaceDef n) {
     if (n.ips().isEmpty()) {
       if (!n.routes().isEmpty()) {
-        problem(indexed(at + "/route", 0), "a <route> needs an <ip> on the interface");
+        problem(at.below("route").nth(0), "a <route> needs an <ip> on the interface");
       }
       return Optional.empty();
     }
     List<Ipam.Address> addresses = new ArrayList<>();
     for (int k = 0; k < n.ips().size(); k++) {
       IpDef ip = n.ips().get(k);
-      String ipAt = indexed(at + "/ip", k);
+      SourcePath ipAt = at.below("ip").nth(k);
       Optional<String> c = cidr(ipAt, ip);
       if (c.isEmpty()) {
         continue;
       }
       if (ip.peer().isPresent()) {
-        problem(ipAt + "/@peer", "peer is supported on type='ethernet' interfaces only");
+        problem(ipAt.below("@peer"), "peer is supported on type='ethernet' interfaces only");
       }
       addresses.add(new Ipam.Address(c.get(), Optional.empty()));
     }
@@ -370,23 +372,23 @@ public final class NetworkPlanner {
     return Optional.of(new Ipam.Static(addresses, routes));
   }
 
-  private List<Ipam.Route> routes(String at, List<RouteDef> defs) {
+  private List<Ipam.Route> routes(SourcePath at, List<RouteDef> defs) {
     List<Ipam.Route> out = new ArrayList<>();
     for (int k = 0; k < defs.size(); k++) {
-      route(indexed(at + "/route", k), defs.get(k)).ifPresent(out::add);
+      route(at.below("route").nth(k), defs.get(k)).ifPresent(out::add);
     }
     return out;
   }
 
-  private Optional<Ipam.Route> route(String at, RouteDef r) {
+  private Optional<Ipam.Route> route(SourcePath at, RouteDef r) {
     if (r.metric().isPresent()) {
-      problem(at + "/@metric", "route metric is not supported by the CNI plugins");
+      problem(at.below("@metric"), "route metric is not supported by the CNI plugins");
       return Optional.empty();
     }
     boolean v6 = r.address().contains(":") || r.family().filter(f -> f.equals("ipv6")).isPresent();
     Optional<Integer> prefix = r.prefix().or(() -> r.netmask().flatMap(Ipv4::prefixOfMask));
     if (r.netmask().isPresent() && r.prefix().isEmpty() && prefix.isEmpty()) {
-      problem(at + "/@netmask", "netmask '" + r.netmask().get() + "' is not contiguous");
+      problem(at.below("@netmask"), "netmask '" + r.netmask().get() + "' is not contiguous");
       return Optional.empty();
     }
     int p =
@@ -397,16 +399,16 @@ public final class NetworkPlanner {
     return Optional.of(new Ipam.Route(r.address() + "/" + p, Optional.of(r.gateway())));
   }
 
-  private Optional<String> cidr(String at, IpDef ip) {
+  private Optional<String> cidr(SourcePath at, IpDef ip) {
     boolean v6 = v6(ip);
     if (!v6 && Ipv4.parse(ip.address()).isEmpty()) {
-      problem(at + "/@address", "'" + ip.address() + "' is not an IPv4 address");
+      problem(at.below("@address"), "'" + ip.address() + "' is not an IPv4 address");
       return Optional.empty();
     }
     int max = v6 ? 128 : 32;
     int p = ip.prefix().orElse(v6 ? 64 : classful(ip.address()));
     if (p < 0 || p > max) {
-      problem(at + "/@prefix", "prefix " + p + " is out of range (0.." + max + ")");
+      problem(at.below("@prefix"), "prefix " + p + " is out of range (0.." + max + ")");
       return Optional.empty();
     }
     return Optional.of(ip.address() + "/" + p);
@@ -422,40 +424,26 @@ public final class NetworkPlanner {
     return first < 128 ? 8 : first < 192 ? 16 : 24;
   }
 
-  private void hostSideOnlyForEthernet(String at, InterfaceDef n) {
+  private void hostSideOnlyForEthernet(SourcePath at, InterfaceDef n) {
     if (!n.sourceIps().isEmpty() || !n.sourceRoutes().isEmpty()) {
       problem(
-          at + "/source",
+          at.below("source"),
           "host-side <ip>/<route> under <source> are for type='ethernet' interfaces only");
     }
   }
 
-  private void ifname(String at, String name, String what) {
+  private void ifname(SourcePath at, String name, String what) {
     if (!IFNAME.matcher(name).matches()) {
       problem(
           at, what + " '" + name + "' is not a valid interface name (1-15 of A-Z a-z 0-9 _ . -)");
     }
   }
 
-  private Location loc(String at) {
+  private Location loc(SourcePath at) {
     return where.atOrFile(at);
   }
 
-  private void problem(String at, String message) {
-    problems.add(new Problem(atNearest(at), message));
-  }
-
-  /** The location of {@code at}, else of its nearest written ancestor. */
-  private Location atNearest(String at) {
-    String p = at;
-    while (!p.isEmpty()) {
-      Optional<Location> l = where.at(p);
-      if (l.isPresent()) {
-        return l.get();
-      }
-      int slash = p.lastIndexOf('/');
-      p = slash <= 0 ? "" : p.substring(0, slash);
-    }
-    return where.atOrFile("/domain");
+  private void problem(SourcePath at, String message) {
+    problems.add(new Problem(where.nearest(at), message));
   }
 }

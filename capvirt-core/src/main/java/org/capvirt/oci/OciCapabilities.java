@@ -7,7 +7,7 @@ import org.capvirt.model.CapSet;
 import org.capvirt.model.CapSets;
 import org.capvirt.model.Capability;
 import org.capvirt.model.Problem;
-import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * The five sets as OCI {@code CAP_*} names, limited to what the runtime knows: a runtime silently
@@ -40,7 +40,7 @@ final class OciCapabilities {
       if (in.def().capabilities().isOn(c)) {
         problems.add(
             new Problem(
-                in.where().atOrFile(SourceMap.capabilityPath(c)),
+                in.where().atOrFile(SourcePath.capability(c)),
                 c.name()
                     + " is marked on, but "
                     + in.facts().runtime()

@@ -77,7 +77,7 @@ public final class OciConfig {
     List<FilesystemDef> fss = in.def().devices().filesystems();
     for (int i = 0; i < fss.size(); i++) {
       FilesystemDef fs = fss.get(i);
-      String at = org.capvirt.devices.DeviceAcl.indexed("/domain/devices/filesystem", i);
+      org.capvirt.model.SourcePath at = org.capvirt.model.SourcePath.FILESYSTEM.nth(i);
       boolean known =
           switch (fs.source()) {
             case FilesystemDef.FileSource f -> false;

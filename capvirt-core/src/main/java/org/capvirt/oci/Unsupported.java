@@ -1,7 +1,5 @@
 package org.capvirt.oci;
 
-import static org.capvirt.devices.DeviceAcl.indexed;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +10,7 @@ import org.capvirt.model.HostdevDef;
 import org.capvirt.model.LxcNamespace;
 import org.capvirt.model.Problem;
 import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * What capvirt cannot run yet, each with where it is written and why: a definition that parses but
@@ -24,27 +23,27 @@ public final class Unsupported {
   public static List<Problem> problems(DomainDef def, SourceMap where) {
     List<Problem> out = new ArrayList<>();
     if (def.os().init().isEmpty() || def.os().init().get().isEmpty()) {
-      out.add(new Problem(where.atOrFile("/domain/os"), "init binary must be specified (<init>)"));
+      out.add(new Problem(where.atOrFile(SourcePath.OS), "init binary must be specified (<init>)"));
     }
     if (!def.os().type().equals("exe")) {
       out.add(
           new Problem(
-              where.atOrFile("/domain/os/type"),
+              where.atOrFile(SourcePath.OS_TYPE),
               "os type '" + def.os().type() + "' cannot run in a container (expected exe)"));
     }
     if (!def.partitionOrDefault().startsWith("/")) {
       out.add(
           new Problem(
-              where.atOrFile("/domain/resource/partition"),
+              where.atOrFile(SourcePath.RESOURCE_PARTITION),
               "resource partition '" + def.partitionOrDefault() + "' must be an absolute path"));
     }
-    lifecycle(out, where, "on_poweroff", def.onPoweroff());
-    lifecycle(out, where, "on_reboot", def.onReboot());
-    lifecycle(out, where, "on_crash", def.onCrash());
+    lifecycle(out, where, "on_poweroff", SourcePath.ON_POWEROFF, def.onPoweroff());
+    lifecycle(out, where, "on_reboot", SourcePath.ON_REBOOT, def.onReboot());
+    lifecycle(out, where, "on_crash", SourcePath.ON_CRASH, def.onCrash());
     List<String> nodes = new ArrayList<>();
     for (int i = 0; i < def.devices().disks().size(); i++) {
       DiskDef d = def.devices().disks().get(i);
-      String at = indexed("/domain/devices/disk", i);
+      SourcePath at = SourcePath.DISK.nth(i);
       if (!d.type().equals("block")) {
         out.add(
             new Problem(
@@ -73,7 +72,7 @@ public final class Unsupported {
     List<FilesystemDef> fss = def.devices().filesystems();
     for (int i = 0; i < fss.size(); i++) {
       FilesystemDef fs = fss.get(i);
-      String at = indexed("/domain/devices/filesystem", i);
+      SourcePath at = SourcePath.FILESYSTEM.nth(i);
       switch (fs.type()) {
         case MOUNT, BIND -> {
           if (!(fs.source() instanceof FilesystemDef.DirSource)) {
@@ -155,7 +154,7 @@ public final class Unsupported {
     }
     List<HostdevDef> hostdevs = def.devices().hostdevs();
     for (int i = 0; i < hostdevs.size(); i++) {
-      String at = indexed("/domain/devices/hostdev", i);
+      SourcePath at = SourcePath.HOSTDEV.nth(i);
       switch (hostdevs.get(i)) {
         case HostdevDef.Storage s -> devPath(out, where, at, s.block());
         case HostdevDef.Misc m -> devPath(out, where, at, m.chardev());
@@ -176,14 +175,14 @@ public final class Unsupported {
     def.lxcNamespace()
         .ifPresent(
             ns -> {
-              share(out, where, "sharenet", ns.sharenet(), "net");
-              share(out, where, "shareipc", ns.shareipc(), "ipc");
-              share(out, where, "shareuts", ns.shareuts(), "uts");
+              share(out, where, "sharenet", SourcePath.LXC_SHARENET, ns.sharenet(), "net");
+              share(out, where, "shareipc", SourcePath.LXC_SHAREIPC, ns.shareipc(), "ipc");
+              share(out, where, "shareuts", SourcePath.LXC_SHAREUTS, ns.shareuts(), "uts");
               if (ns.sharenet().isPresent()
                   && (def.features().privnet() || !def.devices().interfaces().isEmpty())) {
                 out.add(
                     new Problem(
-                        where.atOrFile("/domain/lxc:namespace/lxc:sharenet"),
+                        where.atOrFile(SourcePath.LXC_SHARENET),
                         "the definition asks to inherit a network namespace as well as for a"
                             + " private network (<privnet/> or <interface>)"));
               }
@@ -205,11 +204,15 @@ public final class Unsupported {
   static final List<String> LIFECYCLE_ACTIONS = List.of("destroy", "restart");
 
   private static void lifecycle(
-      List<Problem> out, SourceMap where, String element, Optional<String> action) {
+      List<Problem> out,
+      SourceMap where,
+      String element,
+      SourcePath path,
+      Optional<String> action) {
     if (action.isPresent() && !LIFECYCLE_ACTIONS.contains(action.get())) {
       out.add(
           new Problem(
-              where.atOrFile("/domain/" + element),
+              where.atOrFile(path),
               "<"
                   + element
                   + ">"
@@ -221,7 +224,7 @@ public final class Unsupported {
     }
   }
 
-  private static void devPath(List<Problem> out, SourceMap where, String at, String path) {
+  private static void devPath(List<Problem> out, SourceMap where, SourcePath at, String path) {
     if (!path.startsWith("/dev/") || path.contains("/../") || path.contains("/./")) {
       out.add(
           new Problem(
@@ -233,11 +236,16 @@ public final class Unsupported {
   }
 
   private static void share(
-      List<Problem> out, SourceMap where, String elem, Optional<LxcNamespace.Share> s, String ns) {
+      List<Problem> out,
+      SourceMap where,
+      String elem,
+      SourcePath path,
+      Optional<LxcNamespace.Share> s,
+      String ns) {
     if (s.isPresent() && NamespaceShares.path(s.get(), ns).isEmpty()) {
       out.add(
           new Problem(
-              where.atOrFile("/domain/lxc:namespace/lxc:" + elem),
+              where.atOrFile(path),
               "<lxc:"
                   + elem
                   + " type='"

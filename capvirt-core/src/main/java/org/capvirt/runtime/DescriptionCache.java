@@ -53,7 +53,7 @@ final class DescriptionCache {
       return Optional.of(
           new RuntimeBinary(
               binary,
-              f.getProperty("kind"),
+              RuntimeKind.parse(f.getProperty("kind")),
               f.getProperty("version", ""),
               caps.isEmpty()
                   ? new LinkedHashSet<>()
@@ -74,7 +74,7 @@ final class DescriptionCache {
       Properties f = new Properties();
       f.setProperty("path", b.path().toString());
       f.setProperty("identity", identity(b.path()));
-      f.setProperty("kind", b.kind());
+      f.setProperty("kind", b.name());
       f.setProperty("version", b.version());
       f.setProperty("capabilities", String.join(",", b.capabilities()));
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));

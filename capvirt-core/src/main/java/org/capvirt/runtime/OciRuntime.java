@@ -147,7 +147,8 @@ public final class OciRuntime implements Runtime {
     try {
       Map<String, String> n = JsonFields.read(r.stdout().getBytes(StandardCharsets.UTF_8));
       return Optional.of(
-          new ContainerState(id, n.getOrDefault("status", "unknown"), pid(n.get("pid"))));
+          new ContainerState(
+              id, ContainerStatus.parse(n.getOrDefault("status", "")), pid(n.get("pid"))));
     } catch (IOException e) {
       throw new RuntimeFailureException(
           "'" + c + "' printed something that is not JSON: " + r.stdout().strip(), e);
@@ -163,8 +164,8 @@ public final class OciRuntime implements Runtime {
   }
 
   @Override
-  public void kill(String id, String signal) throws RuntimeFailureException, CapvirtIoException {
-    Command c = Command.captured(SHORT, argv("kill", id, signal));
+  public void kill(String id, Signal signal) throws RuntimeFailureException, CapvirtIoException {
+    Command c = Command.captured(SHORT, argv("kill", id, signal.argument()));
     check(c, runner.run(c));
   }
 

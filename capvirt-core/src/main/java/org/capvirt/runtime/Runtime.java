@@ -34,7 +34,7 @@ public interface Runtime {
   Optional<ContainerState> state(String id) throws RuntimeFailureException, CapvirtIoException;
 
   /** Sends a signal (a name such as {@code TERM} or {@code KILL}) to the init. */
-  void kill(String id, String signal) throws RuntimeFailureException, CapvirtIoException;
+  void kill(String id, Signal signal) throws RuntimeFailureException, CapvirtIoException;
 
   /** Deletes the container; {@code force} kills it first if it still runs. */
   void delete(String id, boolean force) throws RuntimeFailureException, CapvirtIoException;

@@ -87,8 +87,8 @@ public final class RuntimeFinder {
       return b;
     }
     List<String> skipped = new ArrayList<>();
-    for (String kind : List.of("runc", "crun")) {
-      Optional<Path> p = which(kind);
+    for (RuntimeKind kind : List.of(RuntimeKind.RUNC, RuntimeKind.CRUN)) {
+      Optional<Path> p = which(kind.word());
       if (p.isEmpty()) {
         continue;
       }
@@ -106,7 +106,7 @@ public final class RuntimeFinder {
 
   /** Why this runtime cannot run containers on this host, if it cannot. */
   Optional<String> unusable(RuntimeBinary b) {
-    if (!b.kind().equals("crun")) {
+    if (b.kind() != RuntimeKind.CRUN) {
       return Optional.empty();
     }
     try {
@@ -151,7 +151,7 @@ public final class RuntimeFinder {
     }
     Matcher m = VERSION.matcher(r.stdout());
     boolean found = m.find();
-    String kind = found ? m.group(1) : p.getFileName().toString();
+    RuntimeKind kind = found ? RuntimeKind.parse(m.group(1)) : RuntimeKind.OTHER;
     String version = found ? m.group(2).replaceFirst("\\+.*", "") : "unknown";
     Command f = Command.captured(OciRuntime.SHORT, List.of(p.toString(), "features"));
     Completed fr = runner.run(f);
@@ -180,10 +180,14 @@ public final class RuntimeFinder {
    * every capability up to checkpoint_restore (40); anything older or unknown up to audit_read
    * (37).
    */
-  static Set<String> knownCaps(String kind, String version) {
+  static Set<String> knownCaps(RuntimeKind kind, String version) {
     int[] v = parse(version);
     boolean modern =
-        (kind.equals("runc") && v[0] >= 1) || (kind.equals("crun") && (v[0] >= 1 || v[1] >= 16));
+        switch (kind) {
+          case RUNC -> v[0] >= 1;
+          case CRUN -> v[0] >= 1 || v[1] >= 16;
+          case OTHER -> false;
+        };
     Set<String> out = new LinkedHashSet<>();
     for (Capability c : CapSet.upTo(modern ? 40 : 37).members()) {
       out.add(c.constantName());

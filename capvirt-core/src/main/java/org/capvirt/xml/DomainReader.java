@@ -6,12 +6,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.capvirt.model.BlkioTune;
 import org.capvirt.model.ClockDef;
+import org.capvirt.model.ClockOffset;
 import org.capvirt.model.CpuTune;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.LxcNamespace;
 import org.capvirt.model.MemTune;
 import org.capvirt.model.MemorySize;
+import org.capvirt.model.NumaMode;
 import org.capvirt.model.NumaTune;
+import org.capvirt.model.Placement;
 import org.capvirt.model.SecLabel;
 import org.capvirt.model.VcpuDef;
 
@@ -79,14 +82,15 @@ final class DomainReader {
         Optional.of(
             d.child("vcpu")
                 .map(this::vcpu)
-                .orElse(new VcpuDef(1, "static", Optional.empty(), Optional.empty()))),
+                .orElse(new VcpuDef(1, Placement.STATIC, Optional.empty(), Optional.empty()))),
         d.child("cputune").map(this::cputune),
         d.child("numatune").flatMap(n -> n.child("memory")).map(this::numatune),
         d.child("resource").flatMap(r -> partition(r)),
         new OsReader(values).os(d),
         d.child("idmap").flatMap(new OsReader(values)::idmap),
         new FeaturesReader(values).read(d.child("features")),
-        Optional.of(d.child("clock").map(this::clock).orElse(new ClockDef("utc", List.of()))),
+        Optional.of(
+            d.child("clock").map(this::clock).orElse(new ClockDef(ClockOffset.UTC, List.of()))),
         Optional.of(lifecycle(d, "on_poweroff", LIFECYCLE, "destroy")),
         Optional.of(lifecycle(d, "on_reboot", LIFECYCLE, "restart")),
         Optional.of(lifecycle(d, "on_crash", CRASH, "destroy")),
@@ -163,8 +167,11 @@ final class DomainReader {
 
   private VcpuDef vcpu(XmlNode n) {
     int count = values.textNumber(n, 1, 65535).map(Long::intValue).orElse(1);
-    String placement =
-        values.oneOf(n, "placement", "vcpu placement", List.of("static", "auto")).orElse("static");
+    Placement placement =
+        values
+            .oneOf(n, "placement", "vcpu placement", Placement.xmlNames())
+            .flatMap(Placement::fromXml)
+            .orElse(Placement.STATIC);
     Optional<Integer> current = values.integer(n, "current", 1, 65535);
     if (current.isPresent() && current.get() > count) {
       values.problem(
@@ -185,18 +192,17 @@ final class DomainReader {
   }
 
   private NumaTune numatune(XmlNode m) {
-    String mode =
+    NumaMode mode =
         values
-            .oneOf(
-                m,
-                "mode",
-                "numatune mode",
-                List.of("strict", "preferred", "interleave", "restrictive"))
-            .orElse("strict");
+            .oneOf(m, "mode", "numatune mode", NumaMode.xmlNames())
+            .flatMap(NumaMode::fromXml)
+            .orElse(NumaMode.STRICT);
     return new NumaTune(
         mode,
         m.value("nodeset"),
-        values.oneOf(m, "placement", "numatune placement", List.of("static", "auto")));
+        values
+            .oneOf(m, "placement", "numatune placement", Placement.xmlNames())
+            .flatMap(Placement::fromXml));
   }
 
   private Optional<String> partition(XmlNode r) {
@@ -218,10 +224,11 @@ final class DomainReader {
   }
 
   private ClockDef clock(XmlNode c) {
-    String offset =
+    ClockOffset offset =
         values
-            .oneOf(c, "offset", "clock offset", List.of("utc", "localtime", "timezone", "variable"))
-            .orElse("utc");
+            .oneOf(c, "offset", "clock offset", ClockOffset.xmlNames())
+            .flatMap(ClockOffset::fromXml)
+            .orElse(ClockOffset.UTC);
     List<ClockDef.Timer> timers = new ArrayList<>();
     for (XmlNode t : c.all("timer")) {
       Optional<String> name =

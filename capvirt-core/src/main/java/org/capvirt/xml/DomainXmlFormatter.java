@@ -15,6 +15,7 @@ import org.capvirt.model.LxcNamespace;
 import org.capvirt.model.MemTune;
 import org.capvirt.model.MemorySize;
 import org.capvirt.model.OsDef;
+import org.capvirt.model.Placement;
 import org.capvirt.model.SecLabel;
 import org.capvirt.model.VcpuDef;
 import org.capvirt.xml.XmlOut.Attrs;
@@ -50,9 +51,9 @@ public final class DomainXmlFormatter {
                     body.nested()
                         .empty(
                             "memory",
-                            Attrs.of("mode", n.mode())
+                            Attrs.of("mode", n.mode().xmlName())
                                 .add("nodeset", n.nodeset())
-                                .add("placement", n.placement()))));
+                                .add("placement", n.placement().map(Placement::xmlName)))));
     def.partition()
         .ifPresent(
             p ->
@@ -117,7 +118,9 @@ public final class DomainXmlFormatter {
   private static void vcpu(XmlOut out, VcpuDef v) {
     out.text(
         "vcpu",
-        Attrs.of("placement", v.placement()).add("cpuset", v.cpuset()).add("current", v.current()),
+        Attrs.of("placement", v.placement().xmlName())
+            .add("cpuset", v.cpuset())
+            .add("current", v.current()),
         Integer.toString(v.count()));
   }
 
@@ -198,7 +201,7 @@ public final class DomainXmlFormatter {
               .add("tickpolicy", t.tickpolicy())
               .add("track", t.track()));
     }
-    out.element("clock", Attrs.of("offset", clock.offset()), c);
+    out.element("clock", Attrs.of("offset", clock.offset().xmlName()), c);
   }
 
   private static void seclabel(XmlOut out, SecLabel s) {

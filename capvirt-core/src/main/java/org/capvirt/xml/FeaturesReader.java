@@ -15,6 +15,11 @@ import org.capvirt.model.Spelling;
 
 /** Reads {@code <features>}: {@code <privnet/>} and the {@code <capabilities>} policy. */
 final class FeaturesReader {
+  /**
+   * The attributes {@code <capabilities>} takes (its content is checked here, not by the schema).
+   */
+  static final List<String> CAPABILITIES_ATTRIBUTES = List.of("policy");
+
   private static final List<String> POLICIES =
       List.of(CapsPolicy.values()).stream().map(CapsPolicy::xmlName).toList();
   private static final List<String> STATES = List.of("on", "off");
@@ -38,13 +43,13 @@ final class FeaturesReader {
 
   private Optional<CapabilitiesFeature> caps(XmlNode node) {
     for (XmlNode.Attr a : node.attrs.values()) {
-      if (!a.name().equals("policy") && !a.name().startsWith("xmlns")) {
+      if (!CAPABILITIES_ATTRIBUTES.contains(a.name()) && !a.name().startsWith("xmlns")) {
         values.problem(
             a.location(),
             "unknown attribute '"
                 + a.name()
                 + "' on <capabilities>"
-                + SchemaCheck.suggest(a.name(), List.of("policy"), "'", "'"));
+                + SchemaCheck.suggest(a.name(), CAPABILITIES_ATTRIBUTES, "'", "'"));
       }
     }
     if (node.textLocation != null) {

@@ -8,6 +8,7 @@ import org.capvirt.model.OsDef;
 import org.capvirt.model.ParsedDomain;
 import org.capvirt.model.Problem;
 import org.capvirt.model.SourceMap;
+import org.capvirt.model.SourcePath;
 
 /**
  * What capvirt accepts in a definition that libvirt's RNG schema ({@code virt-xml-validate FILE
@@ -31,7 +32,7 @@ public final class LibvirtSchemaDepartures {
             m ->
                 out.add(
                     new Problem(
-                        where.atOrFile("/domain/os/type"),
+                        where.atOrFile(SourcePath.OS_TYPE),
                         "machine='"
                             + m
                             + "' on <type>exe</type>: libvirt's schema allows it only for"
@@ -42,7 +43,7 @@ public final class LibvirtSchemaDepartures {
             i ->
                 out.add(
                     new Problem(
-                        where.atOrFile("/domain/os/init"),
+                        where.atOrFile(SourcePath.OS_INIT),
                         "<init> '"
                             + i
                             + "' is not an absolute path: libvirt's schema rejects it (its parser"
@@ -52,7 +53,8 @@ public final class LibvirtSchemaDepartures {
       String lacks = os.inituser().isPresent() ? "initgroup" : "inituser";
       out.add(
           new Problem(
-              where.atOrFile("/domain/os/" + has),
+              where.atOrFile(
+                  os.inituser().isPresent() ? SourcePath.OS_INITUSER : SourcePath.OS_INITGROUP),
               "<"
                   + has
                   + "> without <"
@@ -66,7 +68,7 @@ public final class LibvirtSchemaDepartures {
       if (!c.libvirtNameable()) {
         out.add(
             new Problem(
-                where.atOrFile(SourceMap.capabilityPath(c)),
+                where.atOrFile(SourcePath.capability(c)),
                 "libvirt 9 cannot name "
                     + c.name()
                     + ": its schema and its parser reject this definition (capvirt names every"

@@ -66,6 +66,23 @@ class AuditorTest {
   }
 
   @Test
+  void hostNetworkingByLxcSharenetPointsAtTheSharenetElement() throws Exception {
+    // audit once also looked up /domain/namespace/sharenet, a path no definition can have
+    String xml =
+        "<domain type='lxc' xmlns:lxc='http://libvirt.org/schemas/domain/lxc/1.0'>\n"
+            + "<name>n</name><os><type>exe</type><init>/bin/sh</init></os><features/>\n"
+            + "<lxc:namespace>\n  <lxc:sharenet type='pid' value='1'/>\n</lxc:namespace>\n"
+            + "</domain>";
+    List<Finding> fs =
+        Auditor.audit(
+            org.capvirt.xml.DomainXmlParser.parse(
+                xml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "s.xml"),
+            Optional.empty(),
+            AuditOptions.NONE);
+    assertThat(only(fs, "host-network").location()).isEqualTo(new Location("s.xml", 4, 3));
+  }
+
+  @Test
   void interfacesOnASharedBridgeAreFlaggedAndAPrivateNetworkIsNotHostNetworking() throws Exception {
     String xml =
         "<domain type='lxc'><name>n</name><os><type>exe</type><init>/bin/sh</init></os>\n"

@@ -28,33 +28,27 @@ import org.junit.jupiter.params.provider.MethodSource;
  * shown on its own below, with libvirt's value and capvirt's.
  */
 class OracleParityTest {
-  /** capvirt's deliberate departures from libvirt 9.0. */
-  enum Difference {
-    /** Under policy default, an explicit {@code <sys_boot state='off'/>} drops sys_boot. */
-    SYS_BOOT_OFF_HONOURED,
-    /** {@code b *:* m} and {@code c *:* m} follow CAP_MKNOD in the bounding set. */
-    MKNOD_WILDCARDS_FOLLOW_BOUNDING,
-    /** A capability marked on that the host cannot grant is refused, not silently left out. */
-    UNGRANTABLE_ON_REFUSED
-  }
-
   /** Which cases differ, and how. Every other case must match libvirt exactly. */
-  static final Map<String, Set<Difference>> DIFFERENCES =
+  static final Map<String, Set<LibvirtDeparture>> DIFFERENCES =
       Map.ofEntries(
-          Map.entry("default-sys-boot-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED)),
-          Map.entry("default-all-off", EnumSet.of(Difference.SYS_BOOT_OFF_HONOURED)),
-          Map.entry("allow-empty", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
-          Map.entry("allow-many", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
-          Map.entry("allow-sys-boot-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("default-sys-boot-off", EnumSet.of(LibvirtDeparture.SYS_BOOT_OFF_HONOURED)),
+          Map.entry("default-all-off", EnumSet.of(LibvirtDeparture.SYS_BOOT_OFF_HONOURED)),
+          Map.entry("allow-empty", EnumSet.of(LibvirtDeparture.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("allow-many", EnumSet.of(LibvirtDeparture.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
           Map.entry(
-              "idmap-allow-net-raw-off", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
-          Map.entry("inituser-allow", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
-          Map.entry("idmap-inituser-allow", EnumSet.of(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
-          Map.entry("default-sys-resource-on", EnumSet.of(Difference.UNGRANTABLE_ON_REFUSED)));
+              "allow-sys-boot-off", EnumSet.of(LibvirtDeparture.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry(
+              "idmap-allow-net-raw-off",
+              EnumSet.of(LibvirtDeparture.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry("inituser-allow", EnumSet.of(LibvirtDeparture.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry(
+              "idmap-inituser-allow", EnumSet.of(LibvirtDeparture.MKNOD_WILDCARDS_FOLLOW_BOUNDING)),
+          Map.entry(
+              "default-sys-resource-on", EnumSet.of(LibvirtDeparture.UNGRANTABLE_ON_REFUSED)));
 
   /**
    * Cases capvirt refuses, with what its message says: those libvirt fails to start, and those
-   * under {@link Difference#UNGRANTABLE_ON_REFUSED}.
+   * under {@link LibvirtDeparture#UNGRANTABLE_ON_REFUSED}.
    */
   static final Map<String, String> REFUSED =
       Map.of(
@@ -62,7 +56,7 @@ class OracleParityTest {
           "default-sys-resource-on", "sys_resource is marked on",
           "timer-rtc", "needs the host's /dev/rtc0");
 
-  private static final Capability SYS_BOOT = Capability.byName("sys_boot").orElseThrow();
+  private static final Capability SYS_BOOT = LibvirtDeparture.SYS_BOOT;
   private static final Capability MKNOD = Capability.byName("mknod").orElseThrow();
   private static final Set<String> WILDCARDS = Set.of("b *:* m", "c *:* m");
 
@@ -71,7 +65,11 @@ class OracleParityTest {
   }
 
   /** What capvirt gives for a case: masks and devices. */
-  record Ours(ResolvedCaps caps, Set<String> devices, List<String> differences) {}
+  record Ours(
+      ResolvedCaps caps,
+      Set<String> devices,
+      List<String> differences,
+      Set<LibvirtDeparture> departures) {}
 
   static Ours resolve(Oracle.Case c) throws Exception {
     ParsedDomain d = DomainXmlParser.parse(Files.readAllBytes(c.xml()), c.name() + ".xml");
@@ -81,7 +79,8 @@ class OracleParityTest {
         DeviceAcl.resolve(d.def(), d.where(), caps.bounding(), Oracle.devices());
     Set<String> devices = new HashSet<>();
     rules.forEach(r -> devices.add(r.toString()));
-    return new Ours(caps, devices, new ContainerPolicy(d, host, caps, rules).libvirtDifferences());
+    ContainerPolicy p = new ContainerPolicy(d, host, caps, rules);
+    return new Ours(caps, devices, p.libvirtDifferences(), p.departures());
   }
 
   @Test
@@ -96,10 +95,11 @@ class OracleParityTest {
   @MethodSource("cases")
   void sameMasksAndDevicesAsLibvirt(Oracle.Case c) throws Exception {
     Oracle.Result lv = c.libvirt();
-    Set<Difference> diff = DIFFERENCES.getOrDefault(c.name(), Set.of());
+    Set<LibvirtDeparture> diff = DIFFERENCES.getOrDefault(c.name(), Set.of());
     assertThat(REFUSED.containsKey(c.name()))
         .as("libvirt failed to start %s: %s", c.name(), lv.error())
-        .isEqualTo(lv.error().isPresent() || diff.contains(Difference.UNGRANTABLE_ON_REFUSED));
+        .isEqualTo(
+            lv.error().isPresent() || diff.contains(LibvirtDeparture.UNGRANTABLE_ON_REFUSED));
     if (REFUSED.containsKey(c.name())) {
       assertThatThrownBy(() -> resolve(c))
           .isInstanceOf(InvalidDefinitionException.class)
@@ -109,26 +109,29 @@ class OracleParityTest {
     }
     Ours ours = resolve(c);
     CapSet notOurs =
-        diff.contains(Difference.SYS_BOOT_OFF_HONOURED) ? CapSet.of(SYS_BOOT) : CapSet.EMPTY;
+        diff.contains(LibvirtDeparture.SYS_BOOT_OFF_HONOURED) ? CapSet.of(SYS_BOOT) : CapSet.EMPTY;
     assertThat(ours.caps().inheritable()).isEqualTo(lv.inh().orElseThrow().minus(notOurs));
     assertThat(ours.caps().permitted()).isEqualTo(lv.prm().orElseThrow().minus(notOurs));
     assertThat(ours.caps().effective()).isEqualTo(lv.eff().orElseThrow().minus(notOurs));
     assertThat(ours.caps().bounding()).isEqualTo(lv.bnd().orElseThrow().minus(notOurs));
     assertThat(ours.caps().ambient()).isEqualTo(lv.amb().orElseThrow());
     Set<String> expected = new HashSet<>(lv.devices());
-    if (diff.contains(Difference.MKNOD_WILDCARDS_FOLLOW_BOUNDING)) {
+    if (diff.contains(LibvirtDeparture.MKNOD_WILDCARDS_FOLLOW_BOUNDING)) {
       expected.addAll(WILDCARDS);
     }
     assertThat(ours.devices()).isEqualTo(expected);
     // capvirt says where it departs from libvirt, exactly for the listed cases
     assertThat(ours.differences()).hasSize(diff.size());
+    assertThat(ours.departures()).isEqualTo(diff);
+    assertThat(ours.differences())
+        .isEqualTo(ours.departures().stream().map(LibvirtDeparture::difference).toList());
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void everyListedDifferenceReallyDiffers(Oracle.Case c) {
     Oracle.Result lv = c.libvirt();
-    for (Difference d : DIFFERENCES.getOrDefault(c.name(), Set.of())) {
+    for (LibvirtDeparture d : DIFFERENCES.getOrDefault(c.name(), Set.of())) {
       switch (d) {
         case SYS_BOOT_OFF_HONOURED ->
             assertThat(lv.bnd().orElseThrow().contains(SYS_BOOT)).isTrue();

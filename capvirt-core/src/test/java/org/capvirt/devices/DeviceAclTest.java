@@ -119,14 +119,17 @@ class DeviceAclTest {
   void timersReadTheirHostNode() throws Exception {
     DomainDef d =
         Domains.lxc()
-            .clockOffset("localtime")
+            .clockOffset(org.capvirt.model.ClockOffset.LOCALTIME)
             .timer("rtc", Optional.empty())
             .timer("hpet", Optional.of(true))
             .timer("pit", Optional.empty())
             .build();
     assertThat(lines(d, NO_MKNOD, HOST)).endsWith("c 136:* rwm", "c 250:0 r", "c 10:228 r");
     DomainDef absent =
-        Domains.lxc().clockOffset("localtime").timer("rtc", Optional.of(false)).build();
+        Domains.lxc()
+            .clockOffset(org.capvirt.model.ClockOffset.LOCALTIME)
+            .timer("rtc", Optional.of(false))
+            .build();
     assertThat(lines(absent, NO_MKNOD, BARE)).endsWith("c 136:* rwm");
   }
 
@@ -134,7 +137,11 @@ class DeviceAclTest {
   void aTimerWithoutItsHostNodeFailsOnlyWithLocaltime() throws Exception {
     DomainDef utc = Domains.lxc().timer("rtc", Optional.empty()).build();
     assertThat(lines(utc, NO_MKNOD, BARE)).endsWith("c 136:* rwm");
-    DomainDef local = Domains.lxc().clockOffset("localtime").timer("rtc", Optional.empty()).build();
+    DomainDef local =
+        Domains.lxc()
+            .clockOffset(org.capvirt.model.ClockOffset.LOCALTIME)
+            .timer("rtc", Optional.empty())
+            .build();
     assertThatThrownBy(() -> lines(local, NO_MKNOD, BARE))
         .hasMessage(
             "d.xml:12:5: timer 'rtc' with <clock offset='localtime'> needs the host's /dev/rtc0,"

@@ -202,7 +202,7 @@ class MonitorContainerTest {
               }
 
               @Override
-              public void kill(String id, String signal)
+              public void kill(String id, org.capvirt.runtime.Signal signal)
                   throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
                 r.kill(id, signal);
               }

@@ -35,7 +35,7 @@ public final class FakeRuntime implements Runtime {
 
   /** The binary description the fake stands for. */
   public static final RuntimeBinary BINARY =
-      new RuntimeBinary(Path.of("/fake/runc"), "runc", "9.9.9", ALL_CAPS);
+      new RuntimeBinary(Path.of("/fake/runc"), RuntimeKind.RUNC, "9.9.9", ALL_CAPS);
 
   private void step(String verb, String id) throws RuntimeFailureException {
     calls.add(verb + " " + id);
@@ -63,7 +63,7 @@ public final class FakeRuntime implements Runtime {
       throw new RuntimeFailureException("container " + id + " exists");
     }
     long pid = nextPid++;
-    containers.put(id, new ContainerState(id, "created", pid));
+    containers.put(id, new ContainerState(id, ContainerStatus.CREATED, pid));
     return pid;
   }
 
@@ -71,7 +71,7 @@ public final class FakeRuntime implements Runtime {
   public void start(String id) throws RuntimeFailureException {
     step("start", id);
     ContainerState s = containers.get(id);
-    containers.put(id, new ContainerState(id, "running", s.pid()));
+    containers.put(id, new ContainerState(id, ContainerStatus.RUNNING, s.pid()));
   }
 
   @Override
@@ -80,7 +80,7 @@ public final class FakeRuntime implements Runtime {
   }
 
   @Override
-  public void kill(String id, String signal) throws RuntimeFailureException {
+  public void kill(String id, Signal signal) throws RuntimeFailureException {
     step("kill", id);
   }
 
@@ -99,6 +99,6 @@ public final class FakeRuntime implements Runtime {
   /** Marks a container as exited by itself. */
   public void exit(String id) {
     ContainerState s = containers.get(id);
-    containers.put(id, new ContainerState(id, "stopped", s.pid()));
+    containers.put(id, new ContainerState(id, ContainerStatus.STOPPED, s.pid()));
   }
 }

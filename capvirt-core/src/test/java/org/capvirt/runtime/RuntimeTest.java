@@ -44,7 +44,7 @@ class RuntimeTest {
     RuntimeBinary b =
         new RuntimeFinder(r, List.of(dir.resolve("bin")), dir.resolve("none"))
             .find(Optional.empty());
-    assertThat(b.kind()).isEqualTo("runc");
+    assertThat(b.kind()).isEqualTo(RuntimeKind.RUNC);
     assertThat(b.version()).isEqualTo("1.1.5");
     assertThat(b.capabilities()).containsExactlyInAnyOrder("CAP_CHOWN", "CAP_KILL");
   }
@@ -65,7 +65,7 @@ class RuntimeTest {
         .hasMessageContaining("OCI runtime crun 1.1.5 cannot run containers here");
     Files.writeString(controllers, "");
     RuntimeBinary b = f.find(Optional.empty());
-    assertThat(b.kind()).isEqualTo("crun");
+    assertThat(b.kind()).isEqualTo(RuntimeKind.CRUN);
     assertThat(b.capabilities()).contains("CAP_CHECKPOINT_RESTORE").hasSize(41);
   }
 
@@ -81,8 +81,22 @@ class RuntimeTest {
 
   @Test
   void oldRuntimesWithoutFeaturesStopAtAuditRead() {
-    assertThat(RuntimeFinder.knownCaps("runc", "0.1.1")).hasSize(38).doesNotContain("CAP_PERFMON");
-    assertThat(RuntimeFinder.knownCaps("runc", "1.0.0")).contains("CAP_BPF");
+    assertThat(RuntimeFinder.knownCaps(RuntimeKind.RUNC, "0.1.1"))
+        .hasSize(38)
+        .doesNotContain("CAP_PERFMON");
+    assertThat(RuntimeFinder.knownCaps(RuntimeKind.RUNC, "1.0.0")).contains("CAP_BPF");
+  }
+
+  @Test
+  void aRuntimeOfAnotherKindIsNamedByItsFile() {
+    assertThat(RuntimeKind.parse("crun")).isEqualTo(RuntimeKind.CRUN);
+    assertThat(RuntimeKind.parse("youki")).isEqualTo(RuntimeKind.OTHER);
+    RuntimeBinary other =
+        new RuntimeBinary(
+            Path.of("/opt/rt/youki"), RuntimeKind.OTHER, "unknown", java.util.Set.of());
+    assertThat(other.description()).isEqualTo("youki unknown");
+    assertThat(RuntimeFinder.knownCaps(RuntimeKind.OTHER, "1.0.0")).hasSize(38);
+    assertThat(RuntimeFinder.knownCaps(RuntimeKind.CRUN, "0.16")).contains("CAP_BPF");
   }
 
   @Test
@@ -110,7 +124,7 @@ class RuntimeTest {
               return new Completed(0, "", "");
             });
     RuntimeBinary b =
-        new RuntimeBinary(Path.of("/usr/sbin/runc"), "runc", "1.1.5", java.util.Set.of());
+        new RuntimeBinary(Path.of("/usr/sbin/runc"), RuntimeKind.RUNC, "1.1.5", java.util.Set.of());
     OciRuntime rt = new OciRuntime(b, dir.resolve("state"), log, r);
     Files.createDirectories(dir.resolve("state"));
     assertThat(
@@ -142,6 +156,47 @@ class RuntimeTest {
         .hasMessageContaining("start web' failed with exit code 1")
         .hasMessageContaining("exec: no such file");
     assertThat(rt.state("web")).as("no state dir: unknown").isEmpty();
+  }
+
+  @Test
+  void killNamesTheSignalAsTheRuntimeTakesItAndStateReadsTheStatus() throws Exception {
+    Path log = dir.resolve("runtime.log");
+    String[] status = {"running"};
+    RecordingRunner r =
+        new RecordingRunner(
+            argv ->
+                argv.contains("state")
+                    ? new Completed(
+                        0, "{\"id\":\"web\",\"status\":\"" + status[0] + "\",\"pid\":4242}", "")
+                    : new Completed(0, "", ""));
+    RuntimeBinary b =
+        new RuntimeBinary(Path.of("/usr/sbin/runc"), RuntimeKind.RUNC, "1.1.5", java.util.Set.of());
+    OciRuntime rt = new OciRuntime(b, dir.resolve("state"), log, r);
+    Files.createDirectories(dir.resolve("state/web"));
+    for (Signal sig : Signal.values()) {
+      rt.kill("web", sig);
+    }
+    assertThat(r.commands)
+        .extracting(c -> c.argv().subList(5, c.argv().size()))
+        .containsExactly(
+            List.of("kill", "web", "TERM"),
+            List.of("kill", "web", "KILL"),
+            List.of("kill", "web", "HUP"),
+            List.of("kill", "web", "37"),
+            List.of("kill", "web", "39"));
+    assertThat(Signal.SYSTEMD_HALT.display()).isEqualTo("SIGRTMIN+3");
+    assertThat(Signal.SYSTEMD_REBOOT.display()).isEqualTo("SIGRTMIN+5");
+    for (ContainerStatus want : ContainerStatus.values()) {
+      status[0] = want == ContainerStatus.UNKNOWN ? "frozen" : want.word();
+      ContainerState st = rt.state("web").orElseThrow();
+      assertThat(st.status()).isEqualTo(want);
+      assertThat(st.pid()).isEqualTo(4242);
+      assertThat(st.running())
+          .isEqualTo(want == ContainerStatus.RUNNING || want == ContainerStatus.PAUSED);
+    }
+    assertThat(ContainerStatus.parse("creating")).isEqualTo(ContainerStatus.CREATING);
+    assertThat(ContainerStatus.parse("")).isEqualTo(ContainerStatus.UNKNOWN);
+    assertThat(ContainerStatus.parse("unknown")).isEqualTo(ContainerStatus.UNKNOWN);
   }
 
   @Test

@@ -9,6 +9,7 @@ import org.capvirt.model.CapabilitiesFeature;
 import org.capvirt.model.Capability;
 import org.capvirt.model.CapsPolicy;
 import org.capvirt.model.ClockDef;
+import org.capvirt.model.ClockOffset;
 import org.capvirt.model.DiskDef;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.FeatureState;
@@ -27,7 +28,7 @@ public final class Domains {
   private Optional<CapsPolicy> policy = Optional.empty();
   private final Map<Capability, FeatureState> states = new LinkedHashMap<>();
   private final List<ClockDef.Timer> timers = new ArrayList<>();
-  private String clockOffset = "utc";
+  private ClockOffset clockOffset = ClockOffset.UTC;
 
   private Domains() {
     d.os().init("/bin/sleep").initargs(List.of("3600"));
@@ -179,7 +180,7 @@ public final class Domains {
         FilesystemDef.FsType.BLOCK, new FilesystemDef.BlockSource(dev), target, readonly);
   }
 
-  public Domains clockOffset(String offset) {
+  public Domains clockOffset(ClockOffset offset) {
     clockOffset = offset;
     return this;
   }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.model.SourcePath;
 import org.capvirt.testing.Corpus;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,8 +33,8 @@ class CorpusParseTest {
   void parses(Path file) throws IOException, InvalidDefinitionException {
     ParsedDomain d = DomainXmlParser.parse(Files.readAllBytes(file), file.getFileName().toString());
     assertThat(d.def().name()).isNotEmpty();
-    assertThat(d.where().has("/domain")).isTrue();
-    assertThat(d.where().has("/domain/os")).isTrue();
+    assertThat(d.where().has(SourcePath.DOMAIN)).isTrue();
+    assertThat(d.where().has(SourcePath.OS)).isTrue();
   }
 
   @org.junit.jupiter.api.Test

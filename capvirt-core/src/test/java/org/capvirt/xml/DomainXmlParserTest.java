@@ -12,10 +12,16 @@ import org.capvirt.model.FeatureState;
 import org.capvirt.model.Location;
 import org.capvirt.model.ParseOptions;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.model.SourcePath;
 import org.junit.jupiter.api.Test;
 
 /** What the parser stores and where it says things were written. */
 class DomainXmlParserTest {
+  /** The location stored under a raw key, for paths no other package looks up. */
+  private static Optional<Location> written(ParsedDomain d, String key) {
+    return Optional.ofNullable(d.where().locations().get(key));
+  }
+
   private static final String FULL =
       """
       <domain type='lxc'>
@@ -59,25 +65,25 @@ class DomainXmlParserTest {
   @Test
   void sourceMapHasThePathsOtherPackagesUse() throws Exception {
     ParsedDomain d = parse(FULL);
-    assertThat(d.where().at("/domain/features/capabilities/mknod"))
+    assertThat(d.where().at(SourcePath.capability(Capability.byName("mknod").orElseThrow())))
         .contains(new Location("d.xml", 15, 7));
-    assertThat(d.where().at(org.capvirt.model.SourceMap.capabilityPath(Capability.of(39))))
+    assertThat(d.where().at(SourcePath.capability(Capability.of(39))))
         .contains(new Location("d.xml", 16, 7));
-    assertThat(d.where().at("/domain/features/capabilities/@policy"))
+    assertThat(d.where().at(SourcePath.CAPABILITIES_POLICY))
         .contains(new Location("d.xml", 14, 19));
-    assertThat(d.where().at("/domain/features/capabilities"))
-        .contains(new Location("d.xml", 14, 5));
-    assertThat(d.where().at("/domain/features/privnet")).contains(new Location("d.xml", 13, 5));
-    assertThat(d.where().at("/domain/os/inituser")).contains(new Location("d.xml", 6, 5));
-    assertThat(d.where().at("/domain/idmap")).contains(new Location("d.xml", 8, 3));
-    assertThat(d.where().at("/domain/devices/filesystem")).contains(new Location("d.xml", 20, 5));
-    assertThat(d.where().at("/domain/devices/interface")).contains(new Location("d.xml", 24, 5));
-    assertThat(d.where().at("/domain/devices/hostdev")).contains(new Location("d.xml", 25, 5));
-    assertThat(d.where().at("/domain/devices/hostdev[2]")).contains(new Location("d.xml", 28, 5));
-    assertThat(d.where().at("/domain/devices/hostdev[2]/@type"))
+    assertThat(d.where().at(SourcePath.CAPABILITIES)).contains(new Location("d.xml", 14, 5));
+    assertThat(written(d, "/domain/features/privnet")).contains(new Location("d.xml", 13, 5));
+    assertThat(d.where().at(SourcePath.OS_INITUSER)).contains(new Location("d.xml", 6, 5));
+    assertThat(d.where().at(SourcePath.IDMAP)).contains(new Location("d.xml", 8, 3));
+    assertThat(d.where().at(SourcePath.FILESYSTEM.nth(0))).contains(new Location("d.xml", 20, 5));
+    assertThat(d.where().at(SourcePath.INTERFACE.nth(0))).contains(new Location("d.xml", 24, 5));
+    assertThat(d.where().at(SourcePath.HOSTDEV.nth(0))).contains(new Location("d.xml", 25, 5));
+    assertThat(d.where().at(SourcePath.HOSTDEV.nth(1))).contains(new Location("d.xml", 28, 5));
+    assertThat(written(d, "/domain/devices/hostdev[2]/@type"))
         .contains(new Location("d.xml", 28, 34));
-    assertThat(d.where().has("/domain/devices/hostdev[3]")).isFalse();
-    assertThat(d.where().has("/domain/features/capabilities/sys_admin")).isFalse();
+    assertThat(d.where().has(SourcePath.HOSTDEV.nth(2))).isFalse();
+    assertThat(d.where().has(SourcePath.capability(Capability.byName("sys_admin").orElseThrow())))
+        .isFalse();
   }
 
   @Test
@@ -210,9 +216,9 @@ class DomainXmlParserTest {
                 "  <devices>\n    <interface type='direct'>\n"
                     + "      <source dev=\" mode='x'\"\n        mode='vepa'/>\n"
                     + "    </interface>\n  </devices>\n"));
-    assertThat(d.where().at("/domain/devices/interface/source/@dev"))
+    assertThat(written(d, "/domain/devices/interface/source/@dev"))
         .contains(new Location("d.xml", 9, 15));
-    assertThat(d.where().at("/domain/devices/interface/source/@mode"))
+    assertThat(written(d, "/domain/devices/interface/source/@mode"))
         .contains(new Location("d.xml", 10, 9));
   }
 }

@@ -70,7 +70,12 @@ class RoundTripPropertiesTest {
                   mem,
                   Optional.empty(),
                   Optional.empty(),
-                  Optional.of(new VcpuDef(1, "static", Optional.empty(), Optional.empty())),
+                  Optional.of(
+                      new VcpuDef(
+                          1,
+                          org.capvirt.model.Placement.STATIC,
+                          Optional.empty(),
+                          Optional.empty())),
                   Optional.empty(),
                   Optional.empty(),
                   Optional.empty(),
@@ -87,7 +92,7 @@ class RoundTripPropertiesTest {
                       Optional.empty()),
                   i,
                   new Features(p, c),
-                  Optional.of(new ClockDef("utc", List.of())),
+                  Optional.of(new ClockDef(org.capvirt.model.ClockOffset.UTC, List.of())),
                   Optional.of("destroy"),
                   Optional.of("restart"),
                   Optional.of("destroy"),

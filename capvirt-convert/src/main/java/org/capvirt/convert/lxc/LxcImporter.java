@@ -125,7 +125,10 @@ public final class LxcImporter {
     Optional<org.capvirt.model.NumaTune> numatune =
         cfg.first("lxc.cgroup.cpuset.mems")
             .flatMap(e -> LxcTuning.cpuset(e, file, problems))
-            .map(m -> new org.capvirt.model.NumaTune("strict", Optional.of(m), Optional.empty()));
+            .map(
+                m ->
+                    new org.capvirt.model.NumaTune(
+                        org.capvirt.model.NumaMode.STRICT, Optional.of(m), Optional.empty()));
     CapabilitiesFeature caps = capabilities(cfg, problems, notes);
     deviceNotes(cfg, problems, notes);
     OsDef os = LibvirtOs.fit(LxcMounts.os(cfg, arch, problems), notes);
@@ -142,14 +145,16 @@ public final class LxcImporter {
             .currentMemory(Optional.of(mem))
             .memtune(memory.tune())
             .blkiotune(blkio)
-            .vcpu(Optional.of(new VcpuDef(1, "static", cpuset, Optional.empty())))
+            .vcpu(
+                Optional.of(
+                    new VcpuDef(1, org.capvirt.model.Placement.STATIC, cpuset, Optional.empty())))
             .cputune(cputune)
             .numatune(numatune)
             .os(os)
             .idmap(idmap)
             .privnet(net.privnet())
             .capabilities(caps)
-            .clock(Optional.of(new ClockDef("utc", List.of())))
+            .clock(Optional.of(new ClockDef(org.capvirt.model.ClockOffset.UTC, List.of())))
             .onPoweroff(Optional.of("destroy"))
             .onReboot(Optional.of("restart"))
             .onCrash(Optional.of("destroy"))

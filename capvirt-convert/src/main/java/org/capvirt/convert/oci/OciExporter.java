@@ -18,6 +18,7 @@ import org.capvirt.model.InitIds;
 import org.capvirt.model.Location;
 import org.capvirt.model.OsDef;
 import org.capvirt.model.Problem;
+import org.capvirt.model.SourcePath;
 import org.capvirt.oci.OciConfig;
 import org.capvirt.oci.RuntimeFacts;
 import org.capvirt.plan.Plan;
@@ -88,7 +89,10 @@ public final class OciExporter {
     }
     String n = name.get().startsWith("+") ? name.get().substring(1) : name.get();
     if (!n.matches("\\d{1,10}")) {
-      Location at = ctx.parsed().where().atOrFile("/domain/os/" + what);
+      Location at =
+          ctx.parsed()
+              .where()
+              .atOrFile(what.equals("inituser") ? SourcePath.OS_INITUSER : SourcePath.OS_INITGROUP);
       throw new InvalidDefinitionException(
           new Problem(
               at,
