@@ -45,7 +45,8 @@ class LifecycleActionsCliTest {
   /** Counts boots in {@code state} (bound on /mnt); the first boot reboots, later ones wait. */
   private void define(String laterBoots) throws Exception {
     String script =
-        "n=$(cat /mnt/boots 2&gt;/dev/null || echo 0); n=$((n+1)); echo $n &gt; /mnt/boots;"
+        "n=$(cat /mnt/boots 2&gt;/dev/null || echo 0); n=$((n+1)); echo $n &gt; /mnt/boots.new;"
+            + " /bin/busybox mv /mnt/boots.new /mnt/boots;"
             + " echo boot $n; if [ $n -eq 1 ]; then sleep 2; /bin/busybox reboot -f; fi; "
             + laterBoots;
     Path f = root.resolve(name + ".xml");

@@ -26,7 +26,8 @@ class LifecycleActionsContainerTest {
    */
   private String xml(String name, String firstBoot, String actions) {
     String script =
-        "n=$(cat /mnt/boots 2>/dev/null || echo 0); n=$((n+1)); echo $n > /mnt/boots;"
+        "n=$(cat /mnt/boots 2>/dev/null || echo 0); n=$((n+1)); echo $n > /mnt/boots.new;"
+            + " /bin/busybox mv /mnt/boots.new /mnt/boots;"
             + " echo boot $n; if [ $n -eq 1 ]; then "
             + firstBoot
             + "; fi; exec sleep 300";
