@@ -379,9 +379,10 @@ final class Reconciler {
       return;
     }
     long deadline = System.nanoTime() + MONITOR_WAIT.toNanos();
-    // conmon writes the exit file through a temporary file in the directory and exits after it:
-    // the directory can be removed once the process is gone
-    while (monitorRuns(pid.get()) && System.nanoTime() < deadline) {
+    // conmon writes the exit file through a temporary file it renames: once the exit file is
+    // there (or conmon is gone) the directory can be removed; conmon may still be running its
+    // exit command, which is not waited for
+    while (!Files.exists(m.exit()) && monitorRuns(pid.get()) && System.nanoTime() < deadline) {
       try {
         Thread.sleep(2);
       } catch (InterruptedException e) {
