@@ -50,18 +50,7 @@ final class InitStop {
   /** Sends the stop request for {@code mode}; returns what was sent, in words. */
   static String request(ShutdownMode mode, String name, long pid, Runtime runtime)
       throws CapvirtException {
-    return switch (mode) {
-      case SIGNAL -> {
-        boolean systemd = isSystemd(pid);
-        Signal signal = systemd ? Signal.SYSTEMD_HALT : Signal.TERM;
-        runtime.kill(name, signal);
-        yield signal.display();
-      }
-      case INITCTL -> {
-        initctl(name, pid, runlevel('0'));
-        yield "initctl runlevel 0";
-      }
-    };
+    return send(mode, name, pid, runtime, Signal.SYSTEMD_HALT, Signal.TERM, '0');
   }
 
   /**
@@ -70,16 +59,28 @@ final class InitStop {
    */
   static String rebootRequest(ShutdownMode mode, String name, long pid, Runtime runtime)
       throws CapvirtException {
+    return send(mode, name, pid, runtime, Signal.SYSTEMD_REBOOT, Signal.HUP, '6');
+  }
+
+  /** The signal systemd or another init understands, or {@code level} on initctl. */
+  private static String send(
+      ShutdownMode mode,
+      String name,
+      long pid,
+      Runtime runtime,
+      Signal forSystemd,
+      Signal forOthers,
+      char level)
+      throws CapvirtException {
     return switch (mode) {
       case SIGNAL -> {
-        boolean systemd = isSystemd(pid);
-        Signal signal = systemd ? Signal.SYSTEMD_REBOOT : Signal.HUP;
+        Signal signal = isSystemd(pid) ? forSystemd : forOthers;
         runtime.kill(name, signal);
         yield signal.display();
       }
       case INITCTL -> {
-        initctl(name, pid, runlevel('6'));
-        yield "initctl runlevel 6";
+        initctl(name, pid, runlevel(level));
+        yield "initctl runlevel " + level;
       }
     };
   }
