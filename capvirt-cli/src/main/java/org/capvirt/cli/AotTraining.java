@@ -57,11 +57,10 @@ final class AotTraining {
     Path dir = root.resolve("run/lxc/" + leftover);
     Files.createDirectories(dir);
     Files.writeString(
-        dir.resolve("runtime.json"),
-        "{\"path\":\"/bin/true\",\"kind\":\"runc\",\"version\":\"1.1.5\",\"cgroupsPath\":"
-            + "\"/machine/"
+        dir.resolve("runtime.record"),
+        "path=/bin/true\nkind=runc\nversion=1.1.5\ncgroupsPath=/machine/"
             + leftover
-            + ".capvirt\"}\n");
+            + ".capvirt\n");
     run(log, "create", "--root", r, "--runtime", "/bin/true", domain(work, example, leftover));
     run(log, "destroy", "--root", r, leftover);
 

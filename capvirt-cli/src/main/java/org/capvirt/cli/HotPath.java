@@ -13,40 +13,41 @@ import org.capvirt.CapvirtException;
 import org.capvirt.Tracing;
 
 /**
- * {@code create}, {@code start} and {@code destroy} without a picocli model: building one costs a
- * cold CLI more CPU than starting the container. Only a command line in the plain form is taken
- * ({@code VERB} first, then {@code --root DIR}, {@code --runtime R} (each at most once, also as
- * {@code --opt=value}), {@code --show-caps} for create, and exactly one FILE or NAME); anything
- * else — help, a typo, a repeated option, an argument file, a value that looks like an option —
- * goes to picocli, so every usage error is picocli's own. The verb bodies are the ones the picocli
- * verbs run ({@link LifecycleCommands}), and failures print and exit as {@link ExitCodes} maps
- * them.
+ * {@code create}, {@code start}, {@code destroy} and {@code list} without a picocli model: building
+ * one costs a cold CLI more CPU than starting the container. Only a command line in the plain form
+ * is taken ({@code VERB} first, then {@code --root DIR}, {@code --runtime R} (each at most once,
+ * also as {@code --opt=value}), {@code --show-caps} for create, {@code --all} for list, and exactly
+ * one FILE or NAME, none for list); anything else — help, a typo, a repeated option, an argument
+ * file, a value that looks like an option — goes to picocli, so every usage error is picocli's own.
+ * The verb bodies are the ones the picocli verbs run ({@link LifecycleCommands}), and failures
+ * print and exit as {@link ExitCodes} maps them.
  */
 final class HotPath {
   private enum Verb {
     CREATE,
     START,
-    DESTROY
+    DESTROY,
+    LIST
   }
 
   private final Verb verb;
   private final String operand;
   private final Optional<Path> root;
   private final Optional<String> runtime;
-  private final boolean showCaps;
+  private final boolean flag;
 
   private HotPath(
-      Verb verb, String operand, Optional<Path> root, Optional<String> runtime, boolean showCaps) {
+      Verb verb, String operand, Optional<Path> root, Optional<String> runtime, boolean flag) {
     this.verb = verb;
     this.operand = operand;
     this.root = root;
     this.runtime = runtime;
-    this.showCaps = showCaps;
+    this.flag = flag;
   }
 
   /** The hot-path call {@code args} spell, or empty when picocli must parse them. */
   static Optional<HotPath> parse(String... args) {
-    if (args.length < 2) {
+    if (args.length < 1) {
       return Optional.empty();
     }
     Verb verb =
@@ -54,6 +55,7 @@ final class HotPath {
           case "create" -> Verb.CREATE;
           case "start" -> Verb.START;
           case "destroy" -> Verb.DESTROY;
+          case "list" -> Verb.LIST;
           default -> null;
         };
     if (verb == null) {
@@ -62,7 +64,7 @@ final class HotPath {
     String operand = null;
     String root = null;
     String runtime = null;
-    boolean showCaps = false;
+    boolean flag = false;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
       if (a.isEmpty() || a.startsWith("@")) {
@@ -83,11 +85,12 @@ final class HotPath {
         value = a.substring(eq + 1);
       }
       switch (name) {
-        case "--show-caps" -> {
-          if (verb != Verb.CREATE || value != null || showCaps) {
+        case "--show-caps", "--all" -> {
+          Verb takes = name.equals("--all") ? Verb.LIST : Verb.CREATE;
+          if (verb != takes || value != null || flag) {
             return Optional.empty();
           }
-          showCaps = true;
+          flag = true;
           continue;
         }
         case "--root", "--runtime" -> {}
@@ -116,7 +119,7 @@ final class HotPath {
         runtime = value;
       }
     }
-    if (operand == null) {
+    if ((operand == null) != (verb == Verb.LIST)) {
       return Optional.empty();
     }
     try {
@@ -124,8 +127,7 @@ final class HotPath {
       if (verb == Verb.CREATE) {
         Path.of(operand);
       }
-      return Optional.of(
-          new HotPath(verb, operand, rootPath, Optional.ofNullable(runtime), showCaps));
+      return Optional.of(new HotPath(verb, operand, rootPath, Optional.ofNullable(runtime), flag));
     } catch (InvalidPathException e) {
       return Optional.empty();
     }
@@ -140,9 +142,13 @@ final class HotPath {
       var d = DriverOptions.driver(root, runtime);
       int code =
           switch (verb) {
-            case CREATE -> LifecycleCommands.create(d, Path.of(operand), showCaps, out, err);
+            case CREATE -> LifecycleCommands.create(d, Path.of(operand), flag, out, err);
             case START -> LifecycleCommands.start(d, operand, out, err);
             case DESTROY -> LifecycleCommands.destroy(d, operand, out);
+            case LIST -> {
+              QueryCommands.ListDomains.table(d.list(flag), out);
+              yield 0;
+            }
           };
       out.flush();
       return code;

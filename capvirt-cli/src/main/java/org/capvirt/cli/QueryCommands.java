@@ -101,6 +101,12 @@ final class QueryCommands {
         PolicyJson.print(out, a);
         return 0;
       }
+      table(domains, out);
+      return 0;
+    }
+
+    /** The virsh-like table of {@code domains}. */
+    static void table(List<DomainInfo> domains, PrintWriter out) {
       int w = Math.max(4, domains.stream().mapToInt(d -> d.name().length()).max().orElse(4));
       String fmt = " %-8s %-" + w + "s   %s%n";
       out.printf(fmt, "Id", "Name", "State");
@@ -109,7 +115,6 @@ final class QueryCommands {
         out.printf(fmt, d.pid().map(String::valueOf).orElse("-"), d.name(), d.state().word());
       }
       out.println();
-      return 0;
     }
   }
 

@@ -28,6 +28,9 @@ class HotPathTest {
           {"create", "x.xml", "--root=/r", "--runtime", "crun", "--show-caps"},
           {"start", "web", "--runtime=/usr/bin/runc"},
           {"destroy", "--root", "/r", "web"},
+          {"list"},
+          {"list", "--all", "--root", "/r"},
+          {"list", "--runtime=crun", "--all"},
         }) {
       assertThat(HotPath.parse(args)).as(String.join(" ", args)).isPresent();
     }
@@ -56,6 +59,12 @@ class HotPathTest {
           {"CREATE", "x.xml"},
           {"--root", "/r", "create", "x.xml"},
           {"shutdown", "web"},
+          {"list", "web"},
+          {"list", "--all", "--all"},
+          {"list", "--all=true"},
+          {"list", "--json"},
+          {"list", "-h"},
+          {"create", "--all", "x.xml"},
         }) {
       assertThat(HotPath.parse(args)).as(String.join(" ", args)).isEmpty();
     }
@@ -94,6 +103,30 @@ class HotPathTest {
   }
 
   @Test
+  void listMatchesPicocli() throws Exception {
+    assertThat(CliRun.of("list", "--root", r()).out())
+        .isEqualTo(CliRun.picocli("list", "--root", r()).out())
+        .startsWith(" Id ");
+    for (String n : List.of("db", "a-much-longer-name")) {
+      String f =
+          CliFixtures.write(root, n + ".xml", CliFixtures.VALID.replace(">ok<", ">" + n + "<"));
+      assertThat(CliRun.of("define", "--root", r(), f).exit()).isZero();
+    }
+    CliRun hot = CliRun.of("list", "--all", "--root", r());
+    CliRun pico = CliRun.picocli("list", "--all", "--root", r());
+    assertThat(hot.exit()).isZero().isEqualTo(pico.exit());
+    assertThat(hot.out()).isEqualTo(pico.out()).contains("a-much-longer-name   shut off");
+    assertThat(hot.err()).isEqualTo(pico.err());
+    Path planted = root.resolve("planted");
+    Files.createDirectories(planted.resolve("run"));
+    Files.createSymbolicLink(planted.resolve("run/lxc"), root);
+    CliRun badHot = CliRun.of("list", "--root", planted.toString());
+    CliRun badPico = CliRun.picocli("list", "--root", planted.toString());
+    assertThat(badHot.exit()).isNotZero().isEqualTo(badPico.exit());
+    assertThat(badHot.err()).startsWith("capvirt: ").isEqualTo(badPico.err());
+  }
+
+  @Test
   void whatItLeavesToPicocliStillWorks() {
     CliRun help = CliRun.of("create", "--help");
     assertThat(help.exit()).isZero();
@@ -122,6 +155,11 @@ class HotPathTest {
       assertThat(h.out()).contains("CapBnd:").isEqualTo(p.out().replace(pico, hot));
       assertThat(h.err()).isEqualTo(p.err().replace(pico, hot));
       assertThat(CliRun.of("domstate", hot, "--root", r()).out()).isEqualTo("running\n");
+      CliRun listed = CliRun.of("list", "--root", r());
+      assertThat(listed.out())
+          .isEqualTo(CliRun.picocli("list", "--root", r()).out())
+          .containsPattern(hot + " +running\n")
+          .containsPattern(pico + " +running\n");
       CliRun again = CliRun.of("create", "--root", r(), hf.toString());
       CliRun againPico = CliRun.picocli("create", "--root", r(), pf.toString());
       assertThat(again.exit()).isEqualTo(againPico.exit()).isNotZero();

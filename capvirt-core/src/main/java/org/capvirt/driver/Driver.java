@@ -32,6 +32,7 @@ import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Signal;
 import org.capvirt.runtime.Trace;
+import org.capvirt.runtime.Warmup;
 import org.capvirt.verify.VerifyReport;
 import org.capvirt.xml.DomainXmlFormatter;
 import org.capvirt.xml.DomainXmlParser;
@@ -185,6 +186,7 @@ public final class Driver {
 
   /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
   public Started create(byte[] xml, String fileName) throws CapvirtException {
+    Warmup.begin(true);
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
     Trace.mark("parsed the XML");
     if (p.def().uuid().isPresent()) {
@@ -199,6 +201,7 @@ public final class Driver {
 
   /** Starts the persistent domain {@code name}. */
   public Started start(String name) throws CapvirtException {
+    Warmup.begin(true);
     Path file = layout.definition(validName(name));
     byte[] xml = read(file).orElseThrow(() -> notFound(name));
     return startParsed(DomainXmlParser.parse(xml, file.toString()), xml);
@@ -360,6 +363,7 @@ public final class Driver {
 
   /** Kills the domain at once and removes the container. */
   public void destroy(String name) throws CapvirtException {
+    Warmup.begin(false);
     try (DomainLock l = lock(validName(name))) {
       // The common case asks the runtime nothing before the kill: the monitor vouches for the
       // init. When the runtime then refuses the kill, the full reconcile below decides.

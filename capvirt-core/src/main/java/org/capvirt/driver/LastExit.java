@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.capvirt.CapvirtIoException;
-import org.capvirt.runtime.JsonFields;
 import org.capvirt.runtime.MonitorFiles;
 
 /**
@@ -92,13 +91,13 @@ public record LastExit(
     n.put("status", status.map(String::valueOf).orElse(""));
     n.put("signal", signal.map(String::valueOf).orElse(""));
     n.put("oom", Boolean.toString(oom));
-    AtomicFiles.writeVolatile(file, JsonFields.write(n));
+    AtomicFiles.writeVolatile(file, StateRecord.write(n));
   }
 
   /** The record in {@code file}, or {@link #UNKNOWN} when there is none. */
   static LastExit read(Path file) throws CapvirtIoException {
     try {
-      Map<String, String> n = JsonFields.read(Files.readAllBytes(file));
+      Map<String, String> n = StateRecord.readAny(Files.readAllBytes(file));
       StateReason r;
       try {
         r = StateReason.valueOf(n.getOrDefault("reason", "UNKNOWN"));

@@ -16,6 +16,7 @@ import org.capvirt.RuntimeFailureException;
 import org.capvirt.model.DomainDef;
 import org.capvirt.model.MemorySize;
 import org.capvirt.model.ParsedDomain;
+import org.capvirt.oci.OciConfig;
 import org.capvirt.runtime.Conmon;
 import org.capvirt.runtime.ContainerState;
 import org.capvirt.runtime.ContainerStatus;
@@ -192,6 +193,54 @@ final class Reconciler {
               rec.get().cgroupsPath()));
     } catch (CapvirtException e) {
       return Optional.empty(); // unreadable files: reconcileLocked reports them
+    }
+  }
+
+  /**
+   * A running container as its files show it, without a runtime process (a listing of many domains
+   * would otherwise run one per domain): what {@link #recordedLocked} vouches for, while the
+   * recorded runtime binary is still there, the runtime still keeps the container's state, and its
+   * cgroup is not frozen (a paused container, which only the runtime reports). Anything else goes
+   * the full way, which reports a broken domain.
+   */
+  private Optional<Live> runningAsRecorded(String name) {
+    Optional<Live> c = recordedLocked(name);
+    if (c.isEmpty()) {
+      return c;
+    }
+    try {
+      Optional<RunDir.Recorded> rec = c.get().run().readRecord();
+      if (rec.isEmpty()
+          || !Files.isExecutable(rec.get().binary().path())
+          || !Files.isDirectory(c.get().run().runtimeRoot().resolve(name))
+          || maybeFrozen(c.get().cgroupsPath())) {
+        return Optional.empty();
+      }
+    } catch (CapvirtIoException e) {
+      return Optional.empty();
+    }
+    return c;
+  }
+
+  /**
+   * Whether the runtime's cgroup may be frozen (runc or crun pause): v1 {@code freezer.state} other
+   * than THAWED, v2 {@code cgroup.freeze} other than 0; what cannot be read counts as frozen.
+   */
+  private boolean maybeFrozen(String cgroupsPath) {
+    try {
+      for (Path dir : cgroups.existing(OciConfig.runtimeCgroupsPath(cgroupsPath))) {
+        Path v1 = dir.resolve("freezer.state");
+        Path v2 = dir.resolve("cgroup.freeze");
+        if (Files.exists(v1)
+                && !Files.readString(v1, StandardCharsets.US_ASCII).strip().equals("THAWED")
+            || Files.exists(v2)
+                && !Files.readString(v2, StandardCharsets.US_ASCII).strip().equals("0")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException | CapvirtIoException e) {
+      return true;
     }
   }
 
@@ -448,9 +497,11 @@ final class Reconciler {
   }
 
   private Optional<DomainInfo> healthyInfo(String name, Path definition) throws CapvirtException {
-    Optional<Live> c;
-    try (DomainLock l = DomainLock.tryAcquire(layout.lock(name))) {
-      c = l != null ? reconcileOrLook(name) : current(name);
+    Optional<Live> c = runningAsRecorded(name);
+    if (c.isEmpty()) {
+      try (DomainLock l = DomainLock.tryAcquire(layout.lock(name))) {
+        c = l != null ? reconcileOrLook(name) : current(name);
+      }
     }
     boolean persistent = Files.exists(definition);
     if (c.isEmpty() && !persistent) {

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
-import org.capvirt.runtime.JsonFields;
 import org.capvirt.runtime.MonitorFiles;
 import org.capvirt.runtime.RuntimeBinary;
 import org.capvirt.runtime.RuntimeKind;
@@ -47,7 +46,13 @@ record RunDir(Path dir) {
     return dir.resolve("domain.xml");
   }
 
+  /** The runtime and cgroup of the start ({@link StateRecord} lines). */
   Path record() {
+    return dir.resolve("runtime.record");
+  }
+
+  /** Where an earlier capvirt kept the record (as JSON). */
+  private Path legacyRecord() {
     return dir.resolve("runtime.json");
   }
 
@@ -68,24 +73,26 @@ record RunDir(Path dir) {
 
   /** Each image filesystem's target and the loop device start attached it to. */
   Path loops() {
+    return dir.resolve("loops.record");
+  }
+
+  private Path legacyLoops() {
     return dir.resolve("loops.json");
   }
 
   void writeLoops(Map<String, String> loops) throws IOException {
     if (!loops.isEmpty()) {
-      AtomicFiles.writeVolatile(loops(), JsonFields.write(new LinkedHashMap<>(loops)));
+      AtomicFiles.writeVolatile(loops(), StateRecord.write(new LinkedHashMap<>(loops)));
     }
   }
 
   /** What {@link #writeLoops} wrote; empty when the domain has no image filesystem. */
   Map<String, String> readLoops() throws CapvirtIoException {
-    try {
-      return JsonFields.read(Files.readAllBytes(loops()));
-    } catch (NoSuchFileException e) {
-      return Map.of();
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot read " + loops(), e);
+    Optional<Map<String, String>> n = fields(loops());
+    if (n.isEmpty()) {
+      n = fields(legacyLoops());
     }
+    return n.orElse(Map.of());
   }
 
   boolean exists() {
@@ -98,25 +105,37 @@ record RunDir(Path dir) {
     n.put("kind", b.name());
     n.put("version", b.version());
     n.put("cgroupsPath", cgroupsPath);
-    AtomicFiles.writeVolatile(record(), JsonFields.write(n));
+    AtomicFiles.writeVolatile(record(), StateRecord.write(n));
   }
 
   /** The runtime and cgroup recorded at start, or empty if start never got that far. */
   Optional<Recorded> readRecord() throws CapvirtIoException {
+    Optional<Map<String, String>> found = fields(record());
+    if (found.isEmpty()) {
+      found = fields(legacyRecord());
+    }
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, String> n = found.get();
+    return Optional.of(
+        new Recorded(
+            new RuntimeBinary(
+                Path.of(n.getOrDefault("path", "")),
+                RuntimeKind.parse(n.getOrDefault("kind", "")),
+                n.getOrDefault("version", ""),
+                Set.of()),
+            n.getOrDefault("cgroupsPath", "")));
+  }
+
+  /** The fields of record {@code file}, or empty when there is none. */
+  private static Optional<Map<String, String>> fields(Path file) throws CapvirtIoException {
     try {
-      Map<String, String> n = JsonFields.read(Files.readAllBytes(record()));
-      return Optional.of(
-          new Recorded(
-              new RuntimeBinary(
-                  Path.of(n.getOrDefault("path", "")),
-                  RuntimeKind.parse(n.getOrDefault("kind", "")),
-                  n.getOrDefault("version", ""),
-                  Set.of()),
-              n.getOrDefault("cgroupsPath", "")));
+      return Optional.of(StateRecord.readAny(Files.readAllBytes(file)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new CapvirtIoException("cannot read " + record(), e);
+      throw new CapvirtIoException("cannot read " + file, e);
     }
   }
 

@@ -53,8 +53,30 @@ class BrokenDomainsContainerTest {
       String healthy = live.name("healthy");
       live.create(LiveRoot.xml(name, "sleep 300", "", ""));
       live.create(LiveRoot.xml(healthy, "sleep 300", "", ""));
-      Files.writeString(live.layout.domainDir(name).resolve("runtime.json"), "{not json");
+      Files.writeString(live.layout.domainDir(name).resolve("runtime.record"), "not a record\n");
       assertBrokenThenDestroyed(live, name, healthy);
+    }
+  }
+
+  /** The listing reads running domains from their files; a container the runtime froze is not. */
+  @Test
+  void aContainerPausedByTheRuntimeListsAsPaused() throws Exception {
+    try (LiveRoot live = new LiveRoot()) {
+      String name = live.name("paused");
+      live.create(LiveRoot.xml(name, "sleep 300", "", ""));
+      Path runtimeRoot = live.layout.domainDir(name).resolve("runtime");
+      List<String> pause = List.of("runc", "--root", runtimeRoot.toString(), "pause", name);
+      assertThat(new ProcessBuilder(pause).inheritIO().start().waitFor()).isZero();
+      assertThat(live.driver.info(name).state()).isEqualTo(DomainState.PAUSED);
+      assertThat(live.driver.list(false))
+          .filteredOn(d -> d.name().equals(name))
+          .extracting(DomainInfo::state)
+          .containsExactly(DomainState.PAUSED);
+      List<String> resume = List.of("runc", "--root", runtimeRoot.toString(), "resume", name);
+      assertThat(new ProcessBuilder(resume).inheritIO().start().waitFor()).isZero();
+      assertThat(live.driver.info(name).state()).isEqualTo(DomainState.RUNNING);
+      live.driver.destroy(name);
+      assertThat(Leftovers.of(live, name)).isEmpty();
     }
   }
 

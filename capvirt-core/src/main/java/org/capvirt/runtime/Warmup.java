@@ -1,0 +1,59 @@
+package org.capvirt.runtime;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * One-time set-up that a start or stop needs later, done on a second thread while the main thread
+ * parses and plans: for a start jackson-core's generator (config.json), then for both the
+ * System.Logger that {@link ProcessBuilder#start} consults before the first process and the process
+ * environment, and for a start last the native downcall handle of {@link Bpf}. The JVM initialises
+ * each class once, whichever thread gets there first, so the main thread at worst waits for what it
+ * would otherwise have done itself; what fails here fails again on the main thread, which reports
+ * it.
+ */
+public final class Warmup {
+  private Warmup() {}
+
+  /** Starts the warm-up; {@code start} when the command starts a container. */
+  public static void begin(boolean start) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                if (start) {
+                  json();
+                }
+                boolean unused =
+                    System.getLogger(ProcessBuilder.class.getName())
+                        .isLoggable(System.Logger.Level.DEBUG);
+                var env = new ProcessBuilder().environment();
+                if (start) {
+                  Bpf.warm();
+                }
+              } catch (IOException | RuntimeException | LinkageError e) {
+                // the main thread meets the same failure where it matters, and reports it
+              }
+            },
+            "capvirt-warmup");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void json() throws IOException {
+    try (JsonGenerator g =
+        new JsonFactory()
+            .createGenerator(OutputStream.nullOutputStream())
+            .useDefaultPrettyPrinter()) {
+      g.writeStartObject();
+      g.writeStringField("ociVersion", "1.0.2");
+      g.writeArrayFieldStart("args");
+      g.writeNumber(0);
+      g.writeBoolean(true);
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+}
