@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * libvirt's LXC configs, of engine command lines and of every export of the corpus; imports never
  * fail it for their init or user.
  */
-@EnabledIf("org.capvirt.testing.LibvirtSchema#present")
+@EnabledIf("org.capvirt.testing.LibvirtSchema#required")
 class ImportSchemaTest {
   @TempDir Path dir;
 

@@ -204,7 +204,24 @@ public final class Driver {
     Warmup.begin(true);
     Path file = layout.definition(validName(name));
     byte[] xml = read(file).orElseThrow(() -> notFound(name));
-    return startParsed(DomainXmlParser.parse(xml, file.toString()), xml);
+    ParsedDomain p = DomainXmlParser.parse(xml, file.toString());
+    if (!name.equals(p.def().name())) {
+      // As libvirt refuses a configuration file named after another domain: `start a` must never
+      // start b (define always writes NAME.xml for <name>NAME</name>; this is a file edited by hand).
+      throw new InvalidDefinitionException(
+          new Problem(
+              p.where().atOrFile(SourcePath.NAME),
+              "the stored definition "
+                  + file.getFileName()
+                  + " names domain '"
+                  + p.def().name()
+                  + "', not '"
+                  + name
+                  + "': not started (define the file again, or rename it "
+                  + p.def().name()
+                  + ".xml)"));
+    }
+    return startParsed(p, xml);
   }
 
   @SuppressWarnings("try") // the resource is held for the scope, never read

@@ -286,6 +286,22 @@ class DriverTest {
   }
 
   @Test
+  void aStoredFileNamingAnotherDomainIsNotStarted() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    d.define(xml("a"), "a.xml");
+    Files.write(layout.definition("a"), xml("b"));
+    assertThatThrownBy(() -> d.start("a"))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining("a.xml")
+        .hasMessageContaining("names domain 'b', not 'a': not started");
+    assertThat(host.runtime.calls).isEmpty();
+    assertThat(layout.domainDir("a")).doesNotExist();
+    assertThat(layout.domainDir("b")).doesNotExist();
+  }
+
+  @Test
   void namesWithPathOrShellCharactersAreRefused() throws Exception {
     Driver d = new FakeHost().driver(StateLayout.under(root));
     for (String bad : List.of("../x", "a/b", "a;b", ".hidden", "-x", "x".repeat(65), "", "a b")) {

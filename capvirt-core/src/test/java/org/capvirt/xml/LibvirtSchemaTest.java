@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * capvirt-convert's ImportSchemaTest). A written file fails the schema exactly when {@code
  * validate} warns about it ({@link LibvirtSchemaDepartures}).
  */
-@EnabledIf("org.capvirt.testing.LibvirtSchema#present")
+@EnabledIf("org.capvirt.testing.LibvirtSchema#required")
 class LibvirtSchemaTest {
   @TempDir Path dir;
 

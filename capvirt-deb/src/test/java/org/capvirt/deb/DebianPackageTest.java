@@ -75,7 +75,7 @@ class DebianPackageTest {
     Path deb = Path.of(lines.get(lines.size() - 1));
     assertThat(deb.getFileName().toString()).matches("capvirt_[0-9a-z.~+-]+_amd64\\.deb");
     Result control = ok(60, "dpkg-deb", "--field", deb.toString(), "Depends");
-    assertThat(control.out()).contains("runc | crun");
+    assertThat(control.out()).contains("runc | crun").contains("conmon");
 
     String name = "deb-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
     try {
@@ -83,6 +83,8 @@ class DebianPackageTest {
       assertThat(ok(30, "sh", "-c", "command -v capvirt").out().strip())
           .isEqualTo("/usr/bin/capvirt");
       assertThat(ok(60, "capvirt", "--version").out()).startsWith("capvirt 0.");
+      assertThat(Files.readString(Path.of("/usr/bin/capvirt")))
+          .contains("--enable-native-access=ALL-UNNAMED");
       assertThat(ok(60, "man", "-w", "capvirt").out()).contains("/usr/share/man/man1/capvirt.1.gz");
       assertThat(ok(60, "man", "-w", "capvirt-caps-list").out()).contains("capvirt-caps-list.1");
       assertThat(Path.of("/usr/share/bash-completion/completions/capvirt")).isRegularFile();
@@ -101,7 +103,8 @@ class DebianPackageTest {
       assertThat(created.out())
           .contains("Domain '" + name + "' created")
           .contains("CapBnd:\t00000000000004c1")
-          .contains("CapAmb:\t0000000000000000");
+          .contains("CapAmb:\t0000000000000000")
+          .doesNotContain("restricted method"); // the device program's FFM calls, allowed
       Path probe = Path.of("/tmp", "capvirt-deb-probe-" + name);
       assertThat(run(60, "capvirt", "exec", name, "--", "/bin/touch", probe.toString()).exit())
           .isEqualTo(1);
