@@ -207,7 +207,8 @@ public final class Driver {
     ParsedDomain p = DomainXmlParser.parse(xml, file.toString());
     if (!name.equals(p.def().name())) {
       // As libvirt refuses a configuration file named after another domain: `start a` must never
-      // start b (define always writes NAME.xml for <name>NAME</name>; this is a file edited by hand).
+      // start b (define always writes NAME.xml for <name>NAME</name>; this is a file edited by
+      // hand).
       throw new InvalidDefinitionException(
           new Problem(
               p.where().atOrFile(SourcePath.NAME),

@@ -57,7 +57,9 @@ public final class LibvirtSchema {
     }
     if ("true".equals(System.getenv("CI"))) {
       throw new IllegalStateException(
-          "CI=true but " + VALIDATOR + " or libvirt's domain schema is missing"
+          "CI=true but "
+              + VALIDATOR
+              + " or libvirt's domain schema is missing"
               + " (apt-get install libvirt-clients)");
     }
     return false;
