@@ -95,6 +95,23 @@ public record DeviceRule(char type, int major, int minor, String access) {
     return java.util.List.copyOf(out);
   }
 
+  // By hand: a record's own equals and hashCode are linked at run time (ObjectMethods), which costs
+  // a
+  // cold CLI milliseconds on every start.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DeviceRule r
+        && r.type == type
+        && r.major == major
+        && r.minor == minor
+        && r.access.equals(access);
+  }
+
+  @Override
+  public int hashCode() {
+    return ((type * 31 + major) * 31 + minor) * 31 + access.hashCode();
+  }
+
   @Override
   public String toString() {
     return type + " " + num(major) + ":" + num(minor) + " " + access;

@@ -58,6 +58,12 @@ public record StateLayout(Path definitions, Path runtime) {
     return OciConfig.cgroupsPath(partition, checked(name), cgroupTag());
   }
 
+  /** Whether this is {@link #SYSTEM}, the layout of {@code capvirt} without {@code --root}. */
+  public boolean isSystem() {
+    // fields, not the record's equals (linked at run time: milliseconds on a cold CLI)
+    return definitions.equals(SYSTEM.definitions) && runtime.equals(SYSTEM.runtime);
+  }
+
   /**
    * What tells this state root's cgroups from another's: {@code capvirt} for the system layout (as
    * libvirt's {@code NAME.libvirt-lxc}), else {@code capvirt-} and the first 8 hex digits of the
@@ -65,7 +71,7 @@ public record StateLayout(Path definitions, Path runtime) {
    * one name.
    */
   public String cgroupTag() {
-    if (equals(SYSTEM)) {
+    if (isSystem()) {
       return "capvirt";
     }
     try {

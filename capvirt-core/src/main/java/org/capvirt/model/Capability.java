@@ -78,6 +78,18 @@ public record Capability(int number) implements Comparable<Capability> {
     return Integer.compare(number, o.number);
   }
 
+  // equals and hashCode by hand: a record's own are linked at run time (ObjectMethods), which costs
+  // a cold CLI milliseconds on its first capability set (the AOT cache does not hold that link)
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Capability c && c.number == number;
+  }
+
+  @Override
+  public int hashCode() {
+    return number;
+  }
+
   @Override
   public String toString() {
     return name();

@@ -1,7 +1,6 @@
 package org.capvirt.model;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -181,7 +180,7 @@ public final class CapabilityCatalog {
     LIBVIRT_ORDER.forEach(n -> out.add(BY_NAME.get(n).capability()));
     ENTRIES.stream()
         .filter(x -> !x.libvirtNameable())
-        .sorted(Comparator.comparing(Entry::name))
+        .sorted((a, b) -> a.name().compareTo(b.name()))
         .forEach(x -> out.add(x.capability()));
     return List.copyOf(out);
   }

@@ -26,6 +26,27 @@ final class DevicesFormatter {
     d.hostdevs().forEach(x -> hostdev(out, x));
   }
 
+  /**
+   * Tests, not a pattern switch: create formats every definition it gives a uuid, and a pattern
+   * switch is linked at run time (milliseconds on a cold CLI; the AOT cache does not hold it).
+   */
+  private static Attrs sourceAttrs(FilesystemDef.FsSource source) {
+    if (source instanceof FilesystemDef.DirSource s) {
+      return Attrs.of("dir", s.dir());
+    } else if (source instanceof FilesystemDef.FileSource s) {
+      return Attrs.of("file", s.file());
+    } else if (source instanceof FilesystemDef.BlockSource s) {
+      return Attrs.of("dev", s.dev());
+    } else if (source instanceof FilesystemDef.RamSource s) {
+      return Attrs.of("usage", s.usageKib()).add("units", "KiB");
+    } else if (source instanceof FilesystemDef.TemplateSource s) {
+      return Attrs.of("name", s.name());
+    } else if (source instanceof FilesystemDef.VolumeSource s) {
+      return Attrs.of("pool", s.pool()).add("volume", s.volume());
+    }
+    throw new IllegalArgumentException("unknown filesystem source " + source);
+  }
+
   private static void disk(XmlOut out, DiskDef d) {
     XmlOut c = out.nested();
     if (d.driverName().isPresent() || d.driverType().isPresent()) {
@@ -50,16 +71,7 @@ final class DevicesFormatter {
                         .add("type", dr.type())
                         .add("format", dr.format())
                         .add("wrpolicy", dr.wrpolicy())));
-    Attrs src =
-        switch (f.source()) {
-          case FilesystemDef.DirSource s -> Attrs.of("dir", s.dir());
-          case FilesystemDef.FileSource s -> Attrs.of("file", s.file());
-          case FilesystemDef.BlockSource s -> Attrs.of("dev", s.dev());
-          case FilesystemDef.RamSource s -> Attrs.of("usage", s.usageKib()).add("units", "KiB");
-          case FilesystemDef.TemplateSource s -> Attrs.of("name", s.name());
-          case FilesystemDef.VolumeSource s -> Attrs.of("pool", s.pool()).add("volume", s.volume());
-        };
-    c.empty("source", src);
+    c.empty("source", sourceAttrs(f.source()));
     c.empty("target", Attrs.of("dir", f.target()));
     if (f.readonly()) {
       c.empty("readonly", Attrs.none());

@@ -1,7 +1,6 @@
 package org.capvirt.xml;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -164,7 +163,8 @@ final class OsReader {
         out.add(new IdMap.Entry(start.get(), target.get(), count.get()));
       }
     }
-    out.sort(Comparator.comparingLong(IdMap.Entry::start));
+    // a lambda of capvirt's own: the AOT cache holds it, not Comparator.comparingLong's
+    out.sort((a, b) -> Long.compare(a.start(), b.start()));
     return out;
   }
 }

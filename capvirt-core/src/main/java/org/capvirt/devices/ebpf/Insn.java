@@ -112,6 +112,24 @@ public record Insn(int code, int dst, int src, short off, int imm) {
     return out;
   }
 
+  // By hand: a record's own equals and hashCode are linked at run time (ObjectMethods), which costs
+  // a
+  // cold CLI milliseconds the first time a start reads its program back.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Insn i
+        && i.code == code
+        && i.dst == dst
+        && i.src == src
+        && i.off == off
+        && i.imm == imm;
+  }
+
+  @Override
+  public int hashCode() {
+    return (((code * 31 + dst) * 31 + src) * 31 + off) * 31 + imm;
+  }
+
   @Override
   public String toString() {
     return String.format("%02x %d %d %+d %d", code, dst, src, off, imm);
