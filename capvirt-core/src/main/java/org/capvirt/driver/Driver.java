@@ -186,7 +186,7 @@ public final class Driver {
 
   /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
   public Started create(byte[] xml, String fileName) throws CapvirtException {
-    Warmup.begin(true);
+    Warmup.begin(true, !layout.isSystem());
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
     Trace.mark("parsed the XML");
     if (p.def().uuid().isPresent()) {
@@ -201,7 +201,7 @@ public final class Driver {
 
   /** Starts the persistent domain {@code name}. */
   public Started start(String name) throws CapvirtException {
-    Warmup.begin(true);
+    Warmup.begin(true, !layout.isSystem());
     Path file = layout.definition(validName(name));
     byte[] xml = read(file).orElseThrow(() -> notFound(name));
     ParsedDomain p = DomainXmlParser.parse(xml, file.toString());
@@ -381,10 +381,10 @@ public final class Driver {
 
   /** Kills the domain at once and removes the container. */
   public void destroy(String name) throws CapvirtException {
-    Warmup.begin(false);
+    Warmup.begin(false, false);
     try (DomainLock l = lock(validName(name))) {
       // The common case asks the runtime nothing before the kill: the monitor vouches for the
-      // init. When the runtime then refuses the kill, the full reconcile below decides.
+      // init. When the init is gone by the time of the kill, the full reconcile below decides.
       Optional<Reconciler.Live> recorded = live.recordedLocked(name);
       if (recorded.isPresent() && killed(recorded.get(), name)) {
         Reconciler.Live c = recorded.get();
@@ -423,19 +423,20 @@ public final class Driver {
 
   /**
    * Records the intent, SIGKILLs the recorded init and waits for it to exit; false, with the intent
-   * taken back and nothing else changed, when the runtime refuses the kill.
+   * taken back and nothing else changed, when the init is already gone.
    */
   private boolean killed(Reconciler.Live c, String name) throws CapvirtException {
     Trace.mark("locked; the monitor vouches for the init");
     intend(c.run(), "destroyed");
-    try {
-      c.runtime().kill(name, Signal.KILL);
-    } catch (CapvirtIoException | RuntimeFailureException e) {
+    // SIGKILL to the init, as the runtime's 'kill KILL' sends it, without a runtime process: the
+    // monitor has not reaped the init, so the pid is still the init's (and ProcessHandle checks its
+    // start time too). A pid that is gone goes the full way.
+    Optional<ProcessHandle> init = ProcessHandle.of(c.pid());
+    if (init.isEmpty() || !init.get().destroyForcibly()) {
       try {
         Files.deleteIfExists(c.run().monitor().stopIntent());
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-        throw e;
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot remove the stop intent of " + name, e);
       }
       return false;
     }

@@ -84,6 +84,7 @@ public final class Bpf {
   private static final int MAX_PROGS = 64;
   private static final int O_RDONLY_DIRECTORY_CLOEXEC = 0x10000 | 0x80000;
   private static final int ENOSPC = 28;
+  private static final int EAGAIN = 11;
 
   private static final int SYS_OPENAT = 257;
   private static final int SYS_CLOSE = 3;
@@ -163,7 +164,7 @@ public final class Bpf {
       MemorySegment.copy(n, 0, attr, ValueLayout.JAVA_BYTE, 48, Math.min(n.length, 15));
       attr.set(JAVA_INT, 68, CGROUP_DEVICE);
       try {
-        return new Fd((int) call(a, PROG_LOAD, attr, "BPF_PROG_LOAD"));
+        return new Fd((int) load(a, attr));
       } catch (BpfException first) {
         // Again with the verifier's log, which says why.
         int logSize = 1 << 16;
@@ -276,6 +277,22 @@ public final class Bpf {
     attr.set(JAVA_INT, 4, INFO_SIZE);
     attr.set(JAVA_LONG, 8, info.address());
     call(a, OBJ_GET_INFO_BY_FD, attr, "BPF_OBJ_GET_INFO_BY_FD");
+  }
+
+  /**
+   * BPF_PROG_LOAD, again while the kernel answers EAGAIN: its verifier gives up with EAGAIN when a
+   * signal arrives during the load (as libbpf, up to 5 tries).
+   */
+  private static long load(Arena a, MemorySegment attr) throws BpfException {
+    for (int tries = 1; ; tries++) {
+      try {
+        return call(a, PROG_LOAD, attr, "BPF_PROG_LOAD");
+      } catch (BpfException e) {
+        if (e.errno() != EAGAIN || tries == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static long call(Arena a, int cmd, MemorySegment attr, String what) throws BpfException {

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * One-time set-up that a start or stop needs later, done on a second thread while the main thread
- * parses and plans: for a start jackson-core's generator (config.json), then for both the
+ * parses and plans: for a start in a state root of its own first the JDK's SHA-256 (its security
+ * providers; the root's cgroup tag), then jackson-core's generator (config.json), then for both the
  * System.Logger that {@link ProcessBuilder#start} consults before the first process and the process
  * environment, and for a start last the native downcall handle of {@link Bpf}. The JVM initialises
  * each class once, whichever thread gets there first, so the main thread at worst waits for what it
@@ -17,12 +20,18 @@ import java.io.OutputStream;
 public final class Warmup {
   private Warmup() {}
 
-  /** Starts the warm-up; {@code start} when the command starts a container. */
-  public static void begin(boolean start) {
+  /**
+   * Starts the warm-up; {@code start} when the command starts a container, {@code digest} when it
+   * will name cgroups by a digest of its state root.
+   */
+  public static void begin(boolean start, boolean digest) {
     Thread t =
         new Thread(
             () -> {
               try {
+                if (digest) {
+                  var unused = MessageDigest.getInstance("SHA-256");
+                }
                 if (start) {
                   json();
                 }
@@ -33,7 +42,7 @@ public final class Warmup {
                 if (start) {
                   Bpf.warm();
                 }
-              } catch (IOException | RuntimeException | LinkageError e) {
+              } catch (IOException | NoSuchAlgorithmException | RuntimeException | LinkageError e) {
                 // the main thread meets the same failure where it matters, and reports it
               }
             },
