@@ -160,10 +160,10 @@ final class Reconciler {
   /**
    * The running container of {@code name} from what its start recorded, without asking the runtime:
    * the start completed (its {@link MonitorFiles#started} mark), the monitor runs and has recorded
-   * no exit, and the init's pid is alive. The monitor reaps the init and writes its exit status
-   * before it ends, so while it runs without one the pid is still the init's. Empty when any of
-   * that does not hold; then {@link #reconcileLocked} asks the runtime. The caller holds the
-   * domain's lock.
+   * no exit, the init's pid is alive, and the recorded runtime binary and the runtime's state of
+   * the container are still there. The monitor reaps the init and writes its exit status before it
+   * ends, so while it runs without one the pid is still the init's. Empty when any of that does not
+   * hold; then {@link #reconcileLocked} asks the runtime. The caller holds the domain's lock.
    */
   Optional<Live> recordedLocked(String name) {
     RunDir run = new RunDir(layout.domainDir(name));
@@ -181,7 +181,10 @@ final class Reconciler {
         return Optional.empty();
       }
       Optional<RunDir.Recorded> rec = run.readRecord();
-      if (rec.isEmpty()) {
+      // the runtime must still be there to remove the container, and still keep its state
+      if (rec.isEmpty()
+          || !Files.isExecutable(rec.get().binary().path())
+          || !Files.isDirectory(run.runtimeRoot().resolve(name))) {
         return Optional.empty();
       }
       Runtime rt = runtimes.open(rec.get().binary(), run.runtimeRoot(), run.runtimeLog());
@@ -198,28 +201,13 @@ final class Reconciler {
 
   /**
    * A running container as its files show it, without a runtime process (a listing of many domains
-   * would otherwise run one per domain): what {@link #recordedLocked} vouches for, while the
-   * recorded runtime binary is still there, the runtime still keeps the container's state, and its
-   * cgroup is not frozen (a paused container, which only the runtime reports). Anything else goes
-   * the full way, which reports a broken domain.
+   * would otherwise run one per domain): what {@link #recordedLocked} vouches for, while its cgroup
+   * is not frozen (a paused container, which only the runtime reports). Anything else goes the full
+   * way, which reports a broken domain.
    */
   private Optional<Live> runningAsRecorded(String name) {
     Optional<Live> c = recordedLocked(name);
-    if (c.isEmpty()) {
-      return c;
-    }
-    try {
-      Optional<RunDir.Recorded> rec = c.get().run().readRecord();
-      if (rec.isEmpty()
-          || !Files.isExecutable(rec.get().binary().path())
-          || !Files.isDirectory(c.get().run().runtimeRoot().resolve(name))
-          || maybeFrozen(c.get().cgroupsPath())) {
-        return Optional.empty();
-      }
-    } catch (CapvirtIoException e) {
-      return Optional.empty();
-    }
-    return c;
+    return c.isPresent() && maybeFrozen(c.get().cgroupsPath()) ? Optional.empty() : c;
   }
 
   /**
