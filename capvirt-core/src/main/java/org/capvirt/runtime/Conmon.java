@@ -192,7 +192,8 @@ public final class Conmon {
         Thread.currentThread().interrupt();
         throw new RuntimeFailureException("interrupted while waiting for conmon of " + id, e);
       }
-      pauseMicros = Math.min(pauseMicros * 2, 5_000);
+      // at most 1 ms between looks: the runtime takes some 30 ms, and each look is one stat
+      pauseMicros = Math.min(pauseMicros * 2, 1_000);
     }
   }
 
