@@ -146,7 +146,7 @@ final class HotPath {
             case START -> LifecycleCommands.start(d, operand, out, err);
             case DESTROY -> LifecycleCommands.destroy(d, operand, out);
             case LIST -> {
-              QueryCommands.ListDomains.table(d.list(flag), out);
+              QueryCommands.ListDomains.table(d.listStates(flag), out);
               yield 0;
             }
           };

@@ -93,15 +93,14 @@ final class QueryCommands {
 
     @Override
     public Integer call() throws Exception {
-      List<DomainInfo> domains = opts.driver().list(all);
       PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        ArrayNode a = JSON.createArrayNode();
-        domains.forEach(d -> a.add(json(d)));
-        PolicyJson.print(out, a);
+      if (!json) {
+        table(opts.driver().listStates(all), out);
         return 0;
       }
-      table(domains, out);
+      ArrayNode a = JSON.createArrayNode();
+      opts.driver().list(all).forEach(d -> a.add(json(d)));
+      PolicyJson.print(out, a);
       return 0;
     }
 

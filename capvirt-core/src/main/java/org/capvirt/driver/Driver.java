@@ -454,12 +454,25 @@ public final class Driver {
 
   /** The domains: running ones, and with {@code all} the defined ones that are shut off. */
   public List<DomainInfo> list(boolean all) throws CapvirtException {
+    return list(all, true);
+  }
+
+  /**
+   * As {@link #list(boolean)} with what {@code capvirt list}'s table shows: name, state, pid (and a
+   * broken domain's problem). No definition is parsed and no memory use read, so there is no uuid
+   * and no memory size.
+   */
+  public List<DomainInfo> listStates(boolean all) throws CapvirtException {
+    return list(all, false);
+  }
+
+  private List<DomainInfo> list(boolean all, boolean details) throws CapvirtException {
     StateDirs.check(layout);
     TreeSet<String> names = new TreeSet<>(live.runningNames());
     names.addAll(definedNames());
     List<DomainInfo> out = new java.util.ArrayList<>();
     for (String n : names) {
-      Optional<DomainInfo> i = live.info(n, layout.definition(n));
+      Optional<DomainInfo> i = live.info(n, layout.definition(n), details);
       if (i.isPresent() && (all || i.get().state() != DomainState.SHUTOFF)) {
         out.add(i.get());
       }

@@ -457,8 +457,16 @@ final class Reconciler {
 
   /** The reconciled information on {@code name}, or empty when it neither runs nor is defined. */
   Optional<DomainInfo> info(String name, Path definition) throws CapvirtException {
+    return info(name, definition, true);
+  }
+
+  /**
+   * As {@link #info(String, Path)}; without {@code details} the definition is not parsed and the
+   * memory in use not read (no uuid, no memory sizes).
+   */
+  Optional<DomainInfo> info(String name, Path definition, boolean details) throws CapvirtException {
     try {
-      return healthyInfo(name, definition);
+      return healthyInfo(name, definition, details);
     } catch (InvalidDefinitionException e) {
       throw e;
     } catch (CapvirtException e) {
@@ -484,7 +492,8 @@ final class Reconciler {
     }
   }
 
-  private Optional<DomainInfo> healthyInfo(String name, Path definition) throws CapvirtException {
+  private Optional<DomainInfo> healthyInfo(String name, Path definition, boolean details)
+      throws CapvirtException {
     Optional<Live> c = runningAsRecorded(name);
     if (c.isEmpty()) {
       try (DomainLock l = DomainLock.tryAcquire(layout.lock(name))) {
@@ -495,9 +504,12 @@ final class Reconciler {
     if (c.isEmpty() && !persistent) {
       return Optional.empty();
     }
-    Optional<byte[]> xml = c.isPresent() ? Driver.read(c.get().run().liveXml()) : Optional.empty();
-    if (xml.isEmpty()) {
-      xml = Driver.read(definition);
+    Optional<byte[]> xml = Optional.empty();
+    if (details) {
+      xml = c.isPresent() ? Driver.read(c.get().run().liveXml()) : Optional.empty();
+      if (xml.isEmpty()) {
+        xml = Driver.read(definition);
+      }
     }
     Optional<DomainDef> def = Optional.empty();
     if (xml.isPresent()) {
@@ -527,7 +539,7 @@ final class Reconciler {
             c.map(l -> l.runtime().description()),
             persistent,
             def.flatMap(DomainDef::memory).map(MemorySize::kib),
-            c.isPresent() ? usedMemoryKib(c.get().cgroupsPath()) : Optional.empty(),
+            c.isPresent() && details ? usedMemoryKib(c.get().cgroupsPath()) : Optional.empty(),
             Optional.empty()));
   }
 

@@ -40,6 +40,19 @@ class BrokenDomainsContainerTest {
     assertThat(broken.problem()).isPresent();
     assertThat(all.stream().filter(d -> d.name().equals(healthy)).findFirst().orElseThrow().state())
         .isEqualTo(DomainState.RUNNING);
+    // the table's listing: the same names, states, pids and problems, without the definitions
+    List<DomainInfo> states = live.driver.listStates(true);
+    assertThat(states)
+        .extracting(DomainInfo::name, DomainInfo::state, DomainInfo::pid, DomainInfo::problem)
+        .containsExactlyElementsOf(
+            all.stream()
+                .map(
+                    d ->
+                        org.assertj.core.groups.Tuple.tuple(
+                            d.name(), d.state(), d.pid(), d.problem()))
+                .toList());
+    assertThat(all).filteredOn(d -> d.name().equals(healthy)).allMatch(d -> d.uuid().isPresent());
+    assertThat(states).allMatch(d -> d.uuid().isEmpty() && d.usedMemoryKib().isEmpty());
     live.driver.destroy(name);
     assertThat(Reconciler.awaitExit(pid, Duration.ofSeconds(5))).isTrue();
     assertThat(Leftovers.of(live, name)).isEmpty();
@@ -69,6 +82,10 @@ class BrokenDomainsContainerTest {
       assertThat(new ProcessBuilder(pause).inheritIO().start().waitFor()).isZero();
       assertThat(live.driver.info(name).state()).isEqualTo(DomainState.PAUSED);
       assertThat(live.driver.list(false))
+          .filteredOn(d -> d.name().equals(name))
+          .extracting(DomainInfo::state)
+          .containsExactly(DomainState.PAUSED);
+      assertThat(live.driver.listStates(false))
           .filteredOn(d -> d.name().equals(name))
           .extracting(DomainInfo::state)
           .containsExactly(DomainState.PAUSED);
