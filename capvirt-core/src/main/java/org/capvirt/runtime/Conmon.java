@@ -157,7 +157,8 @@ public final class Conmon {
     long deadline = System.nanoTime() + CREATE.toNanos();
     long pauseMicros = 250;
     while (true) {
-      Optional<Long> pid = readPid(m.initPid());
+      // exists first: a read of the missing file throws, some 30 times per start
+      Optional<Long> pid = Files.exists(m.initPid()) ? readPid(m.initPid()) : Optional.empty();
       if (pid.isPresent()) {
         Trace.mark("the runtime created the container under conmon");
         restrict(m, bundle);
