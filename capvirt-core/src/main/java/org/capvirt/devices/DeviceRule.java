@@ -95,9 +95,8 @@ public record DeviceRule(char type, int major, int minor, String access) {
     return java.util.List.copyOf(out);
   }
 
-  // By hand: a record's own equals and hashCode are linked at run time (ObjectMethods), which costs
-  // a
-  // cold CLI milliseconds on every start.
+  // By hand: a record's own equals and hashCode are linked at run time (ObjectMethods), which
+  // costs a cold CLI milliseconds on every start.
   @Override
   public boolean equals(Object o) {
     return o instanceof DeviceRule r

@@ -112,9 +112,8 @@ public record Insn(int code, int dst, int src, short off, int imm) {
     return out;
   }
 
-  // By hand: a record's own equals and hashCode are linked at run time (ObjectMethods), which costs
-  // a
-  // cold CLI milliseconds the first time a start reads its program back.
+  // By hand: a record's own equals and hashCode are linked at run time (ObjectMethods), which
+  // costs a cold CLI milliseconds the first time a start reads its program back.
   @Override
   public boolean equals(Object o) {
     return o instanceof Insn i
