@@ -37,6 +37,18 @@ capvirt_ensure_runtime() {
   command -v runc >/dev/null 2>&1
 }
 
+# capvirt_ensure_cc: installs gcc (capvirt-core's JNI library, libcapvirt.so, is C) when missing.
+capvirt_ensure_cc() {
+  command -v gcc >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "capvirt: gcc missing and only root can install it (apt-get install gcc libc6-dev)" >&2
+    return 1
+  fi
+  echo "capvirt: installing gcc libc6-dev (apt-get install gcc libc6-dev)" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev; } >&2 || true
+  command -v gcc >/dev/null 2>&1
+}
+
 # capvirt_maven_env JAVA_HOME: quiet Maven's own warnings on JDK 24+ (its bundled Guava uses Unsafe).
 capvirt_maven_env() {
   local v

@@ -17,11 +17,11 @@ import org.capvirt.driver.Driver;
  * The training run of the launcher's AOT cache ({@code -XX:AOTCacheOutput}): each hot verb once in
  * one JVM, so the cache holds what they load and link. In a fresh root under {@code WORK}, with the
  * example definition renamed: {@code create} then {@code destroy} of a real container (on a host
- * where containers can run: the runtime, conmon and the cgroup v2 device program through the FFM
- * API), {@code define}, {@code start}, {@code list}, {@code dominfo}, {@code destroy}, {@code
- * undefine}, a leftover run record to reconcile, and the picocli model (help). A step that fails
- * (no root, no runtime) only trains less; every container it starts is destroyed, and its init ends
- * on its own after a minute. Prints each step and its exit code.
+ * where containers can run: the runtime, conmon and the cgroup v2 device program through capvirt's
+ * JNI library), {@code define}, {@code start}, {@code list}, {@code dominfo}, {@code destroy},
+ * {@code undefine}, a leftover run record to reconcile, and the picocli model (help). A step that
+ * fails (no root, no runtime) only trains less; every container it starts is destroyed, and its
+ * init ends on its own after a minute. Prints each step and its exit code.
  *
  * <p>With {@code lifecycle} it trains the cache the launcher uses for {@code create}, {@code start}
  * and {@code destroy} alone: those verbs on the hot path, the definition stored through the driver

@@ -1,32 +1,18 @@
 package org.capvirt.runtime;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The few {@code bpf(2)} commands a cgroup device program needs, called through libc's {@code
- * syscall} with the Foreign Function &amp; Memory API (no native library of capvirt's own): load,
- * attach (with {@code BPF_F_ALLOW_MULTI}, optionally {@code BPF_F_REPLACE}), detach, query (own or
- * effective), open by id, and read a program's instructions back as the kernel holds them. Needs
- * CAP_SYS_ADMIN (or CAP_BPF); the kernel charges programs to the memory cgroup, so no
- * RLIMIT_MEMLOCK is raised.
+ * The few {@code bpf(2)} commands a cgroup device program needs, through {@link Syscall} (capvirt's
+ * JNI library): load, attach (with {@code BPF_F_ALLOW_MULTI}, optionally {@code BPF_F_REPLACE}),
+ * detach, query (own or effective), open by id, and read a program's instructions back as the
+ * kernel holds them. Every argument structure ({@code union bpf_attr}, {@code struct
+ * bpf_prog_info}) is laid out here. Needs CAP_SYS_ADMIN (or CAP_BPF); the kernel charges programs
+ * to the memory cgroup, so no RLIMIT_MEMLOCK is raised.
  */
-// Foreign Function & Memory calls into libc; run with --enable-native-access.
-@SuppressWarnings("restricted")
 public final class Bpf {
   /** An open file descriptor of the kernel's, closed exactly once. */
   public static final class Fd implements AutoCloseable {
@@ -46,9 +32,7 @@ public final class Bpf {
     public void close() {
       if (!closed) {
         closed = true;
-        try (Arena a = Arena.ofConfined()) {
-          long unused = raw(a.allocate(CAPTURED), SYS_CLOSE, value, 0, 0, 0);
-        }
+        long unused = Syscall.call(Syscall.SYS_CLOSE, value);
       }
     }
   }
@@ -63,7 +47,6 @@ public final class Bpf {
     }
   }
 
-  static final int SYS_BPF = 321; // x86_64
   static final int PROG_LOAD = 5;
   static final int PROG_ATTACH = 8;
   static final int PROG_DETACH = 9;
@@ -86,34 +69,7 @@ public final class Bpf {
   private static final int ENOSPC = 28;
   private static final int EAGAIN = 11;
 
-  private static final int SYS_OPENAT = 257;
-  private static final int SYS_CLOSE = 3;
-  private static final long AT_FDCWD = -100;
-
-  static final MemoryLayout CAPTURED = Linker.Option.captureStateLayout();
-  static final VarHandle ERRNO = CAPTURED.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-
-  /**
-   * libc's {@code long syscall(long number, ...)} with four long arguments: one downcall handle for
-   * bpf, openat and close (each handle costs milliseconds to make in a fresh JVM).
-   */
-  private static final MethodHandle SYSCALL =
-      Linker.nativeLinker()
-          .downcallHandle(
-              Linker.nativeLinker().defaultLookup().find("syscall").orElseThrow(),
-              FunctionDescriptor.of(
-                  JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-              Linker.Option.firstVariadicArg(1),
-              Linker.Option.captureCallState("errno"));
-
-  /** {@code strerror}, made only when an error is reported. */
-  private static final class Strerror {
-    static final MethodHandle HANDLE =
-        Linker.nativeLinker()
-            .downcallHandle(
-                Linker.nativeLinker().defaultLookup().find("strerror").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS, JAVA_INT));
-  }
+  static final long AT_FDCWD = -100;
 
   private Bpf() {}
 
@@ -123,7 +79,7 @@ public final class Bpf {
     private final int errno;
 
     BpfException(String what, int errno, String detail) {
-      super(what + ": " + strerror(errno) + (detail.isEmpty() ? "" : "\n" + detail));
+      super(what + ": " + Syscall.strerror(errno) + (detail.isEmpty() ? "" : "\n" + detail));
       this.errno = errno;
     }
 
@@ -135,15 +91,17 @@ public final class Bpf {
 
   /** Opens cgroup directory {@code dir} (read-only, close-on-exec). */
   public static Fd openDirectory(Path dir) throws BpfException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment state = a.allocate(CAPTURED);
-      long path = a.allocateFrom(dir.toString()).address();
-      long fd = raw(state, SYS_OPENAT, AT_FDCWD, path, O_RDONLY_DIRECTORY_CLOEXEC, 0);
-      if (fd < 0) {
-        throw new BpfException("open " + dir, (int) ERRNO.get(state, 0L), "");
-      }
-      return new Fd((int) fd);
+    long fd =
+        Syscall.call(
+            Syscall.SYS_OPENAT,
+            AT_FDCWD,
+            Syscall.Buffer.cString(dir.toString()),
+            O_RDONLY_DIRECTORY_CLOEXEC,
+            0);
+    if (fd < 0) {
+      throw new BpfException("open " + dir, (int) -fd, "");
     }
+    return new Fd((int) fd);
   }
 
   /**
@@ -151,34 +109,26 @@ public final class Bpf {
    * rejection the message carries the verifier's log.
    */
   public static Fd loadDeviceProgram(byte[] insns, String name) throws BpfException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment code = a.allocate(insns.length, 8);
-      MemorySegment.copy(insns, 0, code, ValueLayout.JAVA_BYTE, 0, insns.length);
-      MemorySegment license = a.allocateFrom("Apache-2.0");
-      MemorySegment attr = a.allocate(ATTR_SIZE, 8);
-      attr.set(JAVA_INT, 0, PROG_TYPE_CGROUP_DEVICE);
-      attr.set(JAVA_INT, 4, insns.length / 8);
-      attr.set(JAVA_LONG, 8, code.address());
-      attr.set(JAVA_LONG, 16, license.address());
-      byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-      MemorySegment.copy(n, 0, attr, ValueLayout.JAVA_BYTE, 48, Math.min(n.length, 15));
-      attr.set(JAVA_INT, 68, CGROUP_DEVICE);
-      try {
-        return new Fd((int) load(a, attr));
-      } catch (BpfException first) {
-        // Again with the verifier's log, which says why.
-        int logSize = 1 << 16;
-        MemorySegment log = a.allocate(logSize);
-        attr.set(JAVA_INT, 24, 1);
-        attr.set(JAVA_INT, 28, logSize);
-        attr.set(JAVA_LONG, 32, log.address());
-        long fd = syscall(a, PROG_LOAD, attr);
-        if (fd >= 0) {
-          return new Fd((int) fd);
-        }
-        String text = log.getString(0, StandardCharsets.US_ASCII).strip();
-        throw new BpfException("BPF_PROG_LOAD", first.errno(), text);
+    Syscall.Buffer attr =
+        new Syscall.Buffer(ATTR_SIZE)
+            .putInt(0, PROG_TYPE_CGROUP_DEVICE)
+            .putInt(4, insns.length / 8)
+            .putAddress(8, Syscall.Buffer.of(insns))
+            .putAddress(16, Syscall.Buffer.cString("Apache-2.0"))
+            .putBytes(48, name.getBytes(StandardCharsets.US_ASCII), 15)
+            .putInt(68, CGROUP_DEVICE);
+    try {
+      return new Fd((int) load(attr));
+    } catch (BpfException first) {
+      // Again with the verifier's log, which says why.
+      int logSize = 1 << 16;
+      Syscall.Buffer log = new Syscall.Buffer(logSize);
+      attr.putInt(24, 1).putInt(28, logSize).putAddress(32, log);
+      long fd = Syscall.call(Syscall.SYS_BPF, PROG_LOAD, attr, ATTR_SIZE);
+      if (fd >= 0) {
+        return new Fd((int) fd);
       }
+      throw new BpfException("BPF_PROG_LOAD", first.errno(), log.ascii(0, logSize).strip());
     }
   }
 
@@ -186,26 +136,24 @@ public final class Bpf {
    * Attaches {@code prog} to {@code cgroup} with {@code flags}, replacing {@code replace} if set.
    */
   public static void attach(Fd cgroup, Fd prog, int flags, Fd replace) throws BpfException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment attr = a.allocate(ATTR_SIZE, 8);
-      attr.set(JAVA_INT, 0, cgroup.value());
-      attr.set(JAVA_INT, 4, prog.value());
-      attr.set(JAVA_INT, 8, CGROUP_DEVICE);
-      attr.set(JAVA_INT, 12, flags | (replace == null ? 0 : F_REPLACE));
-      attr.set(JAVA_INT, 16, replace == null ? 0 : replace.value());
-      call(a, PROG_ATTACH, attr, "BPF_PROG_ATTACH");
-    }
+    Syscall.Buffer attr =
+        new Syscall.Buffer(ATTR_SIZE)
+            .putInt(0, cgroup.value())
+            .putInt(4, prog.value())
+            .putInt(8, CGROUP_DEVICE)
+            .putInt(12, flags | (replace == null ? 0 : F_REPLACE))
+            .putInt(16, replace == null ? 0 : replace.value());
+    call(PROG_ATTACH, attr, "BPF_PROG_ATTACH");
   }
 
   /** Detaches {@code prog} from {@code cgroup}. */
   public static void detach(Fd cgroup, Fd prog) throws BpfException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment attr = a.allocate(ATTR_SIZE, 8);
-      attr.set(JAVA_INT, 0, cgroup.value());
-      attr.set(JAVA_INT, 4, prog.value());
-      attr.set(JAVA_INT, 8, CGROUP_DEVICE);
-      call(a, PROG_DETACH, attr, "BPF_PROG_DETACH");
-    }
+    Syscall.Buffer attr =
+        new Syscall.Buffer(ATTR_SIZE)
+            .putInt(0, cgroup.value())
+            .putInt(4, prog.value())
+            .putInt(8, CGROUP_DEVICE);
+    call(PROG_DETACH, attr, "BPF_PROG_DETACH");
   }
 
   /**
@@ -214,79 +162,71 @@ public final class Bpf {
    */
   public static Attached query(Fd cgroup, boolean effective) throws BpfException {
     int room = MAX_PROGS;
-    try (Arena a = Arena.ofConfined()) {
-      while (true) {
-        MemorySegment ids = a.allocate(JAVA_INT, room);
-        MemorySegment attr = a.allocate(ATTR_SIZE, 8);
-        attr.set(JAVA_INT, 0, cgroup.value());
-        attr.set(JAVA_INT, 4, CGROUP_DEVICE);
-        attr.set(JAVA_INT, 8, effective ? F_QUERY_EFFECTIVE : 0);
-        attr.set(JAVA_LONG, 16, ids.address());
-        attr.set(JAVA_INT, 24, room);
-        try {
-          call(a, PROG_QUERY, attr, "BPF_PROG_QUERY");
-        } catch (BpfException e) {
-          if (e.errno() == ENOSPC && attr.get(JAVA_INT, 24) > room) {
-            room = attr.get(JAVA_INT, 24);
-            continue;
-          }
-          throw e;
+    while (true) {
+      Syscall.Buffer ids = new Syscall.Buffer(4 * room);
+      Syscall.Buffer attr =
+          new Syscall.Buffer(ATTR_SIZE)
+              .putInt(0, cgroup.value())
+              .putInt(4, CGROUP_DEVICE)
+              .putInt(8, effective ? F_QUERY_EFFECTIVE : 0)
+              .putAddress(16, ids)
+              .putInt(24, room);
+      try {
+        call(PROG_QUERY, attr, "BPF_PROG_QUERY");
+      } catch (BpfException e) {
+        if (e.errno() == ENOSPC && attr.getInt(24) > room) {
+          room = attr.getInt(24);
+          continue;
         }
-        int n = attr.get(JAVA_INT, 24);
-        List<Integer> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          out.add(ids.getAtIndex(JAVA_INT, i));
-        }
-        return new Attached(attr.get(JAVA_INT, 12), out);
+        throw e;
       }
+      int n = attr.getInt(24);
+      List<Integer> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(ids.getInt(4 * i));
+      }
+      return new Attached(attr.getInt(12), out);
     }
   }
 
   /** Opens program {@code id}. */
   public static Fd programById(int id) throws BpfException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment attr = a.allocate(ATTR_SIZE, 8);
-      attr.set(JAVA_INT, 0, id);
-      return new Fd((int) call(a, PROG_GET_FD_BY_ID, attr, "BPF_PROG_GET_FD_BY_ID " + id));
-    }
+    Syscall.Buffer attr = new Syscall.Buffer(ATTR_SIZE).putInt(0, id);
+    return new Fd((int) call(PROG_GET_FD_BY_ID, attr, "BPF_PROG_GET_FD_BY_ID " + id));
   }
 
   /** The id, type, name and translated instructions of {@code prog}. */
   public static ProgramInfo info(Fd prog) throws BpfException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment info = a.allocate(INFO_SIZE, 8);
-      getInfo(a, prog, info);
-      int len = info.get(JAVA_INT, 20);
-      byte[] xlated = new byte[len];
-      if (len > 0) {
-        MemorySegment buf = a.allocate(len, 8);
-        MemorySegment again = a.allocate(INFO_SIZE, 8);
-        again.set(JAVA_INT, 20, len);
-        again.set(JAVA_LONG, 32, buf.address());
-        getInfo(a, prog, again);
-        MemorySegment.copy(buf, ValueLayout.JAVA_BYTE, 0, xlated, 0, len);
-      }
-      String name = info.asSlice(64, 16).getString(0, StandardCharsets.US_ASCII);
-      return new ProgramInfo(info.get(JAVA_INT, 4), info.get(JAVA_INT, 0), name, xlated);
+    Syscall.Buffer info = new Syscall.Buffer(INFO_SIZE);
+    getInfo(prog, info);
+    int len = info.getInt(20);
+    byte[] xlated = new byte[len];
+    if (len > 0) {
+      Syscall.Buffer code = new Syscall.Buffer(len);
+      Syscall.Buffer again = new Syscall.Buffer(INFO_SIZE).putInt(20, len).putAddress(32, code);
+      getInfo(prog, again);
+      System.arraycopy(code.bytes, 0, xlated, 0, len);
     }
+    return new ProgramInfo(info.getInt(4), info.getInt(0), info.ascii(64, 16), xlated);
   }
 
-  private static void getInfo(Arena a, Fd prog, MemorySegment info) throws BpfException {
-    MemorySegment attr = a.allocate(ATTR_SIZE, 8);
-    attr.set(JAVA_INT, 0, prog.value());
-    attr.set(JAVA_INT, 4, INFO_SIZE);
-    attr.set(JAVA_LONG, 8, info.address());
-    call(a, OBJ_GET_INFO_BY_FD, attr, "BPF_OBJ_GET_INFO_BY_FD");
+  private static void getInfo(Fd prog, Syscall.Buffer info) throws BpfException {
+    Syscall.Buffer attr =
+        new Syscall.Buffer(ATTR_SIZE)
+            .putInt(0, prog.value())
+            .putInt(4, INFO_SIZE)
+            .putAddress(8, info);
+    call(OBJ_GET_INFO_BY_FD, attr, "BPF_OBJ_GET_INFO_BY_FD");
   }
 
   /**
    * BPF_PROG_LOAD, again while the kernel answers EAGAIN: its verifier gives up with EAGAIN when a
    * signal arrives during the load (as libbpf, up to 5 tries).
    */
-  private static long load(Arena a, MemorySegment attr) throws BpfException {
+  private static long load(Syscall.Buffer attr) throws BpfException {
     for (int tries = 1; ; tries++) {
       try {
-        return call(a, PROG_LOAD, attr, "BPF_PROG_LOAD");
+        return call(PROG_LOAD, attr, "BPF_PROG_LOAD");
       } catch (BpfException e) {
         if (e.errno() != EAGAIN || tries == 5) {
           throw e;
@@ -295,48 +235,11 @@ public final class Bpf {
     }
   }
 
-  private static long call(Arena a, int cmd, MemorySegment attr, String what) throws BpfException {
-    MemorySegment state = a.allocate(CAPTURED);
-    long r = syscall(state, cmd, attr);
+  private static long call(int cmd, Syscall.Buffer attr, String what) throws BpfException {
+    long r = Syscall.call(Syscall.SYS_BPF, cmd, attr, ATTR_SIZE);
     if (r < 0) {
-      throw new BpfException(what, (int) ERRNO.get(state, 0L), "");
+      throw new BpfException(what, (int) -r, "");
     }
     return r;
-  }
-
-  private static long syscall(Arena a, int cmd, MemorySegment attr) {
-    return syscall(a.allocate(CAPTURED), cmd, attr);
-  }
-
-  private static long syscall(MemorySegment state, int cmd, MemorySegment attr) {
-    return raw(state, SYS_BPF, cmd, attr.address(), ATTR_SIZE, 0);
-  }
-
-  /**
-   * Makes the downcall handle and calls it once ({@code close(-1)}, which fails with EBADF and
-   * changes nothing): both cost milliseconds the first time in a JVM.
-   */
-  static void warm() {
-    try (Arena a = Arena.ofConfined()) {
-      long unused = raw(a.allocate(CAPTURED), SYS_CLOSE, -1, 0, 0, 0);
-    }
-  }
-
-  /** libc {@code syscall(nr, a, b, c, d)}; errno lands in {@code state} ({@link #CAPTURED}). */
-  static long raw(MemorySegment state, long nr, long a, long b, long c, long d) {
-    try {
-      return (long) SYSCALL.invokeExact(state, nr, a, b, c, d);
-    } catch (Throwable t) {
-      throw new IllegalStateException("syscall(" + nr + ") failed", t);
-    }
-  }
-
-  static String strerror(int errno) {
-    try {
-      MemorySegment s = (MemorySegment) Strerror.HANDLE.invokeExact(errno);
-      return s.reinterpret(256).getString(0) + " (errno " + errno + ")";
-    } catch (Throwable t) {
-      return "errno " + errno;
-    }
   }
 }

@@ -1,10 +1,5 @@
 package org.capvirt.runtime;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.capvirt.RuntimeFailureException;
@@ -15,13 +10,10 @@ import org.capvirt.RuntimeFailureException;
  * LOOP_CONFIGURE}, Linux 5.8+) with the kernel's autoclear flag. The kernel then releases the
  * device by itself once nothing has it open or mounted: when the container's mount namespace ends
  * (every stop path, a kill -9 of capvirt or of anything else included), or, before the runtime
- * mounted it, as soon as this handle is closed (or its process dies). Called through libc's {@code
- * syscall} as {@link Bpf} is.
+ * mounted it, as soon as this handle is closed (or its process dies). Through {@link Syscall}, as
+ * {@link Bpf} is.
  */
 public final class LoopDevice implements AutoCloseable {
-  static final int SYS_IOCTL = 16;
-  static final int SYS_OPENAT = 257;
-  static final long AT_FDCWD = -100;
   static final int O_RDONLY = 0;
   static final int O_RDWR = 2;
   static final int O_CLOEXEC = 0x80000;
@@ -55,57 +47,51 @@ public final class LoopDevice implements AutoCloseable {
    * the device stays until this handle is closed and nothing mounts it.
    */
   public static LoopDevice attach(Path image, boolean readOnly) throws RuntimeFailureException {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment state = a.allocate(Bpf.CAPTURED);
-      try (Bpf.Fd file = open(a, state, image.toString(), readOnly ? O_RDONLY : O_RDWR);
-          Bpf.Fd control = open(a, state, "/dev/loop-control", O_RDWR)) {
-        for (int attempt = 0; ; attempt++) {
-          long n = Bpf.raw(state, SYS_IOCTL, control.value(), LOOP_CTL_GET_FREE, 0, 0);
-          if (n < 0) {
-            throw failure("no free loop device (LOOP_CTL_GET_FREE)", state);
-          }
-          String dev = "/dev/loop" + n;
-          Bpf.Fd loop = open(a, state, dev, O_RDWR);
-          MemorySegment config = a.allocate(CONFIG_SIZE, 8);
-          config.set(JAVA_INT, 0, file.value());
-          config.set(
-              JAVA_INT, CONFIG_FLAGS, LO_FLAGS_AUTOCLEAR | (readOnly ? LO_FLAGS_READ_ONLY : 0));
-          byte[] name = image.toString().getBytes(StandardCharsets.UTF_8);
-          MemorySegment.copy(
-              name, 0, config, JAVA_BYTE, CONFIG_FILE_NAME, Math.min(name.length, 63));
-          long r = Bpf.raw(state, SYS_IOCTL, loop.value(), LOOP_CONFIGURE, config.address(), 0);
-          if (r == 0) {
-            return new LoopDevice(dev, loop);
-          }
-          int errno = (int) Bpf.ERRNO.get(state, 0L);
-          loop.close();
-          // another process took the free device between the two calls: ask again
-          if (errno != EBUSY || attempt >= 8) {
-            throw new RuntimeFailureException(
-                "cannot attach "
-                    + image
-                    + " to "
-                    + dev
-                    + " (LOOP_CONFIGURE): "
-                    + Bpf.strerror(errno));
-          }
+    try (Bpf.Fd file = open(image.toString(), readOnly ? O_RDONLY : O_RDWR);
+        Bpf.Fd control = open("/dev/loop-control", O_RDWR)) {
+      for (int attempt = 0; ; attempt++) {
+        long n = Syscall.call(Syscall.SYS_IOCTL, control.value(), LOOP_CTL_GET_FREE, 0);
+        if (n < 0) {
+          throw failure("no free loop device (LOOP_CTL_GET_FREE)", n);
+        }
+        String dev = "/dev/loop" + n;
+        Bpf.Fd loop = open(dev, O_RDWR);
+        Syscall.Buffer config =
+            new Syscall.Buffer(CONFIG_SIZE)
+                .putInt(0, file.value())
+                .putInt(CONFIG_FLAGS, LO_FLAGS_AUTOCLEAR | (readOnly ? LO_FLAGS_READ_ONLY : 0))
+                .putBytes(CONFIG_FILE_NAME, image.toString().getBytes(StandardCharsets.UTF_8), 63);
+        long r = Syscall.call(Syscall.SYS_IOCTL, loop.value(), LOOP_CONFIGURE, config);
+        if (r == 0) {
+          return new LoopDevice(dev, loop);
+        }
+        loop.close();
+        // another process took the free device between the two calls: ask again
+        if (r != -EBUSY || attempt >= 8) {
+          throw new RuntimeFailureException(
+              "cannot attach "
+                  + image
+                  + " to "
+                  + dev
+                  + " (LOOP_CONFIGURE): "
+                  + Syscall.strerror((int) -r));
         }
       }
     }
   }
 
-  private static Bpf.Fd open(Arena a, MemorySegment state, String path, int flags)
-      throws RuntimeFailureException {
+  private static Bpf.Fd open(String path, int flags) throws RuntimeFailureException {
     long fd =
-        Bpf.raw(state, SYS_OPENAT, AT_FDCWD, a.allocateFrom(path).address(), flags | O_CLOEXEC, 0);
+        Syscall.call(
+            Syscall.SYS_OPENAT, Bpf.AT_FDCWD, Syscall.Buffer.cString(path), flags | O_CLOEXEC, 0);
     if (fd < 0) {
-      throw failure("cannot open " + path, state);
+      throw failure("cannot open " + path, fd);
     }
     return new Bpf.Fd((int) fd);
   }
 
-  private static RuntimeFailureException failure(String what, MemorySegment state) {
-    return new RuntimeFailureException(what + ": " + Bpf.strerror((int) Bpf.ERRNO.get(state, 0L)));
+  private static RuntimeFailureException failure(String what, long negativeErrno) {
+    return new RuntimeFailureException(what + ": " + Syscall.strerror((int) -negativeErrno));
   }
 
   /** Lets go of the device: the kernel releases it now, or when the last mount of it ends. */

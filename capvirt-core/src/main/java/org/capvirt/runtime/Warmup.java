@@ -12,7 +12,7 @@ import java.security.NoSuchAlgorithmException;
  * parses and plans: for a start in a state root of its own first the JDK's SHA-256 (its security
  * providers; the root's cgroup tag), then jackson-core's generator (config.json), then for both the
  * System.Logger that {@link ProcessBuilder#start} consults before the first process and the process
- * environment, and for a start last the native downcall handle of {@link Bpf}. The JVM initialises
+ * environment, and for a start last capvirt's native library ({@link Syscall}). The JVM initialises
  * each class once, whichever thread gets there first, so the main thread at worst waits for what it
  * would otherwise have done itself; what fails here fails again on the main thread, which reports
  * it.
@@ -40,7 +40,7 @@ public final class Warmup {
                         .isLoggable(System.Logger.Level.DEBUG);
                 var env = new ProcessBuilder().environment();
                 if (start) {
-                  Bpf.warm();
+                  Syscall.warm();
                 }
               } catch (IOException | NoSuchAlgorithmException | RuntimeException | LinkageError e) {
                 // the main thread meets the same failure where it matters, and reports it

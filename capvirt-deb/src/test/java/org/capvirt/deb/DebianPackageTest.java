@@ -87,6 +87,7 @@ class DebianPackageTest {
           .contains("--enable-native-access=ALL-UNNAMED");
       assertThat(ok(60, "man", "-w", "capvirt").out()).contains("/usr/share/man/man1/capvirt.1.gz");
       assertThat(ok(60, "man", "-w", "capvirt-caps-list").out()).contains("capvirt-caps-list.1");
+      assertThat(Path.of("/usr/lib/capvirt/lib/libcapvirt.so")).isRegularFile();
       assertThat(Path.of("/usr/share/bash-completion/completions/capvirt")).isRegularFile();
       assertThat(Path.of("/usr/share/zsh/vendor-completions/_capvirt")).isRegularFile();
       if (runtimeFeature() >= 25) { // JDK 25+ runtimes get an AOT cache at installation
@@ -105,7 +106,7 @@ class DebianPackageTest {
           .contains("Domain '" + name + "' created")
           .contains("CapBnd:\t00000000000004c1")
           .contains("CapAmb:\t0000000000000000")
-          .doesNotContain("restricted method"); // the device program's FFM calls, allowed
+          .doesNotContain("restricted method"); // the JNI library of the device program, allowed
       Path probe = Path.of("/tmp", "capvirt-deb-probe-" + name);
       assertThat(run(60, "capvirt", "exec", name, "--", "/bin/touch", probe.toString()).exit())
           .isEqualTo(1);
