@@ -1,7 +1,8 @@
 package org.capvirt.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,17 +163,45 @@ public final class RuntimeFinder {
     return new RuntimeBinary(p, kind, version, caps);
   }
 
+  /**
+   * {@code linux.capabilities} of the runtime's {@code features} JSON; empty when it has none or is
+   * not JSON. Read with jackson-core's streaming parser, as config.json is written: databind would
+   * put some 300 classes more into the AOT cache of every start.
+   */
   static Set<String> featureCaps(String featuresJson) {
     Set<String> out = new LinkedHashSet<>();
-    try {
-      // databind only here, when a runtime is described afresh: set up on every start it would
-      // cost more than the rest of choosing the runtime
-      JsonNode n = new ObjectMapper().readTree(featuresJson).path("linux").path("capabilities");
-      n.forEach(c -> out.add(c.asText()));
+    try (JsonParser p = new JsonFactory().createParser(featuresJson)) {
+      if (p.nextToken() != JsonToken.START_OBJECT || !field(p, "linux")) {
+        return Set.of();
+      }
+      if (p.nextToken() != JsonToken.START_OBJECT || !field(p, "capabilities")) {
+        return Set.of();
+      }
+      if (p.nextToken() != JsonToken.START_ARRAY) {
+        return Set.of();
+      }
+      for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        if (t != JsonToken.VALUE_STRING) {
+          return Set.of();
+        }
+        out.add(p.getText());
+      }
     } catch (IOException e) {
       return Set.of();
     }
     return out;
+  }
+
+  /** Moves {@code p}, inside an object, to the value of its field {@code name}, if it has one. */
+  private static boolean field(JsonParser p, String name) throws IOException {
+    for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      if (p.currentName().equals(name)) {
+        return true;
+      }
+      p.nextToken();
+      p.skipChildren();
+    }
+    return false;
   }
 
   /**

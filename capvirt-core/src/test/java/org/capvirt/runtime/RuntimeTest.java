@@ -50,6 +50,32 @@ class RuntimeTest {
   }
 
   @Test
+  void featuresAreReadPastEveryOtherFieldAndAnythingElseGivesNone() {
+    String runc =
+        """
+        {"ociVersionMin": "1.0.0", "hooks": ["prestart"], "mountOptions": ["bind"],
+         "linux": {"namespaces": ["pid"], "cgroup": {"v1": true, "v2": true},
+                   "seccomp": {"enabled": true, "actions": ["SCMP_ACT_ALLOW"]},
+                   "capabilities": ["CAP_CHOWN", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"]},
+         "annotations": {"io.github.seccomp.libseccomp.version": "2.5.4"}}
+        """;
+    assertThat(RuntimeFinder.featureCaps(runc))
+        .containsExactly("CAP_CHOWN", "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
+    for (String none :
+        List.of(
+            "",
+            "not json",
+            "[]",
+            "{\"linux\": {}}",
+            "{\"linux\": {\"capabilities\": null}}",
+            "{\"linux\": {\"capabilities\": [\"CAP_KILL\", 3]}}",
+            "{\"capabilities\": [\"CAP_KILL\"]}",
+            "{\"linux\": {\"capabilities\": [\"CAP_KILL\"")) {
+      assertThat(RuntimeFinder.featureCaps(none)).as(none).isEmpty();
+    }
+  }
+
+  @Test
   void crunIsSkippedOnAHybridLayoutWithCgroup2Controllers() throws Exception {
     executable("crun");
     Path controllers = dir.resolve("cgroup.controllers");
