@@ -96,57 +96,59 @@ public final class ProgramDrift {
     List<List<Insn>> insns = compared.stream().map(p -> p.insns().get()).toList();
     Semantics.Outcome outcome =
         ours.isEmpty() ? Semantics.compare(want, insns) : Semantics.compareBeside(want, insns);
-    switch (outcome) {
-      case Semantics.Outcome.Same s -> {}
-      case Semantics.Outcome.Unknown u ->
-          out.add(
-              diff(
-                  Kind.DEVICES_UNREADABLE,
-                  Severity.UNVERIFIED,
-                  List.of(),
-                  List.of(),
-                  compared.get(u.index()).label()
-                      + " cannot be interpreted ("
-                      + u.reason()
-                      + "), so the device access in force on "
-                      + cg
-                      + " was not compared"
-                      + (ours.isPresent()
-                          ? "; capvirt's program is in force unchanged, so that program can only"
-                              + " deny more than the definition grants"
-                          : "")));
-      case Semantics.Outcome.Differs d -> {
-        for (DeviceRule r : d.extra()) {
-          out.add(
-              diff(
-                  Kind.DEVICE_RULES,
-                  Severity.DRIFT,
-                  List.of(r.toString()),
-                  List.of(),
-                  "device access '"
-                      + r
-                      + "' is allowed by the programs in force on "
-                      + cg
-                      + " but not granted by the definition"
-                      + (ours.isEmpty()
-                          ? " (without capvirt's program the runtime's own rules decide)"
-                          : "")
-                      + "; restart the domain to restore capvirt's program"));
-        }
-        for (DeviceRule r : d.missing()) {
-          out.add(
-              diff(
-                  Kind.DEVICE_RULES,
-                  Severity.DRIFT,
-                  List.of(),
-                  List.of(r.toString()),
-                  "device access '"
-                      + r
-                      + "' is granted by the definition but denied by the programs in force on "
-                      + cg
-                      + ", so the container cannot use that device"));
-        }
+    // tests, not a pattern switch, as above
+    if (outcome instanceof Semantics.Outcome.Same) {
+      return out;
+    } else if (outcome instanceof Semantics.Outcome.Unknown u) {
+      out.add(
+          diff(
+              Kind.DEVICES_UNREADABLE,
+              Severity.UNVERIFIED,
+              List.of(),
+              List.of(),
+              compared.get(u.index()).label()
+                  + " cannot be interpreted ("
+                  + u.reason()
+                  + "), so the device access in force on "
+                  + cg
+                  + " was not compared"
+                  + (ours.isPresent()
+                      ? "; capvirt's program is in force unchanged, so that program can only"
+                          + " deny more than the definition grants"
+                      : "")));
+    } else if (outcome instanceof Semantics.Outcome.Differs d) {
+      for (DeviceRule r : d.extra()) {
+        out.add(
+            diff(
+                Kind.DEVICE_RULES,
+                Severity.DRIFT,
+                List.of(r.toString()),
+                List.of(),
+                "device access '"
+                    + r
+                    + "' is allowed by the programs in force on "
+                    + cg
+                    + " but not granted by the definition"
+                    + (ours.isEmpty()
+                        ? " (without capvirt's program the runtime's own rules decide)"
+                        : "")
+                    + "; restart the domain to restore capvirt's program"));
       }
+      for (DeviceRule r : d.missing()) {
+        out.add(
+            diff(
+                Kind.DEVICE_RULES,
+                Severity.DRIFT,
+                List.of(),
+                List.of(r.toString()),
+                "device access '"
+                    + r
+                    + "' is granted by the definition but denied by the programs in force on "
+                    + cg
+                    + ", so the container cannot use that device"));
+      }
+    } else {
+      throw new IllegalArgumentException("unknown outcome " + outcome);
     }
     return out;
   }
