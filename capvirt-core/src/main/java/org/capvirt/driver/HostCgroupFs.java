@@ -20,6 +20,7 @@ import org.capvirt.devices.ebpf.Insn;
 import org.capvirt.model.HostFacts;
 import org.capvirt.oci.OciConfig;
 import org.capvirt.runtime.CgroupMount;
+import org.capvirt.runtime.CgroupMounts;
 import org.capvirt.runtime.DeviceCgroup;
 import org.capvirt.runtime.UnifiedDevices;
 import org.capvirt.verify.Difference;
@@ -29,8 +30,10 @@ import org.capvirt.verify.ProgramDrift;
 
 /** The real cgroup filesystems under /sys/fs/cgroup, found through /proc/self/mountinfo. */
 public final class HostCgroupFs implements HostCgroups {
-  private final DeviceCgroup devices = new DeviceCgroup(Path.of("/proc"));
-  private final UnifiedDevices unified = new UnifiedDevices(Path.of("/proc"));
+  // read once for this driver: every step of a start needs them
+  private final CgroupMounts mounts = new CgroupMounts(Path.of("/proc/self/mountinfo"));
+  private final DeviceCgroup devices = new DeviceCgroup(Path.of("/proc"), mounts);
+  private final UnifiedDevices unified = new UnifiedDevices(Path.of("/proc"), mounts);
 
   /** The cgroup filesystems this process sees. */
   public HostCgroupFs() {}
@@ -229,9 +232,7 @@ public final class HostCgroupFs implements HostCgroups {
     return out;
   }
 
-  private static List<Path> mounts() throws CapvirtIoException {
-    return CgroupMount.read(Path.of("/proc/self/mountinfo")).stream()
-        .map(CgroupMount::mountPoint)
-        .toList();
+  private List<Path> mounts() throws CapvirtIoException {
+    return mounts.get().stream().map(CgroupMount::mountPoint).toList();
   }
 }

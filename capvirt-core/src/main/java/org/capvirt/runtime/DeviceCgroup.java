@@ -20,10 +20,17 @@ import org.capvirt.devices.DeviceRule;
  */
 public final class DeviceCgroup {
   private final Path procRoot;
+  private final CgroupMounts mounts;
 
   /** Reads {@code /proc} at {@code procRoot} (normally {@code /proc}). */
   public DeviceCgroup(Path procRoot) {
+    this(procRoot, new CgroupMounts(procRoot.resolve("self/mountinfo")));
+  }
+
+  /** Reads {@code /proc} at {@code procRoot}, with the cgroup {@code mounts} found there. */
+  public DeviceCgroup(Path procRoot, CgroupMounts mounts) {
     this.procRoot = procRoot;
+    this.mounts = mounts;
   }
 
   /** The devices cgroup directory of process {@code pid}, or empty when there is no v1 one. */
@@ -48,7 +55,7 @@ public final class DeviceCgroup {
 
   /** Where the v1 devices hierarchy is mounted, from mountinfo. */
   Optional<Path> devicesMount() throws CapvirtIoException {
-    return CgroupMount.read(procRoot.resolve("self/mountinfo")).stream()
+    return mounts.get().stream()
         .filter(m -> m.fsType().equals("cgroup") && m.superOptions().contains("devices"))
         .map(CgroupMount::mountPoint)
         .findFirst();

@@ -21,15 +21,22 @@ public final class UnifiedDevices {
   public record Program(int id, String name, Optional<Path> attachedTo, byte[] xlated) {}
 
   private final Path procRoot;
+  private final CgroupMounts mounts;
 
   /** Reads {@code /proc} at {@code procRoot} (normally {@code /proc}). */
   public UnifiedDevices(Path procRoot) {
+    this(procRoot, new CgroupMounts(procRoot.resolve("self/mountinfo")));
+  }
+
+  /** Reads {@code /proc} at {@code procRoot}, with the cgroup {@code mounts} found there. */
+  public UnifiedDevices(Path procRoot, CgroupMounts mounts) {
     this.procRoot = procRoot;
+    this.mounts = mounts;
   }
 
   /** Where the cgroup2 hierarchy is mounted, from mountinfo. */
   public Optional<Path> mount() throws CapvirtIoException {
-    return CgroupMount.read(procRoot.resolve("self/mountinfo")).stream()
+    return mounts.get().stream()
         .filter(m -> m.fsType().equals("cgroup2"))
         .map(CgroupMount::mountPoint)
         .findFirst();

@@ -40,4 +40,28 @@ class CgroupMountTest {
         .isInstanceOf(CapvirtIoException.class)
         .hasMessageContaining(missing.toString());
   }
+
+  @Test
+  void mountsAreReadOnceAndSharedByTheDeviceControllers() throws Exception {
+    Path proc = dir.resolve("proc");
+    Files.createDirectories(proc.resolve("self"));
+    Files.createDirectories(proc.resolve("7"));
+    Path mi = proc.resolve("self/mountinfo");
+    Files.writeString(
+        mi,
+        "30 25 0:26 / /sys/fs/cgroup/unified rw shared:9 - cgroup2 cgroup2 rw\n"
+            + "31 25 0:27 / /sys/fs/cgroup/devices rw shared:10 - cgroup cgroup rw,devices\n");
+    Files.writeString(proc.resolve("7/cgroup"), "4:devices:/machine/a\n0::/machine/a/payload\n");
+    CgroupMounts mounts = new CgroupMounts(mi);
+    List<CgroupMount> first = mounts.get();
+    DeviceCgroup v1 = new DeviceCgroup(proc, mounts);
+    UnifiedDevices v2 = new UnifiedDevices(proc, mounts);
+    assertThat(v1.directoryOf(7)).contains(Path.of("/sys/fs/cgroup/devices/machine/a"));
+    assertThat(v2.directoryOf(7)).contains(Path.of("/sys/fs/cgroup/unified/machine/a/payload"));
+
+    Files.delete(mi); // read once: what the command found stays
+    assertThat(mounts.get()).isSameAs(first);
+    assertThat(v2.mount()).contains(Path.of("/sys/fs/cgroup/unified"));
+    assertThatThrownBy(() -> new CgroupMounts(mi).get()).isInstanceOf(CapvirtIoException.class);
+  }
 }
