@@ -210,6 +210,10 @@ final class Syscall {
       return view.getInt(offset);
     }
 
+    long getLong(int offset) {
+      return view.getLong(offset);
+    }
+
     /** The NUL-terminated ASCII text at {@code offset}, at most {@code max} bytes. */
     String ascii(int offset, int max) {
       int end = offset;

@@ -13,7 +13,10 @@ public final class Trace {
   private static long origin;
   private static long last;
   private static long lastCpu;
-  private static final List<String> LINES = new ArrayList<>();
+  private static final List<String> STEPS = new ArrayList<>();
+  private static final List<long[]> TIMES = new ArrayList<>();
+  private static final long SYS_CLOCK_GETTIME = 228;
+  private static final int CLOCK_THREAD_CPUTIME_ID = 3;
 
   private Trace() {}
 
@@ -23,6 +26,13 @@ public final class Trace {
     last = originNanos;
     lastCpu = cpu();
     on = true;
+  }
+
+  /** Stops recording and forgets what was recorded (tests). */
+  static synchronized void disable() {
+    on = false;
+    STEPS.clear();
+    TIMES.clear();
   }
 
   /** Whether marks are recorded. */
@@ -44,23 +54,44 @@ public final class Trace {
     }
   }
 
+  // numbers only while marking; the lines are formatted at the end, so that tracing costs a start
+  // as little as it can
   private static synchronized void record(String step, long now) {
     long cpu = cpu();
-    LINES.add(
-        String.format(
-            "%8.1f ms  %+7.1f  (cpu %5.1f)  %s",
-            (now - origin) / 1e6, (now - last) / 1e6, (cpu - lastCpu) / 1e6, step));
+    STEPS.add(step);
+    TIMES.add(new long[] {now - origin, now - last, cpu - lastCpu});
     last = now;
     lastCpu = cpu;
   }
 
-  /** The CPU time of the calling (main) thread: what a step costs, whatever the machine's load. */
+  /**
+   * The CPU time of the calling (main) thread, what a step costs whatever the machine's load: its
+   * {@code CLOCK_THREAD_CPUTIME_ID} through capvirt's native library (the JDK's thread MXBean would
+   * cost the first mark some 10 ms of set-up; /proc's schedstat lags by up to a scheduler tick); -1
+   * without the library.
+   */
   private static long cpu() {
-    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    try {
+      Syscall.Buffer ts = new Syscall.Buffer(16);
+      if (Syscall.call(SYS_CLOCK_GETTIME, CLOCK_THREAD_CPUTIME_ID, ts) != 0) {
+        return -1;
+      }
+      return ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
+    } catch (IllegalStateException e) {
+      return -1;
+    }
   }
 
   /** The recorded lines, oldest first: elapsed since the origin, time of the step, its name. */
   public static synchronized List<String> lines() {
-    return List.copyOf(LINES);
+    List<String> out = new ArrayList<>(STEPS.size());
+    for (int i = 0; i < STEPS.size(); i++) {
+      long[] t = TIMES.get(i);
+      out.add(
+          String.format(
+              "%8.1f ms  %+7.1f  (cpu %5.1f)  %s",
+              t[0] / 1e6, t[1] / 1e6, t[2] / 1e6, STEPS.get(i)));
+    }
+    return out;
   }
 }
