@@ -75,7 +75,7 @@ final class AotTraining {
             + leftover
             + ".capvirt\n");
     // /bin/false fails its --version check at once, after the leftover is reconciled (a runtime
-    // that answers but creates nothing would keep the start waiting for conmon for a minute)
+    // that answers but creates nothing would keep the start waiting for conmon for 2 s)
     run(log, "create", "--root", r, "--runtime", "/bin/false", domain(work, example, leftover));
     run(log, "destroy", "--root", r, leftover);
 

@@ -29,6 +29,13 @@ public final class Conmon {
   static final Duration LAUNCH = Duration.ofSeconds(30);
   static final Duration CREATE = Duration.ofSeconds(60);
 
+  /**
+   * How long a create may take before capvirt also asks whether the runtime still runs: a runtime
+   * that exits without creating the container (and, with a terminal, without handing conmon the
+   * console) leaves conmon waiting, so the pid never comes.
+   */
+  static final Duration QUIET = Duration.ofSeconds(2);
+
   private final Path binary;
   private final CommandRunner runner;
 
@@ -154,7 +161,9 @@ public final class Conmon {
     }
     Trace.mark("launched conmon");
     long monitor = readPid(m.monitorPid()).orElse(0L);
-    long deadline = System.nanoTime() + CREATE.toNanos();
+    long launched = System.nanoTime();
+    long deadline = launched + CREATE.toNanos();
+    long nextLook = launched + QUIET.toNanos();
     long pauseMicros = 250;
     while (true) {
       // exists first: a read of the missing file throws, some 30 times per start
@@ -165,7 +174,14 @@ public final class Conmon {
         return pid.get();
       }
       boolean monitorGone = monitor <= 0 || !Files.exists(Path.of("/proc", Long.toString(monitor)));
-      if (monitorGone || System.nanoTime() > deadline) {
+      long now = System.nanoTime();
+      boolean runtimeGone = false;
+      if (!monitorGone && now > nextLook) {
+        // only a create that takes long pays for this look (normally 20-40 ms pass in all)
+        runtimeGone = !runtimeRunning(monitor, runtime.path());
+        nextLook = now + 100_000_000L;
+      }
+      if (monitorGone || runtimeGone || now > deadline) {
         // Once more: the runtime may have written the pid just before the monitor gave up.
         Optional<Long> late = readPid(m.initPid());
         if (late.isPresent() && !monitorGone) {
@@ -183,7 +199,9 @@ public final class Conmon {
                 + "' under conmon ("
                 + (monitorGone
                     ? "conmon exited"
-                    : "nothing after " + CREATE.toSeconds() + "s; conmon killed")
+                    : runtimeGone
+                        ? "the runtime exited without creating it; conmon killed"
+                        : "nothing after " + CREATE.toSeconds() + "s; conmon killed")
                 + ")"
                 + tail(runtimeLog));
       }
@@ -195,6 +213,39 @@ public final class Conmon {
       }
       // at most 1 ms between looks: the runtime takes some 30 ms, and each look is one stat
       pauseMicros = Math.min(pauseMicros * 2, 1_000);
+    }
+  }
+
+  /**
+   * Whether a child of conmon {@code monitor} still runs the runtime: its program is the runtime's
+   * path (runc or crun itself), or its first argument is (a script's interpreter). Where that
+   * cannot be read, it is taken to run, and the create waits for its deadline.
+   */
+  static boolean runtimeRunning(long monitor, Path runtime) {
+    String m = Long.toString(monitor);
+    try {
+      for (String child : Files.readString(Path.of("/proc", m, "task", m, "children")).split(" ")) {
+        if (child.isBlank()) {
+          continue;
+        }
+        try {
+          String[] argv =
+              new String(
+                      Files.readAllBytes(Path.of("/proc", child.strip(), "cmdline")),
+                      StandardCharsets.UTF_8)
+                  .split("\0");
+          String r = runtime.toString();
+          // the exit command may name the runtime among its arguments: only the program counts
+          if (argv[0].equals(r) || (argv.length > 1 && argv[1].equals(r))) {
+            return true;
+          }
+        } catch (NoSuchFileException e) {
+          // that child has just ended
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return true;
     }
   }
 

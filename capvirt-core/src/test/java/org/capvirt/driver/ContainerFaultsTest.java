@@ -81,6 +81,31 @@ class ContainerFaultsTest {
   }
 
   @Test
+  void runtimeThatCreatesNothingFailsSoonAndLeavesNothing() throws Exception {
+    // Exits 0 without a container or a console for conmon. conmon then gives up and runs the exit
+    // command, and waits for it: capvirt's cleanup waits for the domain's lock, which this create
+    // holds (here a sleep stands for it), so the pid would never come.
+    Path fake = fakeRuntime("create", "exit 0");
+    try (LiveRoot live = new LiveRoot(Optional.of(fake.toString()))) {
+      String name = live.name("nothing");
+      Driver withExitCommand = live.driver.callingBack(List.of("/bin/sh", "-c", "sleep 8"));
+      long t0 = System.nanoTime();
+      assertThatThrownBy(
+              () ->
+                  withExitCommand.create(
+                      LiveRoot.xml(name, "sleep 300", "", "").getBytes(StandardCharsets.UTF_8),
+                      "test.xml"))
+          .isInstanceOf(RuntimeFailureException.class)
+          .hasMessageContaining(fake.toString())
+          .hasMessageContaining("the runtime exited without creating it");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0))
+          .as("long before the 60 s deadline")
+          .isLessThan(Duration.ofSeconds(20));
+      assertNothingLeft(live, name);
+    }
+  }
+
+  @Test
   void initNotFoundFailsWithTheRuntimesMessageAndLeavesNothing() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("noinit");
