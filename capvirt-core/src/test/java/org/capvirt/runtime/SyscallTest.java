@@ -29,14 +29,7 @@ class SyscallTest {
   @Test
   void buffersGoInAsAddressesLinkedIntoOneAnotherAndComeBack(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("f");
-    long fd =
-        Syscall.call(
-            Syscall.SYS_OPENAT,
-            Bpf.AT_FDCWD,
-            Syscall.Buffer.cString(file.toString()),
-            O_RDWR_CREAT_CLOEXEC,
-            0600);
-    assertThat(fd).isNotNegative();
+    long fd = open(file);
     try {
       byte[] text = "through an iovec".getBytes(StandardCharsets.US_ASCII);
       // struct iovec {void *iov_base; size_t iov_len}: the data's address goes into the iovec
@@ -46,13 +39,7 @@ class SyscallTest {
       assertThat(Files.readString(file)).isEqualTo("through an iovec");
 
       Files.writeString(file, "read back");
-      long reopened =
-          Syscall.call(
-              Syscall.SYS_OPENAT,
-              Bpf.AT_FDCWD,
-              Syscall.Buffer.cString(file.toString()),
-              O_RDWR_CREAT_CLOEXEC,
-              0600);
+      long reopened = open(file);
       Syscall.Buffer into = new Syscall.Buffer(32);
       Syscall.Buffer in = new Syscall.Buffer(16).putAddress(0, into).putLong(8, 32);
       assertThat(Syscall.call(SYS_READV, reopened, in, 1)).isEqualTo(9);
@@ -61,6 +48,19 @@ class SyscallTest {
     } finally {
       assertThat(Syscall.call(Syscall.SYS_CLOSE, fd)).isZero();
     }
+  }
+
+  /** openat(2) of {@code file}, made if missing: the path goes in as a buffer's address. */
+  private static long open(Path file) {
+    long fd =
+        Syscall.call(
+            Syscall.SYS_OPENAT,
+            Bpf.AT_FDCWD,
+            Syscall.Buffer.cString(file.toString()),
+            O_RDWR_CREAT_CLOEXEC,
+            0600);
+    assertThat(fd).as("openat " + file).isNotNegative();
+    return fd;
   }
 
   @Test
