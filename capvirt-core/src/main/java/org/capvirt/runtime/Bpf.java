@@ -69,8 +69,6 @@ public final class Bpf {
   private static final int ENOSPC = 28;
   private static final int EAGAIN = 11;
 
-  static final long AT_FDCWD = -100;
-
   private Bpf() {}
 
   /** A failed call: the command in words and errno. */
@@ -94,7 +92,7 @@ public final class Bpf {
     long fd =
         Syscall.call(
             Syscall.SYS_OPENAT,
-            AT_FDCWD,
+            Syscall.AT_FDCWD,
             Syscall.Buffer.cString(dir.toString()),
             O_RDONLY_DIRECTORY_CLOEXEC,
             0);

@@ -83,7 +83,11 @@ public final class LoopDevice implements AutoCloseable {
   private static Bpf.Fd open(String path, int flags) throws RuntimeFailureException {
     long fd =
         Syscall.call(
-            Syscall.SYS_OPENAT, Bpf.AT_FDCWD, Syscall.Buffer.cString(path), flags | O_CLOEXEC, 0);
+            Syscall.SYS_OPENAT,
+            Syscall.AT_FDCWD,
+            Syscall.Buffer.cString(path),
+            flags | O_CLOEXEC,
+            0);
     if (fd < 0) {
       throw failure("cannot open " + path, fd);
     }

@@ -25,6 +25,9 @@ final class Syscall {
   static final long SYS_OPENAT = 257;
   static final long SYS_BPF = 321;
 
+  /** openat(2)'s "relative to the working directory". */
+  static final long AT_FDCWD = -100;
+
   /** The library's own file name. */
   static final String LIBRARY = "libcapvirt.so";
 

@@ -26,13 +26,7 @@ public final class ProgramDrift {
     if (live instanceof LivePrograms.Read r) {
       return read(want, r);
     } else if (live instanceof LivePrograms.Unreadable u) {
-      return List.of(
-          diff(
-              Kind.DEVICES_UNREADABLE,
-              Severity.UNVERIFIED,
-              List.of(),
-              List.of(),
-              "device programs not compared: " + u.reason()));
+      return List.of(unverified("device programs not compared: " + u.reason()));
     } else if (live instanceof LivePrograms.NotApplicable) {
       return List.of();
     }
@@ -48,11 +42,7 @@ public final class ProgramDrift {
     for (LiveProgram p : live.programs()) {
       if (p.insns().isEmpty()) {
         out.add(
-            diff(
-                Kind.DEVICES_UNREADABLE,
-                Severity.UNVERIFIED,
-                List.of(),
-                List.of(),
+            unverified(
                 p.label()
                     + " is in force on "
                     + cg
@@ -101,11 +91,7 @@ public final class ProgramDrift {
       return out;
     } else if (outcome instanceof Semantics.Outcome.Unknown u) {
       out.add(
-          diff(
-              Kind.DEVICES_UNREADABLE,
-              Severity.UNVERIFIED,
-              List.of(),
-              List.of(),
+          unverified(
               compared.get(u.index()).label()
                   + " cannot be interpreted ("
                   + u.reason()
@@ -190,6 +176,11 @@ public final class ProgramDrift {
             + "): it was detached or replaced after start, so a later change by the runtime or"
             + " anyone with CAP_SYS_ADMIN decides the container's device access; restart the"
             + " domain");
+  }
+
+  /** What could not be compared: the result is "could not verify", never "matches". */
+  private static Difference unverified(String message) {
+    return diff(Kind.DEVICES_UNREADABLE, Severity.UNVERIFIED, List.of(), List.of(), message);
   }
 
   private static Difference diff(

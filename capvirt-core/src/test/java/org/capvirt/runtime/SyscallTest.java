@@ -55,7 +55,7 @@ class SyscallTest {
     long fd =
         Syscall.call(
             Syscall.SYS_OPENAT,
-            Bpf.AT_FDCWD,
+            Syscall.AT_FDCWD,
             Syscall.Buffer.cString(file.toString()),
             O_RDWR_CREAT_CLOEXEC,
             0600);
