@@ -1,6 +1,7 @@
 package org.capvirt.driver;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -209,7 +210,24 @@ public final class HostCgroupFs implements HostCgroups {
     return List.copyOf(out);
   }
 
+  /**
+   * The pids in {@code cgroup} and its sub-cgroups. A sub-cgroup removed during the walk held no
+   * process (the kernel removes only empty ones); the walk then starts again, up to 5 times.
+   */
   private static List<Long> procsBelow(Path cgroup) throws CapvirtIoException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return procsBelowOnce(cgroup);
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException) || attempt == 5) {
+          throw new CapvirtIoException(
+              "cannot read the processes of cgroup " + cgroup, e.getCause());
+        }
+      }
+    }
+  }
+
+  private static List<Long> procsBelowOnce(Path cgroup) throws CapvirtIoException {
     List<Long> out = new ArrayList<>();
     try (var walk = Files.walk(cgroup)) {
       for (Path d : walk.filter(Files::isDirectory).toList()) {
