@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringTokenizer;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which attributes and child elements each element of an LXC domain may have: the part of libvirt's
@@ -25,20 +26,35 @@ final class DomainSchema {
   record Spec(Set<String> attributes, Map<String, Boolean> children, boolean text, boolean open) {}
 
   /**
-   * A spec with the specs of its allowed children, so that a walk of the tree looks each child up
-   * by its name alone.
+   * An element's place in the tree ({@code domain/os/type}) with its spec, and the specs its
+   * definition implies for children that have none of their own ({@code name#}, {@code metadata!}):
+   * a walk of the tree looks each child up by its name alone.
    */
-  record Node(Spec spec, Map<String, Node> children) {
+  record Node(String key, Spec spec, Map<String, Spec> implied) {
     /** An element with no definition of its own: no attributes, no children, no text. */
-    static final Node NONE = new Node(new Spec(Set.of(), Map.of(), false, false), Map.of());
+    static final Node NONE = new Node("", new Spec(Set.of(), Map.of(), false, false), Map.of());
 
     /** The node of an allowed child, or {@link #NONE} when it has no definition of its own. */
     Node child(String name) {
-      return children.getOrDefault(name, NONE);
+      if (this == NONE) {
+        return NONE;
+      }
+      String childKey = key + "/" + name;
+      if (TOKENS.containsKey(childKey)) {
+        return NODES.computeIfAbsent(childKey, DomainSchema::parse);
+      }
+      Spec s = implied.get(name);
+      return s == null ? NONE : new Node(childKey, s, Map.of());
     }
   }
 
-  private static final Map<String, Spec> SPECS = new HashMap<>();
+  /**
+   * Each element's definition as written below, parsed only when a document holds the element: a
+   * start reads some 20 of the 100-odd, and parsing all of them cost a cold CLI milliseconds.
+   */
+  private static final Map<String, String> TOKENS = new HashMap<>();
+
+  private static final Map<String, Node> NODES = new ConcurrentHashMap<>();
 
   static {
     def(
@@ -128,12 +144,17 @@ final class DomainSchema {
    * element has text; {@code !} alone: its content is not checked here.
    */
   private static void def(String key, String tokens) {
+    TOKENS.put(key, tokens);
+  }
+
+  private static Node parse(String key) {
     Set<String> attrs = new LinkedHashSet<>();
     Map<String, Boolean> children = new LinkedHashMap<>();
+    Map<String, Spec> implied = new HashMap<>();
     boolean text = false;
     boolean open = false;
     // a tokenizer, not split("\\s+"): a regex per definition costs milliseconds on a cold CLI
-    for (StringTokenizer words = new StringTokenizer(tokens); words.hasMoreTokens(); ) {
+    for (StringTokenizer words = new StringTokenizer(TOKENS.get(key)); words.hasMoreTokens(); ) {
       String t = words.nextToken();
       if (t.equals("#")) {
         text = true;
@@ -143,39 +164,20 @@ final class DomainSchema {
         attrs.add(t.substring(1));
       } else {
         boolean repeat = t.endsWith("*");
-        String name = t.replace("*", "");
-        boolean childText = name.endsWith("#");
-        boolean childOpen = name.endsWith("!");
-        name = name.replace("#", "").replace("!", "");
+        String name = repeat ? t.substring(0, t.length() - 1) : t;
+        char mark = name.charAt(name.length() - 1);
+        if (mark == '#' || mark == '!') {
+          name = name.substring(0, name.length() - 1);
+          implied.put(name, new Spec(Set.of(), Map.of(), mark == '#', mark == '!'));
+        }
         children.put(name, repeat);
-        String childKey = key + "/" + name;
-        if (childText && !SPECS.containsKey(childKey)) {
-          SPECS.put(childKey, new Spec(Set.of(), Map.of(), true, false));
-        }
-        if (childOpen && !SPECS.containsKey(childKey)) {
-          SPECS.put(childKey, new Spec(Set.of(), Map.of(), false, true));
-        }
       }
     }
-    SPECS.put(key, new Spec(attrs, children, text, open));
-  }
-
-  private static final Node ROOT = node("domain");
-
-  private static Node node(String key) {
-    Spec spec = SPECS.get(key);
-    Map<String, Node> children = new HashMap<>();
-    for (String child : spec.children().keySet()) {
-      String childKey = key + "/" + child;
-      if (SPECS.containsKey(childKey)) {
-        children.put(child, node(childKey));
-      }
-    }
-    return new Node(spec, Map.copyOf(children));
+    return new Node(key, new Spec(attrs, children, text, open), Map.copyOf(implied));
   }
 
   /** The root element's node: {@code <domain>} and, through it, every element below. */
   static Node root() {
-    return ROOT;
+    return NODES.computeIfAbsent("domain", DomainSchema::parse);
   }
 }
