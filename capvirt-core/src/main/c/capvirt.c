@@ -14,9 +14,17 @@
  *               of buffers[argBuffers[k]];
  * and returns the result, or -errno when the kernel failed the call. Bad indices, offsets or sizes
  * throw IllegalArgumentException and make no call.
+ *
+ * Syscall.spawn0(argv, envp, dir, fds): posix_spawnp(3) of argv (NUL-terminated byte strings,
+ * argv[0] looked up on PATH) with exactly envp as its environment, in dir (NUL-terminated, or null
+ * for the caller's), its stdin, stdout and stderr fds[0..2] and no other descriptor, every signal
+ * at its default action and none blocked; returns the child's pid, or -errno when it could not be
+ * started (glibc reports a failed exec). The caller waits for it (pidfd_open, wait4).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
+#include <spawn.h>
 #include <jni.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -126,4 +134,135 @@ JNIEXPORT jstring JNICALL Java_org_capvirt_runtime_Syscall_strerror0(
   (void) cls;
   char buf[256];
   return (*env)->NewStringUTF(env, strerror_r(errnum, buf, sizeof buf));
+}
+
+#define MAX_WORDS 4096
+
+/* The byte strings of jwords as a NULL-terminated vector; NULL (and an exception) on a bad one. */
+static char **words(JNIEnv *env, jobjectArray jwords, const char *what) {
+  jsize n = (*env)->GetArrayLength(env, jwords);
+  if (n > MAX_WORDS) {
+    illegal(env, what);
+    return NULL;
+  }
+  char **v = calloc((size_t) n + 1, sizeof *v);
+  if (v == NULL) {
+    illegal(env, "spawn: no native memory");
+    return NULL;
+  }
+  for (jsize i = 0; i < n; i++) {
+    jbyteArray b = (jbyteArray) (*env)->GetObjectArrayElement(env, jwords, i);
+    jsize len = b == NULL ? 0 : (*env)->GetArrayLength(env, b);
+    if (b == NULL || len == 0 || len > MAX_BUFFER_BYTES) {
+      illegal(env, what);
+      goto bad;
+    }
+    v[i] = malloc((size_t) len);
+    if (v[i] == NULL) {
+      illegal(env, "spawn: no native memory");
+      goto bad;
+    }
+    (*env)->GetByteArrayRegion(env, b, 0, len, (jbyte *) v[i]);
+    (*env)->DeleteLocalRef(env, b);
+    if (memchr(v[i], 0, (size_t) len) != v[i] + len - 1) {
+      illegal(env, what);
+      goto bad;
+    }
+  }
+  return v;
+bad:
+  for (jsize i = 0; i < n; i++) {
+    free(v[i]);
+  }
+  free(v);
+  return NULL;
+}
+
+static void freeWords(char **v) {
+  if (v != NULL) {
+    for (char **w = v; *w != NULL; w++) {
+      free(*w);
+    }
+    free(v);
+  }
+}
+
+JNIEXPORT jlong JNICALL Java_org_capvirt_runtime_Syscall_spawn0(
+    JNIEnv *env, jclass cls, jobjectArray jargv, jobjectArray jenvp, jbyteArray jdir,
+    jintArray jfds) {
+  (void) cls;
+  jint fds[3];
+  char dir[4096];
+  jlong result = -EINVAL;
+  if ((*env)->GetArrayLength(env, jfds) != 3 || (*env)->GetArrayLength(env, jargv) == 0) {
+    illegal(env, "spawn: a program, and exactly 3 descriptors");
+    return 0;
+  }
+  (*env)->GetIntArrayRegion(env, jfds, 0, 3, fds);
+  if (jdir != NULL) {
+    jsize len = (*env)->GetArrayLength(env, jdir);
+    if (len == 0 || len > (jsize) sizeof dir) {
+      illegal(env, "spawn: a directory name that is empty or too long");
+      return 0;
+    }
+    (*env)->GetByteArrayRegion(env, jdir, 0, len, (jbyte *) dir);
+    if (memchr(dir, 0, (size_t) len) != dir + len - 1) {
+      illegal(env, "spawn: a directory name that is not one NUL-terminated string");
+      return 0;
+    }
+  }
+  char **argv = words(env, jargv, "spawn: an argument that is not one NUL-terminated string");
+  if (argv == NULL) {
+    return 0;
+  }
+  char **envp = words(env, jenvp, "spawn: a variable that is not one NUL-terminated string");
+  if (envp == NULL) {
+    freeWords(argv);
+    return 0;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  int e = posix_spawn_file_actions_init(&actions);
+  if (e != 0) {
+    result = -e;
+    goto words;
+  }
+  e = posix_spawnattr_init(&attr);
+  if (e != 0) {
+    result = -e;
+    goto actions;
+  }
+  for (int i = 0; i < 3 && e == 0; i++) {
+    e = posix_spawn_file_actions_adddup2(&actions, fds[i], i);
+  }
+  if (e == 0) {
+    e = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  }
+  if (e == 0 && jdir != NULL) {
+    e = posix_spawn_file_actions_addchdir_np(&actions, dir);
+  }
+  if (e == 0) {
+    e = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  }
+  if (e == 0) {
+    e = posix_spawnattr_setsigmask(&attr, &none);
+  }
+  if (e == 0) {
+    e = posix_spawnattr_setsigdefault(&attr, &all);
+  }
+  pid_t pid = 0;
+  if (e == 0) {
+    e = posix_spawnp(&pid, argv[0], &actions, &attr, argv, envp);
+  }
+  result = e == 0 ? (jlong) pid : -(jlong) e;
+  posix_spawnattr_destroy(&attr);
+actions:
+  posix_spawn_file_actions_destroy(&actions);
+words:
+  freeWords(argv);
+  freeWords(envp);
+  return result;
 }

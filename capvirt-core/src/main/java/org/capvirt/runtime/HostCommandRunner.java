@@ -10,6 +10,7 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +20,8 @@ import org.capvirt.RuntimeFailureException;
 /**
  * Runs commands as host processes: stdin from /dev/null, output to files (so a container's init
  * that inherits it can never block us), and every wait bounded by the command's time limit.
+ * Captured and appended output start through capvirt's native library ({@link NativeProcess}), the
+ * rest (and all of them where the library is missing) through {@link ProcessBuilder}.
  */
 public final class HostCommandRunner implements CommandRunner {
   private static final File DEV_NULL = new File("/dev/null");
@@ -31,6 +34,7 @@ public final class HostCommandRunner implements CommandRunner {
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private final Path captures;
+  private final boolean spawnNatively;
   private boolean swept;
 
   /** Captures output in the temporary directory. */
@@ -43,11 +47,106 @@ public final class HostCommandRunner implements CommandRunner {
    * cannot be), where files a killed capvirt left are removed at the first capture.
    */
   public HostCommandRunner(Path captures) {
+    this(captures, true);
+  }
+
+  /**
+   * With {@code spawnNatively} false, every command starts through {@link ProcessBuilder}, as where
+   * capvirt's native library is missing.
+   */
+  HostCommandRunner(Path captures, boolean spawnNatively) {
     this.captures = captures;
+    this.spawnNatively = spawnNatively;
   }
 
   @Override
   public Completed run(Command command) throws CapvirtIoException, RuntimeFailureException {
+    Command.Output o = command.output();
+    if (spawnNatively
+        && (o instanceof Command.Capture || o instanceof Command.AppendTo)
+        && NativeProcess.available()) {
+      return runNative(command);
+    }
+    return runJdk(command);
+  }
+
+  /**
+   * Captured or appended output through {@link NativeProcess}: the start path's commands (conmon,
+   * the runtime's start, kill and delete) pay no {@link ProcessBuilder} set-up.
+   */
+  private Completed runNative(Command command) throws CapvirtIoException, RuntimeFailureException {
+    Path out = null;
+    Path err = null;
+    Path in = null;
+    int[] fds = {-1, -1, -1};
+    try {
+      if (command.stdin().isPresent()) {
+        in = captureFile("in");
+        Files.write(in, command.stdin().get());
+      }
+      fds[0] =
+          NativeProcess.open(
+              in == null ? DEV_NULL.toPath() : in,
+              NativeProcess.O_RDONLY | NativeProcess.O_NOFOLLOW,
+              0);
+      if (command.output() instanceof Command.AppendTo a) {
+        // one descriptor for both, as a shell's >>file 2>&1
+        fds[1] =
+            NativeProcess.open(
+                a.file(),
+                NativeProcess.O_WRONLY | NativeProcess.O_APPEND | NativeProcess.O_CREAT,
+                0666);
+        fds[2] = fds[1];
+      } else {
+        out = captureFile("out");
+        err = captureFile("err");
+        fds[1] = NativeProcess.open(out, NativeProcess.O_WRONLY | NativeProcess.O_NOFOLLOW, 0);
+        fds[2] = NativeProcess.open(err, NativeProcess.O_WRONLY | NativeProcess.O_NOFOLLOW, 0);
+      }
+      NativeProcess p;
+      try {
+        p =
+            NativeProcess.start(
+                command.argv(),
+                command.environment(),
+                command.directory().orElse(null),
+                fds[0],
+                fds[1],
+                fds[2]);
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot run '" + command.argv().get(0) + "'", e);
+      } finally {
+        NativeProcess.close(fds[0], fds[1], fds[2] == fds[1] ? -1 : fds[2]);
+        fds = new int[] {-1, -1, -1};
+      }
+      OptionalInt code;
+      try {
+        code = p.waitFor(command.timeout());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.kill();
+        throw new RuntimeFailureException("interrupted while waiting for '" + command + "'", e);
+      }
+      if (code.isEmpty()) {
+        p.kill();
+        throw new RuntimeFailureException(
+            "'" + command + "' did not finish within " + command.timeout().toSeconds() + "s");
+      }
+      Completed c = new Completed(code.getAsInt(), read(out), read(err));
+      Trace.mark("ran " + command);
+      return c;
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot capture the output of '" + command + "'", e);
+    } finally {
+      NativeProcess.close(fds[0], fds[1], fds[2] == fds[1] ? -1 : fds[2]);
+      deleteQuietly(out);
+      deleteQuietly(err);
+      deleteQuietly(in);
+    }
+  }
+
+  /** Any output, through the JDK's {@link ProcessBuilder}. */
+  private Completed runJdk(Command command) throws CapvirtIoException, RuntimeFailureException {
     ProcessBuilder pb = new ProcessBuilder(command.argv());
     pb.environment().putAll(command.environment());
     Path out = null;

@@ -20,10 +20,14 @@ import java.util.List;
  * on every start. System call numbers are x86_64's.
  */
 final class Syscall {
-  static final long SYS_IOCTL = 16;
   static final long SYS_CLOSE = 3;
+  static final long SYS_POLL = 7;
+  static final long SYS_IOCTL = 16;
+  static final long SYS_WAIT4 = 61;
+  static final long SYS_KILL = 62;
   static final long SYS_OPENAT = 257;
   static final long SYS_BPF = 321;
+  static final long SYS_PIDFD_OPEN = 434;
 
   /** openat(2)'s "relative to the working directory". */
   static final long AT_FDCWD = -100;
@@ -69,6 +73,11 @@ final class Syscall {
   /** Loads the library now (the warm-up thread does, so that a start does not wait for it). */
   static void warm() {
     String unused = Library.PROBLEM;
+  }
+
+  /** Whether the library loaded: else every call fails, and commands run through the JDK. */
+  static boolean available() {
+    return Library.PROBLEM.isEmpty();
   }
 
   /**
@@ -149,6 +158,32 @@ final class Syscall {
   }
 
   static native long call0(long nr, long[] args, int[] argBuffers, byte[][] buffers, int[] links);
+
+  /**
+   * {@code posix_spawnp} of {@code argv} with exactly {@code envp} ({@code NAME=value}) as its
+   * environment, in {@code dir} (null: ours), with {@code fds} as its stdin, stdout and stderr and
+   * no other descriptor, every signal at its default action and none blocked; returns its pid, or
+   * {@code -errno} when it could not be started.
+   *
+   * @throws IllegalStateException when the native library cannot be loaded
+   */
+  static long spawn(List<String> argv, List<String> envp, String dir, int[] fds) {
+    if (!Library.PROBLEM.isEmpty()) {
+      throw new IllegalStateException(Library.PROBLEM);
+    }
+    return spawn0(
+        cStrings(argv), cStrings(envp), dir == null ? null : Buffer.cString(dir).bytes, fds);
+  }
+
+  private static byte[][] cStrings(List<String> words) {
+    byte[][] out = new byte[words.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Buffer.cString(words.get(i)).bytes;
+    }
+    return out;
+  }
+
+  private static native long spawn0(byte[][] argv, byte[][] envp, byte[] dir, int[] fds);
 
   private static native String strerror0(int errno);
 

@@ -10,12 +10,13 @@ import java.security.NoSuchAlgorithmException;
 /**
  * One-time set-up that a start or stop needs later, done on a second thread while the main thread
  * parses and plans: for a start in a state root of its own first the JDK's SHA-256 (its security
- * providers; the root's cgroup tag), then jackson-core's generator (config.json), then for both the
- * System.Logger that {@link ProcessBuilder#start} consults before the first process and the process
- * environment, and for a start last capvirt's native library ({@link Syscall}). The JVM initialises
- * each class once, whichever thread gets there first, so the main thread at worst waits for what it
- * would otherwise have done itself; what fails here fails again on the main thread, which reports
- * it.
+ * providers; the root's cgroup tag), then for a start jackson-core's generator (config.json), then
+ * capvirt's native library ({@link Syscall}: the device program, and the commands it starts) and
+ * the process environment; where that library is missing, commands start through {@link
+ * ProcessBuilder} instead, and the System.Logger it consults before the first process is looked up
+ * here too. The JVM initialises each class once, whichever thread gets there first, so the main
+ * thread at worst waits for what it would otherwise have done itself; what fails here fails again
+ * on the main thread, which reports it.
  */
 public final class Warmup {
   private Warmup() {}
@@ -35,12 +36,12 @@ public final class Warmup {
                 if (start) {
                   json();
                 }
-                boolean unused =
-                    System.getLogger(ProcessBuilder.class.getName())
-                        .isLoggable(System.Logger.Level.DEBUG);
-                var env = new ProcessBuilder().environment();
-                if (start) {
-                  Syscall.warm();
+                Syscall.warm();
+                var env = System.getenv();
+                if (!NativeProcess.available()) {
+                  boolean unused =
+                      System.getLogger(ProcessBuilder.class.getName())
+                          .isLoggable(System.Logger.Level.DEBUG);
                 }
               } catch (IOException | NoSuchAlgorithmException | RuntimeException | LinkageError e) {
                 // the main thread meets the same failure where it matters, and reports it

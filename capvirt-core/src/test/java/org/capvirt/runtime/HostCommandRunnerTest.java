@@ -12,10 +12,18 @@ import org.capvirt.RuntimeFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real processes: output captured through files, a time limit on every wait, no shell. */
+/**
+ * Real processes: output captured through files, a time limit on every wait, no shell; started
+ * through capvirt's native library ({@link HostCommandRunnerJdkTest}: through ProcessBuilder).
+ */
 class HostCommandRunnerTest {
   @TempDir Path dir;
-  private final HostCommandRunner runner = new HostCommandRunner();
+  final HostCommandRunner runner = newRunner();
+
+  /** The runner under test: the native spawn path here, the JDK's in a subclass. */
+  HostCommandRunner newRunner() {
+    return new HostCommandRunner();
+  }
 
   @Test
   void capturesOutputAndExitCode() throws Exception {
@@ -109,5 +117,87 @@ class HostCommandRunnerTest {
     HostCommandRunner noRoot = new HostCommandRunner(dir.resolve("missing/.capture"));
     assertThat(noRoot.run(Command.captured(Duration.ofSeconds(10), List.of("true"))).ok()).isTrue();
     assertThat(dir.resolve("missing")).doesNotExist();
+  }
+
+  /** Whether {@link #runner} starts captured and appended commands through the native library. */
+  boolean spawnsNatively() {
+    return true;
+  }
+
+  @Test
+  void capturedAndAppendedCommandsStartThroughTheNativeLibraryWhereItLoads() throws Exception {
+    // it loads here, as in CI: the start path's commands skip ProcessBuilder
+    assertThat(NativeProcess.available()).isTrue();
+    long before = NativeProcess.started();
+    runner.run(Command.captured(Duration.ofSeconds(10), List.of("true")));
+    runner.run(
+        new Command(
+            List.of("true"), Duration.ofSeconds(10), new Command.AppendTo(dir.resolve("l"))));
+    assertThat(NativeProcess.started() - before).isEqualTo(spawnsNatively() ? 2 : 0);
+    runner.run(new Command(List.of("true"), Duration.ofSeconds(10), new Command.Inherit(false)));
+    assertThat(NativeProcess.started() - before)
+        .as("inherited I/O: ProcessBuilder")
+        .isEqualTo(spawnsNatively() ? 2 : 0);
+  }
+
+  @Test
+  void theChildGetsOnlyItsThreeStandardDescriptors() throws Exception {
+    // a descriptor of ours without close-on-exec, which a plain fork and exec would pass on
+    long fd =
+        Syscall.call(
+            Syscall.SYS_OPENAT,
+            Syscall.AT_FDCWD,
+            Syscall.Buffer.cString("/dev/null"),
+            NativeProcess.O_RDONLY,
+            0);
+    assertThat(fd).isGreaterThan(2);
+    try {
+      Completed c =
+          runner.run(Command.captured(Duration.ofSeconds(10), List.of("/bin/ls", "/proc/self/fd")));
+      // 3: the directory ls reads
+      assertThat(c.stdout().lines().toList()).containsExactly("0", "1", "2", "3");
+    } finally {
+      NativeProcess.close((int) fd);
+    }
+  }
+
+  @Test
+  void theChildStartsWithNoSignalBlockedOrIgnored() throws Exception {
+    Completed c =
+        runner.run(
+            Command.captured(
+                Duration.ofSeconds(10),
+                List.of("/bin/grep", "-E", "^Sig(Blk|Ign):", "/proc/self/status")));
+    List<Long> masks =
+        c.stdout().lines().map(l -> Long.parseUnsignedLong(l.substring(8).strip(), 16)).toList();
+    assertThat(masks).hasSize(2);
+    assertThat(masks.get(0)).as("blocked").isZero();
+    // glibc leaves its two internal real-time signals (32, 33) ignored, as for the JDK's children
+    assertThat(masks.get(1) & ~0x180000000L).as("ignored, beyond glibc's own").isZero();
+  }
+
+  @Test
+  void aCommandEndedByASignalExitsWith128PlusTheSignal() throws Exception {
+    Completed c =
+        runner.run(Command.captured(Duration.ofSeconds(10), List.of("/bin/sh", "-c", "kill $$")));
+    assertThat(c.exitCode()).isEqualTo(128 + 15);
+  }
+
+  @Test
+  void aCommandRunsInItsDirectoryAndFindsItsProgramOnPath() throws Exception {
+    Completed c = runner.run(Command.captured(Duration.ofSeconds(10), List.of("pwd")).in(dir));
+    assertThat(c.stdout()).isEqualTo(dir.toRealPath() + "\n");
+  }
+
+  @Test
+  void anInterruptedWaitKillsTheCommand() throws Exception {
+    Thread.currentThread().interrupt();
+    long t0 = System.nanoTime();
+    assertThatThrownBy(
+            () -> runner.run(Command.captured(Duration.ofSeconds(30), List.of("/bin/sleep", "30"))))
+        .isInstanceOf(RuntimeFailureException.class)
+        .hasMessageContaining("interrupted");
+    assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
   }
 }
