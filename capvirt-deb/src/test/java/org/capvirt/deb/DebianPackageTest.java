@@ -92,7 +92,8 @@ class DebianPackageTest {
       assertThat(Path.of("/usr/share/zsh/vendor-completions/_capvirt")).isRegularFile();
       if (runtimeFeature() >= 25) { // JDK 25+ runtimes get an AOT cache at installation
         assertThat(Path.of("/var/cache/capvirt/capvirt.aot")).isRegularFile();
-        assertThat(Path.of("/var/cache/capvirt/capvirt-lifecycle.aot")).isRegularFile();
+        assertThat(Path.of("/var/cache/capvirt/capvirt-start.aot")).isRegularFile();
+        assertThat(Path.of("/var/cache/capvirt/capvirt-destroy.aot")).isRegularFile();
       }
 
       // The quick start, from PATH, under a name of its own.
