@@ -112,7 +112,7 @@ public final class Driver {
             runtimeChoice,
             new HostCommandRunner(layout.runtime().resolve(".capture")),
             layout.runtime().resolve(".cache")),
-        new HostCgroupFs(),
+        new HostCgroupFs(new VerdictFile(layout.runtime().resolve(".cache"))),
         () -> HostProbe.system().read(),
         HostDeviceLookup.system());
   }

@@ -28,6 +28,7 @@ import org.capvirt.verify.Difference;
 import org.capvirt.verify.LiveProgram;
 import org.capvirt.verify.LivePrograms;
 import org.capvirt.verify.ProgramDrift;
+import org.capvirt.verify.VerdictMemo;
 
 /** The real cgroup filesystems under /sys/fs/cgroup, found through /proc/self/mountinfo. */
 public final class HostCgroupFs implements HostCgroups {
@@ -36,8 +37,20 @@ public final class HostCgroupFs implements HostCgroups {
   private final DeviceCgroup devices = new DeviceCgroup(Path.of("/proc"), mounts);
   private final UnifiedDevices unified = new UnifiedDevices(Path.of("/proc"), mounts);
 
+  private final VerdictMemo verdicts;
+
   /** The cgroup filesystems this process sees. */
-  public HostCgroupFs() {}
+  public HostCgroupFs() {
+    this(VerdictMemo.NONE);
+  }
+
+  /**
+   * The same, where a start's device check may use the comparisons {@code verdicts} remembers (a
+   * {@link VerdictFile} in the state root).
+   */
+  HostCgroupFs(VerdictMemo verdicts) {
+    this.verdicts = verdicts;
+  }
 
   @Override
   public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
@@ -76,7 +89,7 @@ public final class HostCgroupFs implements HostCgroups {
     int id = unified.attach(domain, DeviceProgram.of(rules).bytes(), DeviceProgram.NAME);
     List<String> warnings = new ArrayList<>();
     List<String> drift = new ArrayList<>();
-    for (Difference d : ProgramDrift.compare(rules, programs(payload.get()))) {
+    for (Difference d : ProgramDrift.compare(rules, programs(payload.get()), verdicts)) {
       switch (d.severity()) {
         case NORMAL -> {}
         case UNVERIFIED -> warnings.add(d.message());

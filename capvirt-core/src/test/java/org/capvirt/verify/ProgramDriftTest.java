@@ -123,6 +123,73 @@ class ProgramDriftTest {
     assertThat(ProgramDrift.compare(want(), new LivePrograms.NotApplicable("v1"))).isEmpty();
   }
 
+  /** A memo that remembers what it is told, and proves what it is given as proven. */
+  static final class ListMemo implements VerdictMemo {
+    final List<String> proven = new ArrayList<>();
+    final List<String> asked = new ArrayList<>();
+
+    @Override
+    public boolean provenSame(String inputs) {
+      asked.add(inputs);
+      return proven.contains(inputs);
+    }
+
+    @Override
+    public void rememberSame(String inputs) {
+      proven.add(inputs);
+    }
+  }
+
+  @Test
+  void aMemoRemembersWhatItProvedAndSkipsInterpretingExactlyThoseInputs() {
+    ListMemo memo = new ListMemo();
+    LivePrograms.Read live = new LivePrograms.Read(CG, List.of(runtime(), capvirt(want())));
+    List<Difference> first = ProgramDrift.compare(want(), live, memo);
+    assertThat(first).isEqualTo(compare(runtime(), capvirt(want())));
+    assertThat(memo.proven).hasSize(1).first().asString().startsWith("beside;");
+    assertThat(ProgramDrift.compare(want(), live, memo)).isEqualTo(first);
+    assertThat(memo.proven).as("a hit is not stored again").hasSize(1);
+
+    // A program the interpreter refuses: unverified, unless the memo holds its exact bytes.
+    List<Insn> call = new ArrayList<>(DeviceProgram.of(List.of()).insns());
+    call.add(0, new Insn(0x85, 0, 0, (short) 0, 1));
+    LiveProgram refused = new LiveProgram(4, "", Optional.of(CG), Optional.of(call));
+    LivePrograms.Read withRefused = new LivePrograms.Read(CG, List.of(capvirt(want()), refused));
+    ListMemo claims = new ListMemo();
+    claims.proven.add(ProgramDrift.inputs(want(), List.of(call)));
+    assertThat(ProgramDrift.compare(want(), withRefused, claims))
+        .noneMatch(d -> d.severity() == Severity.UNVERIFIED);
+    assertThat(claims.proven).hasSize(1);
+
+    List<Insn> changed = new ArrayList<>(call);
+    changed.set(0, new Insn(0x85, 0, 0, (short) 0, 2));
+    assertThat(
+            ProgramDrift.compare(
+                want(),
+                new LivePrograms.Read(
+                    CG,
+                    List.of(
+                        capvirt(want()),
+                        new LiveProgram(4, "", Optional.of(CG), Optional.of(changed)))),
+                claims))
+        .as("one changed instruction is other inputs")
+        .anyMatch(d -> d.severity() == Severity.UNVERIFIED);
+    List<DeviceRule> fewer = want().subList(1, want().size());
+    assertThat(ProgramDrift.inputs(fewer, List.of(call)))
+        .isNotEqualTo(ProgramDrift.inputs(want(), List.of(call)));
+    assertThat(claims.proven).as("what differs or is unknown is never remembered").hasSize(1);
+  }
+
+  @Test
+  void withoutCapvirtsProgramTheMemoIsNeverAsked() {
+    ListMemo memo = new ListMemo();
+    memo.proven.add(ProgramDrift.inputs(want(), List.of(runtime().insns().orElseThrow())));
+    List<Difference> d =
+        ProgramDrift.compare(want(), new LivePrograms.Read(CG, List.of(runtime())), memo);
+    assertThat(d).isEqualTo(compare(runtime()));
+    assertThat(memo.asked).isEmpty();
+  }
+
   /** The verdict of a report holding only {@code d}. */
   record VerifyReportStub(List<Difference> d) {
     VerifyReport.Verdict verdict() {
