@@ -186,24 +186,27 @@ public final class Driver {
 
   /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
   public Started create(byte[] xml, String fileName) throws CapvirtException {
-    Warmup.begin(true, !layout.isSystem());
+    Warmup.begin(true, !layout.isSystem(), DomainXmlParser::warmUp);
+    EarlyFacts early = EarlyFacts.read(facts, runtimes);
+    Trace.mark("read host facts and chose the runtime");
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
     Trace.mark("parsed the XML");
     if (p.def().uuid().isPresent()) {
-      return startParsed(p, xml);
+      return startParsed(p, xml, early);
     }
     // Errors keep pointing into the user's file; the running definition gains the uuid.
     DomainDef def = Uuids.assign(p.def(), Optional.empty());
     byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
     Trace.mark("assigned a uuid and formatted the running definition");
-    return startParsed(new ParsedDomain(def, p.where()), formatted);
+    return startParsed(new ParsedDomain(def, p.where()), formatted, early);
   }
 
   /** Starts the persistent domain {@code name}. */
   public Started start(String name) throws CapvirtException {
-    Warmup.begin(true, !layout.isSystem());
+    Warmup.begin(true, !layout.isSystem(), DomainXmlParser::warmUp);
     Path file = layout.definition(validName(name));
     byte[] xml = read(file).orElseThrow(() -> notFound(name));
+    EarlyFacts early = EarlyFacts.read(facts, runtimes);
     ParsedDomain p = DomainXmlParser.parse(xml, file.toString());
     if (!name.equals(p.def().name())) {
       // As libvirt refuses a configuration file named after another domain: `start a` must never
@@ -222,20 +225,21 @@ public final class Driver {
                   + p.def().name()
                   + ".xml)"));
     }
-    return startParsed(p, xml);
+    return startParsed(p, xml, early);
   }
 
   @SuppressWarnings("try") // the resource is held for the scope, never read
-  private Started startParsed(ParsedDomain p, byte[] xml) throws CapvirtException {
+  private Started startParsed(ParsedDomain p, byte[] xml, EarlyFacts early)
+      throws CapvirtException {
     String name = checkedName(p);
     try (DomainLock l = lock(name)) {
       if (live.reconcileLocked(name).isPresent()) {
         throw new RuntimeFailureException("Domain '" + name + "' is already active");
       }
       Trace.mark("locked and reconciled");
-      HostFacts host = facts.read();
-      Trace.mark("read host facts");
-      Launch launch = new Launch(layout, runtimes, cgroups, host, nodes, network, callback);
+      Launch launch =
+          new Launch(
+              layout, early.runtimes(runtimes), cgroups, early.facts(), nodes, network, callback);
       return new Started(p.def(), launch.start(p, xml));
     }
   }

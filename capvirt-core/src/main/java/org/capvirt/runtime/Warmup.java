@@ -26,10 +26,16 @@ public final class Warmup {
    * will name cgroups by a digest of its state root.
    */
   public static void begin(boolean start, boolean digest) {
+    begin(start, digest, () -> {});
+  }
+
+  /** The same, with {@code first} before the rest (what the main thread needs soonest). */
+  public static void begin(boolean start, boolean digest, Runnable first) {
     Thread t =
         new Thread(
             () -> {
               try {
+                first.run();
                 if (digest) {
                   var unused = MessageDigest.getInstance("SHA-256");
                 }

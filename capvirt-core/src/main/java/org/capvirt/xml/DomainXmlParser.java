@@ -21,6 +21,24 @@ import org.capvirt.model.SourceMap;
 public final class DomainXmlParser {
   private DomainXmlParser() {}
 
+  /**
+   * Readies the JDK's XML parser (its configuration and scanner classes) and the schema by reading
+   * a small document: a start does this on its warm-up thread while the main thread reads the host.
+   * Problems are ignored; the real parse reports its own.
+   */
+  public static void warmUp() {
+    try {
+      XmlReader.read(WARM_UP, "(warm-up)", ParseOptions.DEFAULTS);
+      DomainSchema.root().child("name");
+    } catch (InvalidDefinitionException | RuntimeException e) {
+      // the real parse meets what matters
+    }
+  }
+
+  private static final byte[] WARM_UP =
+      "<domain type='lxc'><name>w</name><os><type>exe</type></os></domain>"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   /** Parses with the default options (1 MiB limit). */
   public static ParsedDomain parse(byte[] xml, String fileName) throws InvalidDefinitionException {
     return parse(xml, fileName, ParseOptions.DEFAULTS);

@@ -286,6 +286,48 @@ class DriverTest {
   }
 
   @Test
+  void theHostIsReadBeforeTheDefinitionButItsFailuresComeWhereTheyDid() throws Exception {
+    // create reads the host facts and chooses the runtime while its warm-up thread readies the
+    // XML parser; a definition that does not parse is still reported first, and an active
+    // domain before a missing runtime
+    FakeHost host = new FakeHost();
+    host.noRuntime = new RuntimeFailureException("fake: no usable OCI runtime");
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    assertThatThrownBy(() -> d.create("<domain type='lxc'><nam>x</nam>".getBytes(), "bad.xml"))
+        .isInstanceOf(InvalidDefinitionException.class)
+        .hasMessageContaining("bad.xml:");
+    assertThatThrownBy(() -> d.create(xml("web"), "web.xml"))
+        .isInstanceOf(RuntimeFailureException.class)
+        .hasMessage("fake: no usable OCI runtime");
+    assertThat(host.runtime.calls).isEmpty();
+    assertThat(layout.domainDir("web")).doesNotExist();
+
+    host.noRuntime = null;
+    d.create(xml("web"), "web.xml");
+    host.noRuntime = new RuntimeFailureException("fake: no usable OCI runtime");
+    assertThatThrownBy(() -> d.create(xml("web"), "web.xml"))
+        .isInstanceOf(RuntimeFailureException.class)
+        .hasMessageContaining("already active");
+
+    Driver noFacts =
+        new Driver(
+            StateLayout.under(root.resolve("other")),
+            new FakeHost(),
+            new FakeHost(),
+            () -> {
+              throw new org.capvirt.CapvirtIoException(
+                  "fake: cannot read /proc", new java.io.IOException("EIO"));
+            },
+            def -> org.capvirt.devices.DeviceNodes.NONE);
+    assertThatThrownBy(() -> noFacts.create("<domain".getBytes(), "bad.xml"))
+        .isInstanceOf(InvalidDefinitionException.class);
+    assertThatThrownBy(() -> noFacts.create(xml("web"), "web.xml"))
+        .isInstanceOf(org.capvirt.CapvirtIoException.class)
+        .hasMessageContaining("fake: cannot read /proc");
+  }
+
+  @Test
   void aStoredFileNamingAnotherDomainIsNotStarted() throws Exception {
     FakeHost host = new FakeHost();
     StateLayout layout = StateLayout.under(root);

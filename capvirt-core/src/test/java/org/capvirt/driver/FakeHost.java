@@ -27,8 +27,14 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
     return new Driver(layout, this, this, () -> FACTS, def -> DeviceNodes.NONE);
   }
 
+  /** When set, {@link #choose} throws it (no usable runtime on this fake host). */
+  volatile RuntimeFailureException noRuntime;
+
   @Override
-  public RuntimeBinary choose() {
+  public RuntimeBinary choose() throws RuntimeFailureException {
+    if (noRuntime != null) {
+      throw noRuntime;
+    }
     return FakeRuntime.BINARY;
   }
 
