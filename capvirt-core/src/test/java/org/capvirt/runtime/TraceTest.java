@@ -18,9 +18,11 @@ class TraceTest {
     Trace.mark("before it is on");
     long origin = System.nanoTime() - 5_000_000;
     Trace.enable(origin);
-    long spin = System.nanoTime() + 20_000_000;
+    // 20 ms of this thread's CPU, however long that takes on a busy host
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long spin = threads.getCurrentThreadCpuTime() + 20_000_000;
     long x = 0;
-    while (System.nanoTime() < spin) {
+    while (threads.getCurrentThreadCpuTime() < spin) {
       x += x * 31 + 7;
     }
     Trace.mark("spun 20 ms" + (x == 42 ? "!" : ""));
@@ -35,7 +37,7 @@ class TraceTest {
     double[] slept = numbers(lines.get(1));
     assertThat(spun[0]).isGreaterThanOrEqualTo(25.0); // 5 ms before enable, 20 ms of spinning
     assertThat(spun[1]).isGreaterThanOrEqualTo(25.0);
-    assertThat(spun[2]).as("cpu of the spin").isGreaterThanOrEqualTo(15.0);
+    assertThat(spun[2]).as("cpu of the spin").isBetween(19.0, spun[1] + 1);
     assertThat(slept[1]).isGreaterThanOrEqualTo(20.0);
     assertThat(slept[2]).as("cpu of the sleep").isLessThan(10.0);
   }
