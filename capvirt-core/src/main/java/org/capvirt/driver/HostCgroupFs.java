@@ -89,6 +89,7 @@ public final class HostCgroupFs implements HostCgroups {
     int id = unified.attach(domain, DeviceProgram.of(rules).bytes(), DeviceProgram.NAME);
     List<String> warnings = new ArrayList<>();
     List<String> drift = new ArrayList<>();
+    // read back from the kernel on every start; the memo only skips interpreting identical bytes
     for (Difference d : ProgramDrift.compare(rules, programs(payload.get()), verdicts)) {
       switch (d.severity()) {
         case NORMAL -> {}

@@ -100,6 +100,10 @@ public final class ProgramDrift {
     if (ours.isEmpty()) {
       outcome = Semantics.compare(want, insns);
     } else {
+      // The programs were read back from the kernel just now, as on every start; the memo only
+      // stands in for interpreting instruction bytes identical to ones already proven Same. And
+      // with capvirt's program in force unchanged nothing beyond the rules is allowed, so even a
+      // wrong entry could only hide access the definition grants but the others deny.
       String inputs = inputs(want, insns);
       if (memo.provenSame(inputs)) {
         outcome = new Semantics.Outcome.Same();

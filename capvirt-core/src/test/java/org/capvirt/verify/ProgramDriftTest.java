@@ -181,6 +181,27 @@ class ProgramDriftTest {
   }
 
   @Test
+  void aMemoProvenForOtherRulesIsNotUsed() {
+    // A program the interpreter refuses, memoized as Same beside want(): the rules one fewer (and
+    // capvirt's program for them in force) are other inputs, so it is interpreted and refused.
+    List<Insn> call = new ArrayList<>(DeviceProgram.of(List.of()).insns());
+    call.add(0, new Insn(0x85, 0, 0, (short) 0, 1));
+    LiveProgram refused = new LiveProgram(4, "", Optional.of(CG), Optional.of(call));
+    ListMemo claims = new ListMemo();
+    claims.proven.add(ProgramDrift.inputs(want(), List.of(call)));
+    List<DeviceRule> fewer = want().subList(1, want().size());
+    List<Difference> d =
+        ProgramDrift.compare(
+            fewer, new LivePrograms.Read(CG, List.of(capvirt(fewer), refused)), claims);
+    assertThat(d)
+        .filteredOn(x -> x.severity() == Severity.UNVERIFIED)
+        .singleElement()
+        .satisfies(x -> assertThat(x.message()).contains("program id 4").contains("cannot be"));
+    assertThat(claims.asked).containsExactly(ProgramDrift.inputs(fewer, List.of(call)));
+    assertThat(claims.proven).hasSize(1);
+  }
+
+  @Test
   void withoutCapvirtsProgramTheMemoIsNeverAsked() {
     ListMemo memo = new ListMemo();
     memo.proven.add(ProgramDrift.inputs(want(), List.of(runtime().insns().orElseThrow())));
