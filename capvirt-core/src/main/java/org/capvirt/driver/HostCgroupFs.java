@@ -3,13 +3,14 @@ package org.capvirt.driver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -178,15 +179,24 @@ public final class HostCgroupFs implements HostCgroups {
     }
   }
 
+  /**
+   * Removes {@code dir} and the cgroups below it, deepest first (a cgroup's files go with it). A
+   * directory walk of its own, not a sorted stream: on a cold JVM the stream cost a stop ~2.5 ms.
+   */
   private static void removeTree(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      for (Path c : children) {
+        if (Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
+          removeTree(c);
+        }
       }
+    } catch (NoSuchFileException e) {
+      return; // removed meanwhile
     }
+    Files.deleteIfExists(dir);
   }
 
   private static void pause() throws CapvirtIoException {
