@@ -226,6 +226,59 @@ final class Networking {
     return List.of("setpriv", "--pdeathsig", "KILL", "--", "nsenter", "--net=" + run.netns(), "--");
   }
 
+  /** How long a detach waits for the plugins a killed start left running. */
+  static final java.time.Duration PLUGIN_WAIT = java.time.Duration.ofSeconds(10);
+
+  /**
+   * Waits (at most {@link #PLUGIN_WAIT}) until no process runs a CNI command on {@code
+   * containerId}'s attachments (CNI_CONTAINERID in its environment); whether there was one.
+   */
+  static boolean awaitPlugins(String containerId) {
+    long deadline = System.nanoTime() + PLUGIN_WAIT.toNanos();
+    boolean seen = false;
+    while (!pluginsOn(containerId).isEmpty() && System.nanoTime() - deadline < 0) {
+      seen = true;
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return seen;
+      }
+    }
+    return seen;
+  }
+
+  /** The pids whose environment names one of {@code containerId}'s attachments to CNI. */
+  static List<Long> pluginsOn(String containerId) {
+    byte[] key =
+        ("CNI_CONTAINERID=" + containerId).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<Long> out = new ArrayList<>();
+    try (var procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path p : procs) {
+        try {
+          byte[] env = Files.readAllBytes(p.resolve("environ"));
+          for (int at = 0; at < env.length; ) {
+            int end = at;
+            while (end < env.length && env[end] != 0) {
+              end++;
+            }
+            if (java.util.Arrays.equals(
+                env, at, Math.min(at + key.length, end), key, 0, key.length)) {
+              out.add(Long.parseLong(p.getFileName().toString()));
+              break;
+            }
+            at = end + 1;
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone meanwhile, or not readable: not ours
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
   /** Detaches what {@link #attach} recorded in {@code run}; does nothing when nothing was. */
   @SuppressWarnings("try") // the resource is held for the scope, never read
   void detach(RunDir run) throws CapvirtException {
@@ -250,12 +303,18 @@ final class Networking {
             if (p.type().equals("host-device") && (netns.isEmpty() || !guestHas(run, a.ifname()))) {
               continue;
             }
-            plugins.del(
-                p.type(),
-                p.conf(),
-                attachmentId(rec.get().containerId(), a.ifname()),
-                netns,
-                a.ifname());
+            String id = attachmentId(rec.get().containerId(), a.ifname());
+            try {
+              plugins.del(p.type(), p.conf(), id, netns, a.ifname());
+            } catch (RuntimeFailureException e) {
+              // A start killed during its ADD leaves the plugin running on its own, and a DEL
+              // beside it fails on what it has not made yet (bridge: "Chain ... does not exist").
+              // Once no plugin works on this container any more, the DEL once more.
+              if (!awaitPlugins(rec.get().containerId())) {
+                throw e;
+              }
+              plugins.del(p.type(), p.conf(), id, netns, a.ifname());
+            }
           }
           if (a.veth().isPresent()) {
             removeVeth(a.veth().get(), prefix);
