@@ -187,8 +187,8 @@ public final class Driver {
   /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
   public Started create(byte[] xml, String fileName) throws CapvirtException {
     Warmup.begin(true, !layout.isSystem(), DomainXmlParser::warmUp);
-    EarlyFacts early = EarlyFacts.read(facts, runtimes);
-    Trace.mark("read host facts and chose the runtime");
+    EarlyFacts early = EarlyFacts.read(facts);
+    Trace.mark("read host facts");
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
     Trace.mark("parsed the XML");
     if (p.def().uuid().isPresent()) {
@@ -206,7 +206,7 @@ public final class Driver {
     Warmup.begin(true, !layout.isSystem(), DomainXmlParser::warmUp);
     Path file = layout.definition(validName(name));
     byte[] xml = read(file).orElseThrow(() -> notFound(name));
-    EarlyFacts early = EarlyFacts.read(facts, runtimes);
+    EarlyFacts early = EarlyFacts.read(facts);
     ParsedDomain p = DomainXmlParser.parse(xml, file.toString());
     if (!name.equals(p.def().name())) {
       // As libvirt refuses a configuration file named after another domain: `start a` must never
@@ -238,8 +238,7 @@ public final class Driver {
       }
       Trace.mark("locked and reconciled");
       Launch launch =
-          new Launch(
-              layout, early.runtimes(runtimes), cgroups, early.facts(), nodes, network, callback);
+          new Launch(layout, runtimes, cgroups, early.facts(), nodes, network, callback);
       return new Started(p.def(), launch.start(p, xml));
     }
   }

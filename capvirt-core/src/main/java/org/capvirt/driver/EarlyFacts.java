@@ -1,93 +1,45 @@
 package org.capvirt.driver;
 
-import java.nio.file.Path;
-import java.util.Optional;
 import org.capvirt.CapvirtIoException;
-import org.capvirt.RuntimeFailureException;
 import org.capvirt.model.HostFacts;
-import org.capvirt.runtime.Conmon;
-import org.capvirt.runtime.Runtime;
-import org.capvirt.runtime.RuntimeBinary;
 
 /**
- * What a start reads of the host before it knows the domain (the host facts, the runtime and the
- * monitor), read by the main thread while the warm-up thread readies the XML parser. A failure is
- * kept and thrown where the start would have met it: a definition that does not parse is reported
- * first, as before.
+ * The host facts a start needs, read by the main thread before it knows the domain, while the
+ * warm-up thread readies the XML parser. Reading them writes nothing (the runtime is chosen later,
+ * once the definition parsed: its description may be written to the state root's cache, and
+ * rejected input leaves no file). A failure is kept and thrown where the start met it before, so a
+ * definition that does not parse is reported first.
  */
 final class EarlyFacts {
   private final HostFacts facts;
-  private final Exception factsFailure;
-  private final RuntimeBinary binary;
-  private final Exception binaryFailure;
-  private final Optional<Conmon> monitor;
+  private final RuntimeException unchecked;
+  private final CapvirtIoException failure;
 
-  private EarlyFacts(
-      HostFacts facts,
-      Exception factsFailure,
-      RuntimeBinary binary,
-      Exception binaryFailure,
-      Optional<Conmon> monitor) {
+  private EarlyFacts(HostFacts facts, CapvirtIoException failure, RuntimeException unchecked) {
     this.facts = facts;
-    this.factsFailure = factsFailure;
-    this.binary = binary;
-    this.binaryFailure = binaryFailure;
-    this.monitor = monitor;
+    this.failure = failure;
+    this.unchecked = unchecked;
   }
 
   /** Reads them now. */
-  static EarlyFacts read(Driver.Facts facts, RuntimeProvider runtimes) {
-    HostFacts f = null;
-    Exception ff = null;
+  static EarlyFacts read(Driver.Facts facts) {
     try {
-      f = facts.read();
-    } catch (CapvirtIoException | RuntimeException e) {
-      ff = e;
+      return new EarlyFacts(facts.read(), null, null);
+    } catch (CapvirtIoException e) {
+      return new EarlyFacts(null, e, null);
+    } catch (RuntimeException e) {
+      return new EarlyFacts(null, null, e);
     }
-    RuntimeBinary b = null;
-    Exception bf = null;
-    try {
-      b = runtimes.choose();
-    } catch (RuntimeFailureException | CapvirtIoException | RuntimeException e) {
-      bf = e;
-    }
-    return new EarlyFacts(f, ff, b, bf, runtimes.monitor());
   }
 
   /** The host facts, or what reading them threw. */
   HostFacts facts() throws CapvirtIoException {
-    if (factsFailure instanceof CapvirtIoException e) {
-      throw e;
-    } else if (factsFailure instanceof RuntimeException e) {
-      throw e;
+    if (failure != null) {
+      throw failure;
+    }
+    if (unchecked != null) {
+      throw unchecked;
     }
     return facts;
-  }
-
-  /** {@code runtimes}, with the runtime and the monitor chosen already. */
-  RuntimeProvider runtimes(RuntimeProvider runtimes) {
-    return new RuntimeProvider() {
-      @Override
-      public RuntimeBinary choose() throws RuntimeFailureException, CapvirtIoException {
-        if (binaryFailure instanceof RuntimeFailureException e) {
-          throw e;
-        } else if (binaryFailure instanceof CapvirtIoException e) {
-          throw e;
-        } else if (binaryFailure instanceof RuntimeException e) {
-          throw e;
-        }
-        return binary;
-      }
-
-      @Override
-      public Runtime open(RuntimeBinary b, Path root, Path log) {
-        return runtimes.open(b, root, log);
-      }
-
-      @Override
-      public Optional<Conmon> monitor() {
-        return monitor;
-      }
-    };
   }
 }

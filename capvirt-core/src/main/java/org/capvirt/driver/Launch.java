@@ -87,7 +87,7 @@ final class Launch {
     Optional<Conmon> monitor = runtimes.monitor();
     // Only a monitor can hold a pty's master once capvirt has exited.
     boolean terminal = monitor.isPresent() && !def.devices().consoles().isEmpty();
-    Trace.mark("resolved the init's user and ids");
+    Trace.mark("chose the runtime");
     RunDir run = new RunDir(layout.domainDir(name));
     Path rootfs =
         def.devices()

@@ -287,9 +287,9 @@ class DriverTest {
 
   @Test
   void theHostIsReadBeforeTheDefinitionButItsFailuresComeWhereTheyDid() throws Exception {
-    // create reads the host facts and chooses the runtime while its warm-up thread readies the
-    // XML parser; a definition that does not parse is still reported first, and an active
-    // domain before a missing runtime
+    // create reads the host facts while its warm-up thread readies the XML parser; a definition
+    // that does not parse is still reported first, and an active domain before a missing
+    // runtime, which is chosen only once the definition parsed
     FakeHost host = new FakeHost();
     host.noRuntime = new RuntimeFailureException("fake: no usable OCI runtime");
     StateLayout layout = StateLayout.under(root);
