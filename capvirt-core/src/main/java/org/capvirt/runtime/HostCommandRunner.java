@@ -78,47 +78,16 @@ public final class HostCommandRunner implements CommandRunner {
     Path out = null;
     Path err = null;
     Path in = null;
-    int[] fds = {-1, -1, -1};
     try {
       if (command.stdin().isPresent()) {
         in = captureFile("in");
         Files.write(in, command.stdin().get());
       }
-      fds[0] =
-          NativeProcess.open(
-              in == null ? DEV_NULL.toPath() : in,
-              NativeProcess.O_RDONLY | NativeProcess.O_NOFOLLOW,
-              0);
-      if (command.output() instanceof Command.AppendTo a) {
-        // one descriptor for both, as a shell's >>file 2>&1
-        fds[1] =
-            NativeProcess.open(
-                a.file(),
-                NativeProcess.O_WRONLY | NativeProcess.O_APPEND | NativeProcess.O_CREAT,
-                0666);
-        fds[2] = fds[1];
-      } else {
+      if (command.output() instanceof Command.Capture) {
         out = captureFile("out");
         err = captureFile("err");
-        fds[1] = NativeProcess.open(out, NativeProcess.O_WRONLY | NativeProcess.O_NOFOLLOW, 0);
-        fds[2] = NativeProcess.open(err, NativeProcess.O_WRONLY | NativeProcess.O_NOFOLLOW, 0);
       }
-      NativeProcess p;
-      try {
-        p =
-            NativeProcess.start(
-                command.argv(),
-                command.environment(),
-                command.directory().orElse(null),
-                fds[0],
-                fds[1],
-                fds[2]);
-      } catch (IOException e) {
-        throw new CapvirtIoException("cannot run '" + command.argv().get(0) + "'", e);
-      } finally {
-        NativeProcess.close(fds[0], fds[1], fds[2] == fds[1] ? -1 : fds[2]);
-        fds = new int[] {-1, -1, -1};
-      }
+      NativeProcess p = spawn(command, in, out, err);
       OptionalInt code;
       try {
         code = p.waitFor(command.timeout());
@@ -138,10 +107,52 @@ public final class HostCommandRunner implements CommandRunner {
     } catch (IOException e) {
       throw new CapvirtIoException("cannot capture the output of '" + command + "'", e);
     } finally {
-      NativeProcess.close(fds[0], fds[1], fds[2] == fds[1] ? -1 : fds[2]);
       deleteQuietly(out);
       deleteQuietly(err);
       deleteQuietly(in);
+    }
+  }
+
+  /**
+   * Starts {@code command} natively with stdin from {@code in} (else /dev/null) and its output to
+   * {@code out} and {@code err}, or appended to its {@link Command.AppendTo} file; the descriptors
+   * it opens for the child are closed again once the child has them.
+   */
+  private static NativeProcess spawn(Command command, Path in, Path out, Path err)
+      throws IOException, CapvirtIoException {
+    int stdin = -1;
+    int stdout = -1;
+    int stderr = -1;
+    try {
+      stdin =
+          NativeProcess.open(
+              in == null ? DEV_NULL.toPath() : in,
+              NativeProcess.O_RDONLY | NativeProcess.O_NOFOLLOW,
+              0);
+      if (command.output() instanceof Command.AppendTo a) {
+        // one descriptor for both, as a shell's >>file 2>&1
+        stdout =
+            NativeProcess.open(
+                a.file(),
+                NativeProcess.O_WRONLY | NativeProcess.O_APPEND | NativeProcess.O_CREAT,
+                0666);
+      } else {
+        stdout = NativeProcess.open(out, NativeProcess.O_WRONLY | NativeProcess.O_NOFOLLOW, 0);
+        stderr = NativeProcess.open(err, NativeProcess.O_WRONLY | NativeProcess.O_NOFOLLOW, 0);
+      }
+      try {
+        return NativeProcess.start(
+            command.argv(),
+            command.environment(),
+            command.directory().orElse(null),
+            stdin,
+            stdout,
+            stderr < 0 ? stdout : stderr);
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot run '" + command.argv().get(0) + "'", e);
+      }
+    } finally {
+      NativeProcess.close(stdin, stdout, stderr);
     }
   }
 
