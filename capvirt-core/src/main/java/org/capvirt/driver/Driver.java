@@ -83,7 +83,7 @@ public final class Driver {
     this.facts = facts;
     this.nodes = nodes;
     this.callback = List.copyOf(callback);
-    this.network = new Networking(layout, new HostCommandRunner());
+    this.network = new Networking(layout, new HostCommandRunner(layout.captures()));
     this.live = new Reconciler(layout, runtimes, cgroups, network, this::launch);
   }
 
@@ -110,7 +110,7 @@ public final class Driver {
         layout,
         RuntimeProvider.host(
             runtimeChoice,
-            new HostCommandRunner(layout.runtime().resolve(".capture")),
+            new HostCommandRunner(layout.captures()),
             layout.runtime().resolve(".cache")),
         new HostCgroupFs(new VerdictFile(layout.runtime().resolve(".cache"))),
         () -> HostProbe.system().read(),

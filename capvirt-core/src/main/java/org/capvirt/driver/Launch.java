@@ -72,7 +72,7 @@ final class Launch {
   List<String> start(ParsedDomain parsed, byte[] xml) throws CapvirtException {
     // image filesystems get their loop devices (released by the kernel once nothing mounts them)
     try (BlockFilesystems blocks =
-        BlockFilesystems.prepare(parsed.def(), new HostCommandRunner())) {
+        BlockFilesystems.prepare(parsed.def(), new HostCommandRunner(layout.captures()))) {
       return start(parsed, xml, blocks);
     }
   }

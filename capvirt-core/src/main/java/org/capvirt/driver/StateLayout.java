@@ -118,4 +118,12 @@ public record StateLayout(Path definitions, Path runtime) {
   public Path logs() {
     return runtime.resolve(".logs");
   }
+
+  /**
+   * The directory where commands' captured output is written while they run: files a killed capvirt
+   * left there are removed by the next capture (never the shared temporary directory).
+   */
+  public Path captures() {
+    return runtime.resolve(".capture");
+  }
 }

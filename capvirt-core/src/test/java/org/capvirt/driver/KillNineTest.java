@@ -46,6 +46,13 @@ class KillNineTest {
     }
     p.destroyForcibly();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    // its commands' output went to the root's capture directory (swept by the next capvirt), never
+    // to the shared temporary directory, where nothing would remove it
+    String mine = "capvirt-" + p.pid() + "-";
+    try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertThat(tmp.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(mine)))
+          .isEmpty();
+    }
   }
 
   @Test

@@ -54,7 +54,7 @@ final class LiveRoot implements AutoCloseable {
     RuntimeProvider host =
         RuntimeProvider.host(
             Optional.empty(),
-            new org.capvirt.runtime.HostCommandRunner(layout.runtime().resolve(".capture")),
+            new org.capvirt.runtime.HostCommandRunner(layout.captures()),
             layout.runtime().resolve(".cache"));
     RuntimeProvider alone =
         new RuntimeProvider() {

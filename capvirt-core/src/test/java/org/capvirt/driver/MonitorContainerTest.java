@@ -158,7 +158,7 @@ class MonitorContainerTest {
     RuntimeProvider host =
         RuntimeProvider.host(
             Optional.empty(),
-            new HostCommandRunner(live.layout.runtime().resolve(".capture")),
+            new HostCommandRunner(live.layout.captures()),
             live.layout.runtime().resolve(".cache"));
     RuntimeProvider counting =
         new RuntimeProvider() {
