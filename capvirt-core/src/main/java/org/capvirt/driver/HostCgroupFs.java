@@ -69,8 +69,25 @@ public final class HostCgroupFs implements HostCgroups {
   }
 
   @Override
+  public PendingProgram loadDeviceProgram(List<DeviceRule> rules) throws CapvirtIoException {
+    if (unified.mount().isEmpty()) {
+      return PendingProgram.NONE;
+    }
+    return new Pending(
+        UnifiedDevices.Loading.begin(DeviceProgram.of(rules).bytes(), DeviceProgram.NAME));
+  }
+
+  /** The program {@link #loadDeviceProgram} is loading. */
+  private record Pending(UnifiedDevices.Loading loading) implements PendingProgram {
+    @Override
+    public void close() {
+      loading.close();
+    }
+  }
+
+  @Override
   public List<String> installDeviceProgram(
-      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host, PendingProgram pending)
       throws RuntimeFailureException, CapvirtIoException {
     Optional<Path> payload = payloadOf(pid, cgroupsPath);
     if (payload.isEmpty()) {
@@ -87,7 +104,11 @@ public final class HostCgroupFs implements HostCgroups {
       return List.of(); // v1 only, or the runtime left the cgroup2 tree alone: devices.list rules
     }
     Path domain = payload.get().getParent();
-    int id = unified.attach(domain, DeviceProgram.of(rules).bytes(), DeviceProgram.NAME);
+    byte[] insns = DeviceProgram.of(rules).bytes();
+    int id =
+        pending instanceof Pending p && p.loading().loads(insns)
+            ? unified.attach(domain, p.loading())
+            : unified.attach(domain, insns, DeviceProgram.NAME);
     List<String> warnings = new ArrayList<>();
     List<String> drift = new ArrayList<>();
     // read back from the kernel on every start; the memo only skips interpreting identical bytes

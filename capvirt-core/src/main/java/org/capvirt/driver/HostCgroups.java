@@ -15,14 +15,31 @@ public interface HostCgroups {
   List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
       throws RuntimeFailureException, CapvirtIoException;
 
+  /** A device program loading ahead of its container; closing releases it, attached or not. */
+  interface PendingProgram extends AutoCloseable {
+    /** Nothing loading: {@link #installDeviceProgram} loads the program itself. */
+    PendingProgram NONE = () -> {};
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Where the host has a cgroup2 hierarchy, begins loading capvirt's device program for {@code
+   * rules} into the kernel, so that it is ready when {@link #installDeviceProgram} attaches it to
+   * the container the runtime is creating meanwhile.
+   */
+  PendingProgram loadDeviceProgram(List<DeviceRule> rules) throws CapvirtIoException;
+
   /**
    * Where the created container with init {@code pid} has a cgroup in a cgroup2 hierarchy (a v2 or
-   * hybrid host): attaches capvirt's device program for {@code rules} to the domain's cgroup {@code
-   * cgroupsPath} (the parent of the runtime's) and checks that the programs in force allow exactly
-   * {@code rules}; returns warnings for what could not be checked.
+   * hybrid host): attaches capvirt's device program for {@code rules} ({@code pending}'s, when it
+   * loads that program) to the domain's cgroup {@code cgroupsPath} (the parent of the runtime's)
+   * and checks that the programs in force allow exactly {@code rules}; returns warnings for what
+   * could not be checked.
    */
   List<String> installDeviceProgram(
-      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host, PendingProgram pending)
       throws RuntimeFailureException, CapvirtIoException;
 
   /** The cgroup v2 device programs in force on the container with init {@code pid}. */

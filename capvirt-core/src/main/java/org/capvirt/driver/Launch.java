@@ -119,7 +119,9 @@ final class Launch {
     Runtime runtime = null;
     boolean created = false;
     refuseBusyCgroup(name, cgroupsPath);
-    try {
+    // the kernel's verifier checks the device program while the bundle is written and the runtime
+    // creates the container; closed (attached or not) when the start ends either way
+    try (HostCgroups.PendingProgram program = cgroups.loadDeviceProgram(rules)) {
       // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
       StateDirs.below(layout.runtime(), run.hostRoot(), StateDirs.PASSABLE);
       StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
@@ -155,7 +157,7 @@ final class Launch {
       network.attach(run, def.uuid().orElse(name), pid, net);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
-      warnings.addAll(cgroups.installDeviceProgram(pid, cgroupsPath, rules, host));
+      warnings.addAll(cgroups.installDeviceProgram(pid, cgroupsPath, rules, host, program));
       Trace.mark("installed and read back the device program");
       runtime.start(name);
       if (monitor.isPresent()) {

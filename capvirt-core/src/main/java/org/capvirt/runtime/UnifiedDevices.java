@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.capvirt.CapvirtIoException;
@@ -67,13 +68,114 @@ public final class UnifiedDevices {
    * descriptor.
    */
   public int attach(Path cgroup, byte[] insns, String name) throws RuntimeFailureException {
-    try (Bpf.Fd cg = Bpf.openDirectory(cgroup);
-        Bpf.Fd prog = Bpf.loadDeviceProgram(insns, name)) {
+    try (Loading loading = Loading.now(insns, name)) {
+      return attach(cgroup, loading);
+    }
+  }
+
+  /**
+   * Attaches the program {@code loading} loaded to {@code cgroup} with {@code BPF_F_ALLOW_MULTI}
+   * (waiting for the load to end); returns its id. The cgroup keeps the program; closing {@code
+   * loading} closes capvirt's descriptor.
+   */
+  public int attach(Path cgroup, Loading loading) throws RuntimeFailureException {
+    try (Bpf.Fd cg = Bpf.openDirectory(cgroup)) {
+      Bpf.Fd prog = loading.program();
       Bpf.attach(cg, prog, Bpf.F_ALLOW_MULTI, null);
       return Bpf.info(prog).id();
     } catch (Bpf.BpfException e) {
       throw new RuntimeFailureException(
           "cannot attach capvirt's device program to " + cgroup + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A device program being loaded into the kernel on a thread of its own, so that the verifier's
+   * work (milliseconds) overlaps the runtime's create of the container it is for. A load that fails
+   * fails where the program is asked for, as a load on the spot would; closing waits for the load
+   * and closes the program's descriptor (the cgroups it was attached to keep it).
+   */
+  public static final class Loading implements AutoCloseable {
+    private final byte[] insns;
+    private final Thread thread;
+    // written by the loading thread before it ends, read after join (which orders them)
+    private Bpf.Fd fd;
+    private Bpf.BpfException refused;
+    private RuntimeException failed;
+
+    private Loading(byte[] insns, String name, boolean background) {
+      this.insns = insns.clone();
+      Runnable load =
+          () -> {
+            try {
+              fd = Bpf.loadDeviceProgram(this.insns, name);
+            } catch (Bpf.BpfException e) {
+              refused = e;
+            } catch (RuntimeException e) {
+              failed = e;
+            }
+          };
+      if (background) {
+        thread = new Thread(load, "capvirt-bpf-load");
+        thread.setDaemon(true);
+        thread.start();
+      } else {
+        thread = null;
+        load.run();
+      }
+    }
+
+    /** Starts loading {@code insns} as a device program named {@code name}. */
+    public static Loading begin(byte[] insns, String name) {
+      return new Loading(insns, name, true);
+    }
+
+    /** Loads {@code insns} on this thread. */
+    static Loading now(byte[] insns, String name) {
+      return new Loading(insns, name, false);
+    }
+
+    /** Whether this loads exactly {@code insns}. */
+    public boolean loads(byte[] other) {
+      return Arrays.equals(insns, other);
+    }
+
+    private Bpf.Fd program() throws Bpf.BpfException {
+      awaitLoad();
+      if (refused != null) {
+        throw refused;
+      }
+      if (failed != null) {
+        throw failed;
+      }
+      return fd;
+    }
+
+    private void awaitLoad() {
+      if (thread == null) {
+        return;
+      }
+      boolean interrupted = false;
+      while (true) {
+        try {
+          thread.join();
+          break;
+        } catch (InterruptedException e) {
+          // the load is one system call: wait for it, then keep the interrupt
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() {
+      awaitLoad();
+      if (fd != null) {
+        fd.close();
+      }
     }
   }
 

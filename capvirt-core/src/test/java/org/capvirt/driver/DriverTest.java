@@ -44,7 +44,8 @@ class DriverTest {
     assertThat(host.runtime.containers).isEmpty();
     assertThat(Files.exists(StateLayout.under(root).domainDir("web"))).isFalse();
     assertThat(host.cgroupCalls)
-        .contains("remove " + StateLayout.under(root).cgroupsPath("/machine", "web"));
+        .contains("remove " + StateLayout.under(root).cgroupsPath("/machine", "web"))
+        .containsOnlyOnce("load program", "release program");
     assertThat(Files.readAllBytes(StateLayout.under(root).definition("web"))).isEqualTo(stored);
     assertThat(d.info("web").state()).isEqualTo(DomainState.SHUTOFF);
     if (!step.equals("create")) {
@@ -184,9 +185,12 @@ class DriverTest {
     Driver d = host.driver(StateLayout.under(root));
     d.create(xml("web"), "web.xml");
     assertThat(host.runtime.calls).containsExactly("create web", "start web");
-    assertThat(host.cgroupCalls).hasSize(2);
-    assertThat(host.cgroupCalls.get(0)).isEqualTo("tighten 4242");
-    assertThat(host.cgroupCalls.get(1)).matches("program 4242 /machine/web\\.capvirt-[0-9a-f]{8}");
+    // the device program loads before the create and is released once attached
+    assertThat(host.cgroupCalls).hasSize(4);
+    assertThat(host.cgroupCalls.get(0)).isEqualTo("load program");
+    assertThat(host.cgroupCalls.get(1)).isEqualTo("tighten 4242");
+    assertThat(host.cgroupCalls.get(2)).matches("program 4242 /machine/web\\.capvirt-[0-9a-f]{8}");
+    assertThat(host.cgroupCalls.get(3)).isEqualTo("release program");
     DomainInfo i = d.info("web");
     assertThat(i.state()).isEqualTo(DomainState.RUNNING);
     assertThat(i.pid()).contains(4242L);

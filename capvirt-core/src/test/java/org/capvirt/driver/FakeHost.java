@@ -54,8 +54,18 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   }
 
   @Override
+  public PendingProgram loadDeviceProgram(List<DeviceRule> rules) {
+    cgroupCalls.add("load program");
+    return () -> cgroupCalls.add("release program");
+  }
+
+  @Override
   public List<String> installDeviceProgram(
-      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host) {
+      long pid,
+      String cgroupsPath,
+      List<DeviceRule> rules,
+      HostFacts host,
+      PendingProgram pending) {
     cgroupCalls.add("program " + pid + " " + cgroupsPath);
     return List.of();
   }

@@ -126,10 +126,20 @@ class FaultMatrixTest {
           }
 
           @Override
+          public PendingProgram loadDeviceProgram(List<DeviceRule> rules)
+              throws CapvirtIoException {
+            return real.loadDeviceProgram(rules);
+          }
+
+          @Override
           public List<String> installDeviceProgram(
-              long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+              long pid,
+              String cgroupsPath,
+              List<DeviceRule> rules,
+              HostFacts host,
+              PendingProgram pending)
               throws RuntimeFailureException, CapvirtIoException {
-            return real.installDeviceProgram(pid, cgroupsPath, rules, host);
+            return real.installDeviceProgram(pid, cgroupsPath, rules, host, pending);
           }
 
           @Override
@@ -213,10 +223,20 @@ class FaultMatrixTest {
           }
 
           @Override
+          public PendingProgram loadDeviceProgram(List<DeviceRule> rules)
+              throws CapvirtIoException {
+            return real.loadDeviceProgram(rules);
+          }
+
+          @Override
           public List<String> installDeviceProgram(
-              long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host)
+              long pid,
+              String cgroupsPath,
+              List<DeviceRule> rules,
+              HostFacts host,
+              PendingProgram pending)
               throws RuntimeFailureException, CapvirtIoException {
-            return real.installDeviceProgram(pid, cgroupsPath, rules, host);
+            return real.installDeviceProgram(pid, cgroupsPath, rules, host, pending);
           }
 
           @Override

@@ -89,6 +89,49 @@ class BpfTest {
         .hasMessageContaining("No such file or directory");
   }
 
+  @Test
+  void aProgramLoadedAheadIsAttachedEnforcedAndItsDescriptorClosed() throws Exception {
+    UnifiedDevices unified = new UnifiedDevices(Path.of("/proc"));
+    byte[] insns = DeviceProgram.of(NULL_ONLY).bytes();
+    long before = openDescriptors();
+    int id;
+    try (UnifiedDevices.Loading loading = UnifiedDevices.Loading.begin(insns, DeviceProgram.NAME)) {
+      assertThat(loading.loads(insns)).isTrue();
+      assertThat(loading.loads(DeviceProgram.of(NULL_AND_ZERO).bytes())).isFalse();
+      id = unified.attach(cgroup, loading);
+    }
+    // the cgroup keeps the program; capvirt's descriptor is closed
+    assertThat(openDescriptors()).isEqualTo(before);
+    try (Bpf.Fd cg = Bpf.openDirectory(cgroup)) {
+      assertThat(Bpf.query(cg, false).ids()).containsExactly(id);
+    }
+    assertThat(opens("/dev/null")).isTrue();
+    assertThat(opens("/dev/zero")).isFalse();
+
+    // a program nobody attached is released, and a refused one fails where it is attached
+    try (UnifiedDevices.Loading unused = UnifiedDevices.Loading.begin(insns, "unused")) {
+      assertThat(unused.loads(insns)).isTrue();
+    }
+    assertThat(openDescriptors()).isEqualTo(before);
+    byte[] noExit = Insn.encode(DeviceProgram.of(NULL_ONLY).insns().subList(0, 6));
+    try (UnifiedDevices.Loading bad = UnifiedDevices.Loading.begin(noExit, "bad")) {
+      assertThatThrownBy(() -> unified.attach(cgroup, bad))
+          .hasMessageContaining("cannot attach capvirt's device program to " + cgroup)
+          .hasMessageContaining("BPF_PROG_LOAD");
+    }
+    assertThat(openDescriptors()).isEqualTo(before);
+    try (Bpf.Fd cg = Bpf.openDirectory(cgroup);
+        Bpf.Fd prog = Bpf.programById(id)) {
+      Bpf.detach(cg, prog);
+    }
+  }
+
+  private static long openDescriptors() throws IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count() - 1; // the listing's own
+    }
+  }
+
   /**
    * Whether a process in the test cgroup can open {@code device} for reading: {@code xargs} waits
    * for its argument on stdin while it is moved into the cgroup, then runs {@code head} on it.
