@@ -186,7 +186,7 @@ public final class Driver {
 
   /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
   public Started create(byte[] xml, String fileName) throws CapvirtException {
-    Warmup.begin(true, !layout.isSystem(), DomainXmlParser::warmUp);
+    Warmup.begin(true, DomainXmlParser::warmUp);
     EarlyFacts early = EarlyFacts.read(facts);
     Trace.mark("read host facts");
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
@@ -203,7 +203,7 @@ public final class Driver {
 
   /** Starts the persistent domain {@code name}. */
   public Started start(String name) throws CapvirtException {
-    Warmup.begin(true, !layout.isSystem(), DomainXmlParser::warmUp);
+    Warmup.begin(true, DomainXmlParser::warmUp);
     Path file = layout.definition(validName(name));
     byte[] xml = read(file).orElseThrow(() -> notFound(name));
     EarlyFacts early = EarlyFacts.read(facts);
@@ -316,6 +316,7 @@ public final class Driver {
         Path link = wants.resolve(file);
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, unit.toAbsolutePath());
+        removeEarlierUnit(name, unitDir);
       } catch (IOException e) {
         throw new CapvirtIoException("cannot write the autostart unit " + unit, e);
       }
@@ -329,18 +330,31 @@ public final class Driver {
     Path unit = unitDir.resolve(file);
     try {
       boolean link = Files.deleteIfExists(unitDir.resolve("multi-user.target.wants").resolve(file));
-      return AtomicFiles.delete(unit) | link;
+      return AtomicFiles.delete(unit) | link | removeEarlierUnit(name, unitDir);
     } catch (IOException e) {
       throw new CapvirtIoException("cannot remove the autostart unit " + unit, e);
     }
   }
 
+  /** Removes the unit and link an earlier capvirt named by {@link StateLayout#earlierCgroupTag}. */
+  private boolean removeEarlierUnit(String name, Path unitDir) throws IOException {
+    Optional<String> tag = layout.earlierCgroupTag();
+    if (tag.isEmpty()) {
+      return false;
+    }
+    String file = AutostartUnit.fileName(name, tag.get());
+    boolean link = Files.deleteIfExists(unitDir.resolve("multi-user.target.wants").resolve(file));
+    return AtomicFiles.delete(unitDir.resolve(file)) | link;
+  }
+
   /** Whether the domain has an autostart unit in {@code unitDir}. */
   public boolean autostarts(String name, Path unitDir) throws CapvirtException {
-    return Files.exists(
-        unitDir
-            .resolve("multi-user.target.wants")
-            .resolve(AutostartUnit.fileName(validName(name), layout.cgroupTag())));
+    Path wants = unitDir.resolve("multi-user.target.wants");
+    return Files.exists(wants.resolve(AutostartUnit.fileName(validName(name), layout.cgroupTag())))
+        || layout
+            .earlierCgroupTag()
+            .filter(t -> Files.exists(wants.resolve(AutostartUnit.fileName(name, t))))
+            .isPresent();
   }
 
   /** Waits for the init to end, SIGKILL after {@code timeout}; true when it had to be killed. */
@@ -384,7 +398,7 @@ public final class Driver {
 
   /** Kills the domain at once and removes the container. */
   public void destroy(String name) throws CapvirtException {
-    Warmup.begin(false, false);
+    Warmup.begin(false);
     try (DomainLock l = lock(validName(name))) {
       // The common case asks the runtime nothing before the kill: the monitor vouches for the
       // init. When the init is gone by the time of the kill, the full reconcile below decides.

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.zip.CRC32C;
 import org.capvirt.model.DomainDef;
 import org.capvirt.oci.OciConfig;
 
@@ -66,19 +67,34 @@ public record StateLayout(Path definitions, Path runtime) {
 
   /**
    * What tells this state root's cgroups from another's: {@code capvirt} for the system layout (as
-   * libvirt's {@code NAME.libvirt-lxc}), else {@code capvirt-} and the first 8 hex digits of the
-   * SHA-256 of the run-time directory's absolute path, so that two roots may each run a domain of
-   * one name.
+   * libvirt's {@code NAME.libvirt-lxc}), else {@code capvirt-} and the 8 hex digits of the CRC-32C
+   * of the run-time directory's absolute path, so that two roots may each run a domain of one name.
+   * A checksum, not a digest: the tag tells roots apart, and a start refuses a cgroup that holds
+   * processes it did not start, so even two roots of one tag cannot share a container's cgroup;
+   * CRC-32C needs none of the JDK's security providers (about 15 ms of CPU on every start).
    */
   public String cgroupTag() {
     if (isSystem()) {
       return "capvirt";
     }
+    CRC32C crc = new CRC32C();
+    crc.update(runtime.toAbsolutePath().normalize().toString().getBytes(UTF_8));
+    return "capvirt-" + HexFormat.of().toHexDigits((int) crc.getValue());
+  }
+
+  /**
+   * The tag capvirt gave this root before {@link #cgroupTag} was a CRC-32C (the first 8 hex digits
+   * of the path's SHA-256), when it differs: autostart units enabled then carry it in their name.
+   */
+  public Optional<String> earlierCgroupTag() {
+    if (isSystem()) {
+      return Optional.empty();
+    }
     try {
       byte[] d =
           MessageDigest.getInstance("SHA-256")
               .digest(runtime.toAbsolutePath().normalize().toString().getBytes(UTF_8));
-      return "capvirt-" + HexFormat.of().formatHex(d, 0, 4);
+      return Optional.of("capvirt-" + HexFormat.of().formatHex(d, 0, 4));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

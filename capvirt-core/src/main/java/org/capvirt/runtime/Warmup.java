@@ -4,41 +4,32 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * One-time set-up that a start or stop needs later, done on a second thread while the main thread
- * parses and plans: for a start in a state root of its own first the JDK's SHA-256 (its security
- * providers; the root's cgroup tag), then for a start jackson-core's generator (config.json), then
- * capvirt's native library ({@link Syscall}: the device program, and the commands it starts) and
- * the process environment; where that library is missing, commands start through {@link
- * ProcessBuilder} instead, and the System.Logger it consults before the first process is looked up
- * here too. The JVM initialises each class once, whichever thread gets there first, so the main
- * thread at worst waits for what it would otherwise have done itself; what fails here fails again
- * on the main thread, which reports it.
+ * parses and plans: for a start jackson-core's generator (config.json), then capvirt's native
+ * library ({@link Syscall}: the device program, and the commands it starts) and the process
+ * environment; where that library is missing, commands start through {@link ProcessBuilder}
+ * instead, and the System.Logger it consults before the first process is looked up here too. The
+ * JVM initialises each class once, whichever thread gets there first, so the main thread at worst
+ * waits for what it would otherwise have done itself; what fails here fails again on the main
+ * thread, which reports it.
  */
 public final class Warmup {
   private Warmup() {}
 
-  /**
-   * Starts the warm-up; {@code start} when the command starts a container, {@code digest} when it
-   * will name cgroups by a digest of its state root.
-   */
-  public static void begin(boolean start, boolean digest) {
-    begin(start, digest, () -> {});
+  /** Starts the warm-up; {@code start} when the command starts a container. */
+  public static void begin(boolean start) {
+    begin(start, () -> {});
   }
 
   /** The same, with {@code first} before the rest (what the main thread needs soonest). */
-  public static void begin(boolean start, boolean digest, Runnable first) {
+  public static void begin(boolean start, Runnable first) {
     Thread t =
         new Thread(
             () -> {
               try {
                 first.run();
-                if (digest) {
-                  var unused = MessageDigest.getInstance("SHA-256");
-                }
                 if (start) {
                   json();
                 }
@@ -49,7 +40,7 @@ public final class Warmup {
                       System.getLogger(ProcessBuilder.class.getName())
                           .isLoggable(System.Logger.Level.DEBUG);
                 }
-              } catch (IOException | NoSuchAlgorithmException | RuntimeException | LinkageError e) {
+              } catch (IOException | RuntimeException | LinkageError e) {
                 // the main thread meets the same failure where it matters, and reports it
               }
             },

@@ -69,6 +69,60 @@ class DriverTest {
     assertThat(Files.exists(layout.domainDir("web"))).isFalse();
   }
 
+  @Test
+  void aStateRootsCgroupTagIsTheCrc32cOfItsRunTimeDirectoryAndTheSystemRootsIsFixed() {
+    StateLayout layout = StateLayout.under(root);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(layout.runtime().toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(layout.cgroupTag()).isEqualTo(String.format("capvirt-%08x", crc.getValue()));
+    assertThat(StateLayout.under(root.resolve("other")).cgroupTag())
+        .matches("capvirt-[0-9a-f]{8}")
+        .isNotEqualTo(layout.cgroupTag());
+    assertThat(layout.cgroupsPath("/machine", "web"))
+        .isEqualTo("/machine/web." + layout.cgroupTag());
+    assertThat(StateLayout.SYSTEM.cgroupTag()).isEqualTo("capvirt");
+    assertThat(StateLayout.SYSTEM.earlierCgroupTag()).isEmpty();
+  }
+
+  @Test
+  void anAutostartUnitNamedByTheEarlierDigestIsSeenReplacedAndRemoved() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    d.define(xml("web"), "web.xml");
+    Path units = root.resolve("units");
+    Path wants = Files.createDirectories(units.resolve("multi-user.target.wants"));
+    String earlier = layout.earlierCgroupTag().orElseThrow();
+    byte[] sha =
+        java.security.MessageDigest.getInstance("SHA-256")
+            .digest(layout.runtime().toString().getBytes(StandardCharsets.UTF_8));
+    assertThat(earlier).isEqualTo("capvirt-" + java.util.HexFormat.of().formatHex(sha, 0, 4));
+    Path old = units.resolve("web." + earlier + ".service");
+    Files.writeString(old, "[Unit]\n");
+    Files.createSymbolicLink(wants.resolve(old.getFileName()), old);
+
+    assertThat(d.autostarts("web", units)).isTrue();
+    Path unit = d.autostart("web", units, List.of("start"), List.of("stop"));
+    assertThat(unit.getFileName().toString()).isEqualTo("web." + layout.cgroupTag() + ".service");
+    // one unit starts the domain at boot, not two
+    assertThat(old).doesNotExist();
+    assertThat(wants.resolve(old.getFileName())).doesNotExist();
+    assertThat(d.autostarts("web", units)).isTrue();
+
+    Files.writeString(old, "[Unit]\n");
+    Files.createSymbolicLink(wants.resolve(old.getFileName()), old);
+    assertThat(d.noAutostart("web", units)).isTrue();
+    try (var left = Files.list(units)) {
+      assertThat(left.map(Path::getFileName).map(Path::toString))
+          .containsExactly("multi-user.target.wants");
+    }
+    try (var left = Files.list(wants)) {
+      assertThat(left).isEmpty();
+    }
+    assertThat(d.autostarts("web", units)).isFalse();
+    assertThat(d.noAutostart("web", units)).isFalse();
+  }
+
   private static byte[] withRoot(String name, Path rootfs, String user) {
     return ("<domain type='lxc'><name>"
             + name
