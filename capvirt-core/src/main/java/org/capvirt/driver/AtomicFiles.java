@@ -25,7 +25,7 @@ final class AtomicFiles {
    * Temporary names are this process's pid and a counter (created O_EXCL), not a random uuid: that
    * would seed a SecureRandom, which costs a cold CLI more than the write.
    */
-  private static final long PID = ProcessHandle.current().pid();
+  private static final long PID = org.capvirt.runtime.OwnPid.get();
 
   private static final AtomicLong SEQUENCE = new AtomicLong();
 

@@ -54,7 +54,7 @@ final class VerdictFile implements VerdictMemo {
     kept.add(inputs);
     List<String> last = kept.subList(Math.max(0, kept.size() - MAX), kept.size());
     Path target = dir.resolve(NAME);
-    Path tmp = dir.resolve(NAME + ".tmp-" + ProcessHandle.current().pid());
+    Path tmp = dir.resolve(NAME + ".tmp-" + org.capvirt.runtime.OwnPid.get());
     try {
       Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
       Files.setPosixFilePermissions(dir, PRIVATE_DIR);

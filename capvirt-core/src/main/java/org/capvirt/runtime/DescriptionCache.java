@@ -68,8 +68,7 @@ final class DescriptionCache {
   /** Stores {@code b}'s description (atomically: a rename over the old entry). */
   void put(RuntimeBinary b) {
     Path target = entry(b.path());
-    Path tmp =
-        target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + OwnPid.get());
     try {
       Properties f = new Properties();
       f.setProperty("path", b.path().toString());

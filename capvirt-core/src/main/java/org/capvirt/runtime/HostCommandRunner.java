@@ -28,7 +28,7 @@ public final class HostCommandRunner implements CommandRunner {
   private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_DIR =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-  private static final long PID = ProcessHandle.current().pid();
+  private static final long PID = OwnPid.get();
   private static final AtomicLong SEQUENCE = new AtomicLong();
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));

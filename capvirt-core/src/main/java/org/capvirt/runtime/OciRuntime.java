@@ -182,7 +182,7 @@ public final class OciRuntime implements Runtime {
   public int exec(String id, ExecRequest r, Path pidFile)
       throws RuntimeFailureException, CapvirtIoException {
     // A log of its own: what the runtime says when it cannot start the command tells 127 from 126.
-    Path own = root.resolve("exec-" + ProcessHandle.current().pid() + ".log");
+    Path own = root.resolve("exec-" + OwnPid.get() + ".log");
     List<String> a = new ArrayList<>();
     a.addAll(List.of(binary.path().toString(), "--root", root.toString(), "--log", own.toString()));
     a.addAll(List.of("exec", "--pid-file", pidFile.toString()));
