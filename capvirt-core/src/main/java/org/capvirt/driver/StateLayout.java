@@ -7,7 +7,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.zip.CRC32C;
 import org.capvirt.model.DomainDef;
 import org.capvirt.oci.OciConfig;
 
@@ -67,24 +66,34 @@ public record StateLayout(Path definitions, Path runtime) {
 
   /**
    * What tells this state root's cgroups from another's: {@code capvirt} for the system layout (as
-   * libvirt's {@code NAME.libvirt-lxc}), else {@code capvirt-} and the 8 hex digits of the CRC-32C
-   * of the run-time directory's absolute path, so that two roots may each run a domain of one name.
-   * A checksum, not a digest: the tag tells roots apart, and a start refuses a cgroup that holds
-   * processes it did not start, so even two roots of one tag cannot share a container's cgroup;
-   * CRC-32C needs none of the JDK's security providers (about 15 ms of CPU on every start).
+   * libvirt's {@code NAME.libvirt-lxc}), else {@code capvirt-} and the 32-bit FNV-1a hash (8 hex
+   * digits) of the run-time directory's absolute path, so that two roots may each run a domain of
+   * one name. A hash, not a digest: the tag tells roots apart, and a start refuses a cgroup that
+   * holds processes it did not start, so even two roots of one tag cannot share a container's
+   * cgroup. SHA-256 cost every start about 15 ms of CPU for the JDK's security providers, and the
+   * JDK's checksums a library load (CRC-32) or a table built by the interpreter (CRC-32C, 3 ms).
    */
   public String cgroupTag() {
     if (isSystem()) {
       return "capvirt";
     }
-    CRC32C crc = new CRC32C();
-    crc.update(runtime.toAbsolutePath().normalize().toString().getBytes(UTF_8));
-    return "capvirt-" + HexFormat.of().toHexDigits((int) crc.getValue());
+    return "capvirt-"
+        + HexFormat.of()
+            .toHexDigits(fnv1a(runtime.toAbsolutePath().normalize().toString().getBytes(UTF_8)));
+  }
+
+  /** The 32-bit FNV-1a hash of {@code bytes}. */
+  static int fnv1a(byte[] bytes) {
+    int h = 0x811c9dc5;
+    for (byte b : bytes) {
+      h = (h ^ (b & 0xff)) * 0x01000193;
+    }
+    return h;
   }
 
   /**
-   * The tag capvirt gave this root before {@link #cgroupTag} was a CRC-32C (the first 8 hex digits
-   * of the path's SHA-256), when it differs: autostart units enabled then carry it in their name.
+   * The tag capvirt gave this root before {@link #cgroupTag} was a hash (the first 8 hex digits of
+   * the path's SHA-256), when it differs: autostart units enabled then carry it in their name.
    */
   public Optional<String> earlierCgroupTag() {
     if (isSystem()) {
