@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.capvirt.CapvirtException;
 import org.capvirt.Tracing;
+import org.capvirt.driver.Driver;
 
 /**
  * {@code create}, {@code start}, {@code destroy} and {@code list} without a picocli model: building
@@ -139,6 +140,11 @@ final class HotPath {
     PrintWriter err = writer(System.err, "sun.stderr.encoding");
     try {
       Tracing.mark("parsed the command line (no picocli)");
+      if (verb == Verb.CREATE || verb == Verb.START) {
+        // the second thread readies the XML parser while this one builds the driver and reads
+        // the file
+        Driver.beginStartWarmUp();
+      }
       var d = DriverOptions.driver(root, runtime);
       int code =
           switch (verb) {

@@ -184,9 +184,18 @@ public final class Driver {
     }
   }
 
+  /**
+   * Begins what {@link #create} and {@link #start} set up on a second thread (the XML parser, the
+   * JSON generator, the native library), once per process: a CLI calls this before it reads the
+   * definition, so that the second thread starts sooner.
+   */
+  public static void beginStartWarmUp() {
+    Warmup.begin(true, DomainXmlParser::warmUp);
+  }
+
   /** Starts a transient domain from {@code xml}; the stored definitions are not touched. */
   public Started create(byte[] xml, String fileName) throws CapvirtException {
-    Warmup.begin(true, DomainXmlParser::warmUp);
+    beginStartWarmUp();
     EarlyFacts early = EarlyFacts.read(facts);
     Trace.mark("read host facts");
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
@@ -203,7 +212,7 @@ public final class Driver {
 
   /** Starts the persistent domain {@code name}. */
   public Started start(String name) throws CapvirtException {
-    Warmup.begin(true, DomainXmlParser::warmUp);
+    beginStartWarmUp();
     Path file = layout.definition(validName(name));
     byte[] xml = read(file).orElseThrow(() -> notFound(name));
     EarlyFacts early = EarlyFacts.read(facts);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One-time set-up that a start or stop needs later, done on a second thread while the main thread
@@ -16,6 +17,8 @@ import java.io.OutputStream;
  * thread, which reports it.
  */
 public final class Warmup {
+  private static final AtomicBoolean BEGUN = new AtomicBoolean();
+
   private Warmup() {}
 
   /** Starts the warm-up; {@code start} when the command starts a container. */
@@ -23,8 +26,15 @@ public final class Warmup {
     begin(start, () -> {});
   }
 
-  /** The same, with {@code first} before the rest (what the main thread needs soonest). */
+  /**
+   * The same, with {@code first} before the rest (what the main thread needs soonest). Once per
+   * process: the CLI begins it before it reads the definition, and the driver's own call is then
+   * nothing.
+   */
   public static void begin(boolean start, Runnable first) {
+    if (!BEGUN.compareAndSet(false, true)) {
+      return;
+    }
     Thread t =
         new Thread(
             () -> {

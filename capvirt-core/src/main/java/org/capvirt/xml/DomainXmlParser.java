@@ -22,21 +22,29 @@ public final class DomainXmlParser {
   private DomainXmlParser() {}
 
   /**
-   * Readies the JDK's XML parser (its configuration and scanner classes) and the schema by reading
-   * a small document: a start does this on its warm-up thread while the main thread reads the host.
-   * Problems are ignored; the real parse reports its own.
+   * Readies the JDK's XML parser (its configuration and scanner classes), the schema check and the
+   * readers by parsing a small, typical definition: a start does this on its warm-up thread while
+   * the main thread reads the file and the host. Problems are ignored; the real parse reports its
+   * own.
    */
   public static void warmUp() {
     try {
-      XmlReader.read(WARM_UP, "(warm-up)", ParseOptions.DEFAULTS);
-      DomainSchema.root().child("name");
+      parse(WARM_UP, "(warm-up)");
     } catch (InvalidDefinitionException | RuntimeException e) {
       // the real parse meets what matters
     }
   }
 
-  private static final byte[] WARM_UP =
-      "<domain type='lxc'><name>w</name><os><type>exe</type></os></domain>"
+  // what most definitions hold: the scanner, the schema check and the readers of each part run
+  // once here, so the main thread's parse finds their classes set up and their code resolved
+  static final byte[] WARM_UP =
+      ("<domain type='lxc'><name>w</name><memory unit='KiB'>65536</memory><os><type>exe</type>"
+              + "<init>/bin/sh</init><initarg>-c</initarg></os><idmap><uid start='0' "
+              + "target='100000' count='65536'/><gid start='0' target='100000' count='65536'/>"
+              + "</idmap><features><privnet/><capabilities policy='deny'><chown state='on'/>"
+              + "</capabilities></features><devices><filesystem type='mount' "
+              + "accessmode='passthrough'><source dir='/'/><target dir='/'/><readonly/>"
+              + "</filesystem><console type='pty'/></devices></domain>")
           .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** Parses with the default options (1 MiB limit). */

@@ -63,6 +63,16 @@ class DomainXmlParserTest {
   }
 
   @Test
+  void theWarmUpSampleIsAValidDefinitionThatReachesEveryReaderItWarms() throws Exception {
+    // an invalid sample would stop at the schema check and warm only the scanner
+    ParsedDomain p = DomainXmlParser.parse(DomainXmlParser.WARM_UP, "(warm-up)");
+    assertThat(p.def().name()).isEqualTo("w");
+    assertThat(p.def().features().capabilities()).isPresent();
+    assertThat(p.def().devices().rootFilesystem()).isPresent();
+    assertThat(p.def().devices().consoles()).hasSize(1);
+  }
+
+  @Test
   void sourceMapHasThePathsOtherPackagesUse() throws Exception {
     ParsedDomain d = parse(FULL);
     assertThat(d.where().at(SourcePath.capability(Capability.byName("mknod").orElseThrow())))
