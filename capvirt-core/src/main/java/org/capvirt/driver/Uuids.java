@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import org.capvirt.model.DomainDef;
@@ -17,8 +18,27 @@ final class Uuids {
     if (def.uuid().isPresent()) {
       return def;
     }
-    String uuid = keep.orElseGet(() -> random().toString());
+    String uuid = keep.orElseGet(() -> text(random()));
     return def.toBuilder().uuid(uuid).build();
+  }
+
+  /**
+   * {@code u}'s standard text form, as {@link UUID#toString}, which in a cold JVM first spins the
+   * byte-array view handle it writes with (~0.9 ms).
+   */
+  static String text(UUID u) {
+    HexFormat hex = HexFormat.of();
+    String m = hex.toHexDigits(u.getMostSignificantBits());
+    String l = hex.toHexDigits(u.getLeastSignificantBits());
+    return m.substring(0, 8)
+        + '-'
+        + m.substring(8, 12)
+        + '-'
+        + m.substring(12)
+        + '-'
+        + l.substring(0, 4)
+        + '-'
+        + l.substring(4);
   }
 
   /**

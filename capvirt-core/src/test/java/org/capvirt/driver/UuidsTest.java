@@ -25,4 +25,21 @@ class UuidsTest {
     // 122 random bits each: about half of them set, far from a constant or a counter
     assertThat(ones / 1000.0).isBetween(55.0, 67.0);
   }
+
+  @Test
+  void theTextFormIsUuidsOwn() {
+    for (UUID u :
+        new UUID[] {
+          new UUID(0, 0),
+          new UUID(-1, -1),
+          new UUID(0x0123456789abcdefL, 0xfedcba9876543210L),
+          UUID.fromString("c7a5fdbd-cdaf-9455-926a-d65c16db1809")
+        }) {
+      assertThat(Uuids.text(u)).isEqualTo(u.toString());
+    }
+    for (int i = 0; i < 1000; i++) {
+      UUID u = Uuids.random();
+      assertThat(Uuids.text(u)).isEqualTo(u.toString());
+    }
+  }
 }
