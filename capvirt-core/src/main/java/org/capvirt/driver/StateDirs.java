@@ -40,8 +40,8 @@ final class StateDirs {
     try {
       tree(layout.definitions(), PRIVATE);
       tree(layout.runtime(), PASSABLE);
-      own(layout.locks(), PRIVATE);
-      own(layout.logs(), PRIVATE);
+      own(layout.locks(), PRIVATE, true);
+      own(layout.logs(), PRIVATE, true);
     } catch (Untrusted e) {
       throw new CapvirtIoException(e.getMessage());
     } catch (IOException e) {
@@ -122,18 +122,39 @@ final class StateDirs {
     for (Path p : missing) {
       own(p, PASSABLE);
     }
-    own(top, mode);
-    own(dir, mode);
+    own(top, mode, true);
+    own(dir, mode, true);
   }
 
   /** Makes {@code dir} a directory of this user with exactly {@code mode}. */
   private static void own(Path dir, Set<PosixFilePermission> mode) throws IOException {
-    try {
-      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
-    } catch (FileAlreadyExistsException e) {
-      // checked below
+    own(dir, mode, false);
+  }
+
+  /**
+   * {@code dir}, made when missing, as a directory of this user's with {@code mode} that no one
+   * else may write. {@code existing}: it normally exists (the state root's own directories), so it
+   * is looked at first; else (a start's new directories) made first. Either way the other case
+   * costs one caught exception, which a cold JVM pays dearly for.
+   */
+  private static void own(Path dir, Set<PosixFilePermission> mode, boolean existing)
+      throws IOException {
+    Map<String, Object> a = null;
+    if (existing) {
+      try {
+        a = attributes(dir);
+      } catch (NoSuchFileException missing) {
+        // made below
+      }
     }
-    Map<String, Object> a = attributes(dir);
+    if (a == null) {
+      try {
+        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
+      } catch (FileAlreadyExistsException e) {
+        // checked below like any other
+      }
+      a = attributes(dir);
+    }
     if (!Boolean.TRUE.equals(a.get("isDirectory"))) {
       throw untrusted(dir, kind(a));
     }

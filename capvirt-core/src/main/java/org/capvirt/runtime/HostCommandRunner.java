@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -252,9 +253,13 @@ public final class HostCommandRunner implements CommandRunner {
       return TMP;
     }
     try {
-      Files.createDirectory(captures, OWNER_DIR);
+      // a look first: the directory is there for all but a root's first command, and a refused
+      // mkdir's exception costs a cold JVM more than the look
+      if (!Files.isDirectory(captures, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectory(captures, OWNER_DIR);
+      }
     } catch (FileAlreadyExistsException e) {
-      // made by an earlier command
+      // made meanwhile by another command
     } catch (IOException e) {
       return TMP; // no state root yet, or a read-only one: commands still run
     }
