@@ -455,10 +455,9 @@ public final class Driver {
     Trace.mark("locked; the monitor vouches for the init");
     intend(c.run(), "destroyed");
     // SIGKILL to the init, as the runtime's 'kill KILL' sends it, without a runtime process: the
-    // monitor has not reaped the init, so the pid is still the init's (and ProcessHandle checks its
-    // start time too). A pid that is gone goes the full way.
-    Optional<ProcessHandle> init = ProcessHandle.of(c.pid());
-    if (init.isEmpty() || !init.get().destroyForcibly()) {
+    // monitor has not reaped the init, so the pid is still the init's. A pid that is gone goes the
+    // full way.
+    if (!org.capvirt.runtime.Kill.now(c.pid())) {
       try {
         Files.deleteIfExists(c.run().monitor().stopIntent());
       } catch (IOException e) {
