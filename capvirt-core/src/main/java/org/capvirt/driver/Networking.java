@@ -210,15 +210,12 @@ final class Networking {
     return "capvirt:" + attachmentId;
   }
 
+  /**
+   * 8 hex digits that tell attachments apart ({@link Fnv1a}; until 2026-12-03 SHA-256's first four
+   * bytes: a running domain's names come from its network record, never from here).
+   */
   private static String shortHash(String s) {
-    try {
-      byte[] d =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(d, 0, 4);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Fnv1a.hex(s);
   }
 
   /** Commands inside the container's (bound) network namespace. */

@@ -67,28 +67,16 @@ public record StateLayout(Path definitions, Path runtime) {
   /**
    * What tells this state root's cgroups from another's: {@code capvirt} for the system layout (as
    * libvirt's {@code NAME.libvirt-lxc}), else {@code capvirt-} and the 32-bit FNV-1a hash (8 hex
-   * digits) of the run-time directory's absolute path, so that two roots may each run a domain of
-   * one name. A hash, not a digest: the tag tells roots apart, and a start refuses a cgroup that
-   * holds processes it did not start, so even two roots of one tag cannot share a container's
-   * cgroup. SHA-256 cost every start about 15 ms of CPU for the JDK's security providers, and the
-   * JDK's checksums a library load (CRC-32) or a table built by the interpreter (CRC-32C, 3 ms).
+   * digits, {@link Fnv1a}) of the run-time directory's absolute path, so that two roots may each
+   * run a domain of one name. A hash, not a digest: the tag tells roots apart, and a start refuses
+   * a cgroup that holds processes it did not start, so even two roots of one tag cannot share a
+   * container's cgroup.
    */
   public String cgroupTag() {
     if (isSystem()) {
       return "capvirt";
     }
-    return "capvirt-"
-        + HexFormat.of()
-            .toHexDigits(fnv1a(runtime.toAbsolutePath().normalize().toString().getBytes(UTF_8)));
-  }
-
-  /** The 32-bit FNV-1a hash of {@code bytes}. */
-  static int fnv1a(byte[] bytes) {
-    int h = 0x811c9dc5;
-    for (byte b : bytes) {
-      h = (h ^ (b & 0xff)) * 0x01000193;
-    }
-    return h;
+    return "capvirt-" + Fnv1a.hex(runtime.toAbsolutePath().normalize().toString());
   }
 
   /**

@@ -71,12 +71,8 @@ class DriverTest {
 
   @Test
   void aStateRootsCgroupTagIsTheFnv1aHashOfItsRunTimeDirectoryAndTheSystemRootsIsFixed() {
-    // the published FNV-1a (32-bit) test vectors
-    assertThat(StateLayout.fnv1a(new byte[0])).isEqualTo(0x811c9dc5);
-    assertThat(StateLayout.fnv1a("a".getBytes(StandardCharsets.UTF_8))).isEqualTo(0xe40c292c);
-    assertThat(StateLayout.fnv1a("foobar".getBytes(StandardCharsets.UTF_8))).isEqualTo(0xbf9cf968);
     StateLayout layout = StateLayout.under(root);
-    int h = StateLayout.fnv1a(layout.runtime().toString().getBytes(StandardCharsets.UTF_8));
+    int h = Fnv1a.hash(layout.runtime().toString().getBytes(StandardCharsets.UTF_8));
     assertThat(layout.cgroupTag()).isEqualTo(String.format("capvirt-%08x", h));
     assertThat(StateLayout.under(root.resolve("other")).cgroupTag())
         .matches("capvirt-[0-9a-f]{8}")
