@@ -547,7 +547,11 @@ public final class Driver {
           c.run()
               .runtimeRoot()
               .resolve(
-                  "exec-" + ProcessHandle.current().pid() + "-" + EXECS.incrementAndGet() + ".pid");
+                  "exec-"
+                      + org.capvirt.runtime.OwnPid.get()
+                      + "-"
+                      + EXECS.incrementAndGet()
+                      + ".pid");
       // The lock guards the start only: released once the runtime says the process runs (or
       // after EXEC_START), so a destroy never meets an exec half started and never waits for one.
       Thread release = new Thread(() -> releaseWhenStarted(l, pidFile), "capvirt-exec-" + name);

@@ -83,7 +83,7 @@ final class Networking {
       }
       new NetRecord(containerId, as).write(run.networkRecord());
       binds.bind(
-          Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "ns", "net"),
+          Path.of("/proc", Long.toString(org.capvirt.runtime.OwnPid.get()), "ns", "net"),
           run.hostns());
       binds.bind(Path.of("/proc", Long.toString(pid), "ns", "net"), run.netns());
       if (NamespaceFiles.inode(run.netns()) == NamespaceFiles.inode(run.hostns())) {
