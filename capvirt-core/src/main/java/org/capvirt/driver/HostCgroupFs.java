@@ -74,11 +74,13 @@ public final class HostCgroupFs implements HostCgroups {
       return PendingProgram.NONE;
     }
     return new Pending(
+        List.copyOf(rules),
         UnifiedDevices.Loading.begin(DeviceProgram.of(rules).bytes(), DeviceProgram.NAME));
   }
 
-  /** The program {@link #loadDeviceProgram} is loading. */
-  private record Pending(UnifiedDevices.Loading loading) implements PendingProgram {
+  /** The program {@link #loadDeviceProgram} is loading for {@code rules}. */
+  private record Pending(List<DeviceRule> rules, UnifiedDevices.Loading loading)
+      implements PendingProgram {
     @Override
     public void close() {
       loading.close();
@@ -104,11 +106,11 @@ public final class HostCgroupFs implements HostCgroups {
       return List.of(); // v1 only, or the runtime left the cgroup2 tree alone: devices.list rules
     }
     Path domain = payload.get().getParent();
-    byte[] insns = DeviceProgram.of(rules).bytes();
+    // the program loaded ahead is compiled from the same rules: not compiled a second time
     int id =
-        pending instanceof Pending p && p.loading().loads(insns)
+        pending instanceof Pending p && p.rules().equals(rules)
             ? unified.attach(domain, p.loading())
-            : unified.attach(domain, insns, DeviceProgram.NAME);
+            : unified.attach(domain, DeviceProgram.of(rules).bytes(), DeviceProgram.NAME);
     List<String> warnings = new ArrayList<>();
     List<String> drift = new ArrayList<>();
     // read back from the kernel on every start; the memo only skips interpreting identical bytes
