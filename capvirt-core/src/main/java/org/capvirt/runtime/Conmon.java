@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
@@ -126,6 +127,28 @@ public final class Conmon {
   }
 
   /**
+   * The variables conmon gets on top of capvirt's. With a terminal, conmon makes the console socket
+   * the runtime connects to in {@code TMPDIR}: in the monitor directory that is root's alone and
+   * goes with the run-time directory, so a monitor killed before the runtime connected (a killed
+   * start, reconciled by the next command) leaves no socket in the shared /tmp. A socket's path has
+   * at most {@value #SOCKET_PATH_MAX} bytes; a monitor directory too long for one gets /tmp.
+   */
+  static Map<String, String> environment(InitIo io) {
+    if (!io.terminal()) {
+      return Map.of();
+    }
+    String dir = io.monitor().dir().toAbsolutePath().toString();
+    int length = dir.getBytes(StandardCharsets.UTF_8).length + CONSOLE_SOCKET.length();
+    return Map.of("TMPDIR", length <= SOCKET_PATH_MAX ? dir : "/tmp");
+  }
+
+  /** The name conmon gives its console socket inside {@code TMPDIR}, with the separator. */
+  static final String CONSOLE_SOCKET = "/conmon-term.XXXXXX";
+
+  /** sun_path's 108 bytes, less the terminating NUL. */
+  static final int SOCKET_PATH_MAX = 107;
+
+  /**
    * Starts conmon for {@code id} and waits until the runtime has created the container (its init
    * blocked until {@code runtime start}).
    *
@@ -153,7 +176,12 @@ public final class Conmon {
     // conmon forks and its first process exits at once; the monitor goes on in the background.
     // It writes an 'oom' mark into its working directory too: that is its own directory.
     Command c =
-        Command.captured(LAUNCH, argv(runtime, runtimeRoot, runtimeLog, id, bundle, io))
+        new Command(
+                argv(runtime, runtimeRoot, runtimeLog, id, bundle, io),
+                LAUNCH,
+                new Command.Capture(),
+                environment(io),
+                Optional.empty())
             .in(m.dir());
     Completed r = runner.run(c);
     if (!r.ok()) {

@@ -173,6 +173,18 @@ class KillNineTest {
         assertThat(System.nanoTime()).as("create never began").isLessThan(deadline);
         Thread.sleep(10); // polling a file the script creates
       }
+      // conmon made the console socket the runtime is to connect to in the monitor directory,
+      // which goes with the run-time directory: killing that monitor leaves nothing in /tmp
+      Path monitor = live.layout.domainDir(name).resolve("monitor");
+      try (var files = Files.list(monitor)) {
+        assertThat(
+                files.filter(
+                    f ->
+                        f.getFileName().toString().startsWith("conmon-term.")
+                            && !Files.isRegularFile(f)
+                            && Files.exists(f)))
+            .hasSize(1);
+      }
       p.destroyForcibly();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
       // the next command, while the orphaned runtime is still sleeping before its create
