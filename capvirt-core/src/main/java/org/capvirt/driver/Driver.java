@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
@@ -201,13 +202,16 @@ public final class Driver {
     ParsedDomain p = DomainXmlParser.parse(xml, fileName);
     Trace.mark("parsed the XML");
     if (p.def().uuid().isPresent()) {
-      return startParsed(p, xml, early);
+      return startParsed(p, () -> xml, early);
     }
-    // Errors keep pointing into the user's file; the running definition gains the uuid.
+    // Errors keep pointing into the user's file; the running definition gains the uuid (formatted
+    // while the runtime creates the container).
     DomainDef def = Uuids.assign(p.def(), Optional.empty());
-    byte[] formatted = DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8);
-    Trace.mark("assigned a uuid and formatted the running definition");
-    return startParsed(new ParsedDomain(def, p.where()), formatted, early);
+    Trace.mark("assigned a uuid");
+    return startParsed(
+        new ParsedDomain(def, p.where()),
+        () -> DomainXmlFormatter.format(def).getBytes(StandardCharsets.UTF_8),
+        early);
   }
 
   /** Starts the persistent domain {@code name}. */
@@ -234,11 +238,11 @@ public final class Driver {
                   + p.def().name()
                   + ".xml)"));
     }
-    return startParsed(p, xml, early);
+    return startParsed(p, () -> xml, early);
   }
 
   @SuppressWarnings("try") // the resource is held for the scope, never read
-  private Started startParsed(ParsedDomain p, byte[] xml, EarlyFacts early)
+  private Started startParsed(ParsedDomain p, Supplier<byte[]> xml, EarlyFacts early)
       throws CapvirtException {
     String name = checkedName(p);
     try (DomainLock l = lock(name)) {

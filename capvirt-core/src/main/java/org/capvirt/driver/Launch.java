@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
@@ -70,6 +71,16 @@ final class Launch {
 
   /** Starts {@code parsed} (its source bytes {@code xml} are kept as the live definition). */
   List<String> start(ParsedDomain parsed, byte[] xml) throws CapvirtException {
+    return start(parsed, () -> xml);
+  }
+
+  /**
+   * Starts {@code parsed}; {@code xml} gives the live definition's bytes. It is written while the
+   * runtime creates the container (where a monitor waits for that) and always before the init runs:
+   * a container that runs has its live definition, and one that a killed start left created is
+   * removed by the next command.
+   */
+  List<String> start(ParsedDomain parsed, Supplier<byte[]> xml) throws CapvirtException {
     // image filesystems get their loop devices (released by the kernel once nothing mounts them)
     try (BlockFilesystems blocks =
         BlockFilesystems.prepare(parsed.def(), new HostCommandRunner(layout.captures()))) {
@@ -77,7 +88,7 @@ final class Launch {
     }
   }
 
-  private List<String> start(ParsedDomain parsed, byte[] xml, BlockFilesystems blocks)
+  private List<String> start(ParsedDomain parsed, Supplier<byte[]> xml, BlockFilesystems blocks)
       throws CapvirtException {
     DomainDef def = parsed.def();
     String name = def.name();
@@ -131,7 +142,15 @@ final class Launch {
       }
       initdir(def, parsed, rootfs);
       AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), plan.configJson());
-      AtomicFiles.writeVolatile(run.liveXml(), xml);
+      Conmon.Meanwhile live =
+          () -> {
+            try {
+              AtomicFiles.writeVolatile(run.liveXml(), xml.get());
+            } catch (IOException e) {
+              throw new CapvirtIoException("cannot write the live definition of " + name, e);
+            }
+            Trace.mark("wrote the live XML");
+          };
       InitLog log = InitLog.at(layout.consoleLog(name));
       log.reset();
       Files.deleteIfExists(layout.lastExit(name));
@@ -150,10 +169,10 @@ final class Launch {
           new InitIo(log.current(), terminal, run.monitor(), InitLog.MAX_BYTES, exitCommand);
       run.writeRecord(binary, cgroupsPath);
       run.writeLoops(blocks.loops());
-      Trace.mark("wrote the bundle, live XML and record");
+      Trace.mark("wrote the bundle and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
-      long pid = create(monitor, runtime, binary, run, name, io, log);
+      long pid = create(monitor, runtime, binary, run, name, io, log, live);
       network.attach(run, def.uuid().orElse(name), pid, net);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");
@@ -216,13 +235,16 @@ final class Launch {
       RunDir run,
       String name,
       InitIo io,
-      InitLog log)
+      InitLog log,
+      Conmon.Meanwhile meanwhile)
       throws CapvirtException {
     if (monitor.isPresent()) {
       return monitor
           .get()
-          .create(binary, run.runtimeRoot(), run.runtimeLog(), name, run.bundle(), io);
+          .create(binary, run.runtimeRoot(), run.runtimeLog(), name, run.bundle(), io, meanwhile);
     }
+    // the runtime's own create returns once the container exists: the live XML goes first
+    meanwhile.run();
     return runtime.create(name, run.bundle(), log);
   }
 

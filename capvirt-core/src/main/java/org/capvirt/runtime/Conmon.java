@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
 
@@ -149,14 +150,33 @@ public final class Conmon {
   static final int SOCKET_PATH_MAX = 107;
 
   /**
+   * What the caller's thread does while the runtime creates the container (some 30 ms in which it
+   * would otherwise only wait): nothing the runtime reads.
+   */
+  @FunctionalInterface
+  public interface Meanwhile {
+    Meanwhile NOTHING = () -> {};
+
+    void run() throws CapvirtException;
+  }
+
+  /**
    * Starts conmon for {@code id} and waits until the runtime has created the container (its init
-   * blocked until {@code runtime start}).
+   * blocked until {@code runtime start}), running {@code meanwhile} once conmon is on its way. When
+   * {@code meanwhile} fails, the create is still waited for, so that the caller's undo finds and
+   * removes the container, and then its failure is thrown.
    *
    * @return the init's host pid
    */
   public long create(
-      RuntimeBinary runtime, Path runtimeRoot, Path runtimeLog, String id, Path bundle, InitIo io)
-      throws RuntimeFailureException, CapvirtIoException {
+      RuntimeBinary runtime,
+      Path runtimeRoot,
+      Path runtimeLog,
+      String id,
+      Path bundle,
+      InitIo io,
+      Meanwhile meanwhile)
+      throws CapvirtException {
     MonitorFiles m = io.monitor();
     try {
       // only root reads or writes how the init ended (and capvirt's stop intent)
@@ -188,8 +208,33 @@ public final class Conmon {
       throw RuntimeFailureException.command(c.argv(), r.exitCode(), r.stderr().strip());
     }
     Trace.mark("launched conmon");
-    long monitor = readPid(m.monitorPid()).orElse(0L);
     long launched = System.nanoTime();
+    Exception failed = null;
+    try {
+      meanwhile.run();
+    } catch (CapvirtException | RuntimeException e) {
+      failed = e;
+    }
+    long pid = awaitCreate(runtime, runtimeLog, id, bundle, m, launched, failed);
+    if (failed instanceof CapvirtException e) {
+      throw e;
+    } else if (failed instanceof RuntimeException e) {
+      throw e;
+    }
+    return pid;
+  }
+
+  /** Waits for the init's pid; a failure of the create carries {@code failed} as suppressed. */
+  private long awaitCreate(
+      RuntimeBinary runtime,
+      Path runtimeLog,
+      String id,
+      Path bundle,
+      MonitorFiles m,
+      long launched,
+      Exception failed)
+      throws RuntimeFailureException, CapvirtIoException {
+    long monitor = readPid(m.monitorPid()).orElse(0L);
     long deadline = launched + CREATE.toNanos();
     long nextLook = launched + QUIET.toNanos();
     long pauseMicros = 250;
@@ -219,19 +264,24 @@ public final class Conmon {
         if (!monitorGone) {
           ProcessHandle.of(monitor).ifPresent(ProcessHandle::destroyForcibly);
         }
-        throw new RuntimeFailureException(
-            "the runtime "
-                + runtime.path()
-                + " did not create the container '"
-                + id
-                + "' under conmon ("
-                + (monitorGone
-                    ? "conmon exited"
-                    : runtimeGone
-                        ? "the runtime exited without creating it; conmon killed"
-                        : "nothing after " + CREATE.toSeconds() + "s; conmon killed")
-                + ")"
-                + tail(runtimeLog));
+        RuntimeFailureException e =
+            new RuntimeFailureException(
+                "the runtime "
+                    + runtime.path()
+                    + " did not create the container '"
+                    + id
+                    + "' under conmon ("
+                    + (monitorGone
+                        ? "conmon exited"
+                        : runtimeGone
+                            ? "the runtime exited without creating it; conmon killed"
+                            : "nothing after " + CREATE.toSeconds() + "s; conmon killed")
+                    + ")"
+                    + tail(runtimeLog));
+        if (failed != null) {
+          e.addSuppressed(failed);
+        }
+        throw e;
       }
       try {
         Thread.sleep(pauseMicros / 1000, (int) (pauseMicros % 1000) * 1000);

@@ -113,6 +113,90 @@ class FaultMatrixTest {
     }
   }
 
+  /**
+   * The live definition is written while the runtime creates the container (under conmon) or just
+   * before (without it). When that write fails, the start waits for the create, removes the
+   * container and its monitor, and reports the write; the domain then starts normally.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void liveDefinitionWriteFails(boolean monitor) throws Exception {
+    try (LiveRoot live = monitor ? new LiveRoot() : LiveRoot.withoutMonitor()) {
+      String name = live.name("flive");
+      live.driver.define(sleeper(name), "t.xml");
+      HostCommandRunner runner = new HostCommandRunner(live.layout.captures());
+      Launch launch =
+          new Launch(
+              live.layout,
+              monitor
+                  ? RuntimeProvider.host(
+                      Optional.empty(), runner, live.layout.runtime().resolve(".cache"))
+                  : withoutMonitor(
+                      RuntimeProvider.host(
+                          Optional.empty(), runner, live.layout.runtime().resolve(".cache"))),
+              new HostCgroupFs(),
+              HostProbe.system().read(),
+              HostDeviceLookup.system(),
+              new Networking(live.layout, runner),
+              List.of());
+      Path liveXml = live.layout.domainDir(name).resolve("domain.xml");
+      Path conmonPid = live.layout.domainDir(name).resolve("monitor").resolve("conmon.pid");
+      long[] conmon = {0};
+      Throwable e =
+          catchThrowable(
+              () ->
+                  launch.start(
+                      org.capvirt.xml.DomainXmlParser.parse(sleeper(name), "t.xml"),
+                      () -> {
+                        try {
+                          if (monitor) {
+                            conmon[0] = Long.parseLong(Files.readString(conmonPid).strip());
+                          }
+                          // a directory that is not empty: the rename onto it fails
+                          Files.createDirectories(liveXml.resolve("in-the-way"));
+                        } catch (IOException x) {
+                          throw new java.io.UncheckedIOException(x);
+                        }
+                        return sleeper(name);
+                      }));
+      assertThat(e)
+          .isInstanceOf(CapvirtIoException.class)
+          .hasMessageContaining("cannot write the live definition of " + name);
+      if (monitor) {
+        assertThat(conmon[0])
+            .as("conmon was running while the definition was written")
+            .isPositive();
+        // it wrote the init's exit and ends by itself (an exit command is not waited for)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(conmon[0]).map(ProcessHandle::isAlive).orElse(false)) {
+          assertThat(System.nanoTime()).as("conmon " + conmon[0] + " runs on").isLessThan(deadline);
+          Thread.sleep(10); // a process we do not own
+        }
+      }
+      assertClean(live, name);
+      live.driver.start(name);
+      assertThat(live.driver.info(name).state()).isEqualTo(DomainState.RUNNING);
+      assertThat(Files.isRegularFile(liveXml)).isTrue();
+    }
+  }
+
+  /** A provider of the host's runtime without a monitor (the runtime runs alone). */
+  static RuntimeProvider withoutMonitor(RuntimeProvider host) {
+    return new RuntimeProvider() {
+      @Override
+      public org.capvirt.runtime.RuntimeBinary choose()
+          throws RuntimeFailureException, CapvirtIoException {
+        return host.choose();
+      }
+
+      @Override
+      public org.capvirt.runtime.Runtime open(
+          org.capvirt.runtime.RuntimeBinary binary, Path runtimeRoot, Path log) {
+        return host.open(binary, runtimeRoot, log);
+      }
+    };
+  }
+
   /** The host refuses the device rules between create and start: the created container goes. */
   @Test
   void deviceTighteningFails() throws Exception {
