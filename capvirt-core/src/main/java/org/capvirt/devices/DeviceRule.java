@@ -18,9 +18,22 @@ public record DeviceRule(char type, int major, int minor, String access) {
     if (major < ANY || minor < ANY) {
       throw new IllegalArgumentException("bad device numbers " + major + ":" + minor);
     }
-    if (access.isEmpty() || !access.matches("r?w?m?")) {
+    if (!subsequenceOfRwm(access)) {
       throw new IllegalArgumentException("access must be a subsequence of rwm: '" + access + "'");
     }
+  }
+
+  /** Whether {@code access} is one of r, w, m, rw, rm, wm, rwm (in that order, each once). */
+  private static boolean subsequenceOfRwm(String access) {
+    int at = 0;
+    for (int i = 0; i < access.length(); i++) {
+      int k = "rwm".indexOf(access.charAt(i), at);
+      if (k < 0) {
+        return false;
+      }
+      at = k + 1;
+    }
+    return !access.isEmpty();
   }
 
   /** A character-device rule. */

@@ -1,6 +1,5 @@
 package org.capvirt.driver;
 
-import java.util.regex.Pattern;
 import org.capvirt.InvalidDefinitionException;
 import org.capvirt.model.Location;
 import org.capvirt.model.Problem;
@@ -12,11 +11,26 @@ import org.capvirt.model.Problem;
 public final class DomainNames {
   private DomainNames() {}
 
-  private static final Pattern OK = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}");
-
-  /** Whether {@code name} is acceptable. */
+  /**
+   * Whether {@code name} is acceptable: 1-64 of A-Z, a-z, 0-9, '_', '.', '+', '-', the first a
+   * letter or digit.
+   */
   public static boolean valid(String name) {
-    return name != null && OK.matcher(name).matches();
+    if (name == null || name.isEmpty() || name.length() > 64) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!alphanumeric(c) && (i == 0 || (c != '_' && c != '.' && c != '+' && c != '-'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An ASCII letter or digit. */
+  static boolean alphanumeric(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 
   /** Returns {@code name}, or fails saying why it cannot be a domain name. */

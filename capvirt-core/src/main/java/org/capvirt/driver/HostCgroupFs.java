@@ -156,7 +156,7 @@ public final class HostCgroupFs implements HostCgroups {
   private Optional<Path> payloadOf(long pid, String cgroupsPath) throws CapvirtIoException {
     Optional<Path> mount = unified.mount();
     Optional<Path> dir = unified.directoryOf(pid);
-    String rel = cgroupsPath.replaceFirst("^/+", "");
+    String rel = CgroupMount.relative(cgroupsPath);
     if (mount.isEmpty() || dir.isEmpty() || rel.isEmpty()) {
       return Optional.empty();
     }
@@ -235,7 +235,7 @@ public final class HostCgroupFs implements HostCgroups {
   @Override
   public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
     List<Path> out = new ArrayList<>();
-    String rel = cgroupsPath.replaceFirst("^/+", "");
+    String rel = CgroupMount.relative(cgroupsPath);
     if (rel.isEmpty()) {
       return out;
     }

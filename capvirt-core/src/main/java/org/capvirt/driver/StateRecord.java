@@ -46,11 +46,22 @@ final class StateRecord {
     return out;
   }
 
+  /** One or more of A-Z, a-z, 0-9, '_', '.', '/', '-'. */
+  private static boolean isKey(String k) {
+    for (int i = 0; i < k.length(); i++) {
+      char c = k.charAt(i);
+      if (!DomainNames.alphanumeric(c) && c != '_' && c != '.' && c != '/' && c != '-') {
+        return false;
+      }
+    }
+    return !k.isEmpty();
+  }
+
   /** {@code fields} as lines; a key must be a non-empty word. */
   static byte[] write(Map<String, String> fields) {
     StringBuilder b = new StringBuilder();
     for (Map.Entry<String, String> e : fields.entrySet()) {
-      if (!e.getKey().matches("[A-Za-z0-9_./-]+")) {
+      if (!isKey(e.getKey())) {
         throw new IllegalArgumentException("state record key '" + e.getKey() + "'");
       }
       b.append(e.getKey()).append('=');

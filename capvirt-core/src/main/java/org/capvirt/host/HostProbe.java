@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
@@ -33,7 +31,6 @@ import org.capvirt.model.HostFacts.CgroupLayout;
  * kernel that has PID namespaces and that release format.
  */
 public final class HostProbe {
-  private static final Pattern RELEASE = Pattern.compile("^(\\d+)\\.(\\d+)");
 
   private final Path root;
 
@@ -135,13 +132,27 @@ public final class HostProbe {
    * releases differently is far newer than 3.4.
    */
   public static boolean keepReboot(String release) {
-    Matcher m = RELEASE.matcher(release);
-    if (!m.find()) {
+    int dot = digits(release, 0);
+    int end = dot < release.length() && release.charAt(dot) == '.' ? digits(release, dot + 1) : -1;
+    if (dot == 0 || end <= dot + 1) {
       return true;
     }
-    int major = Integer.parseInt(m.group(1));
-    int minor = Integer.parseInt(m.group(2));
-    return major > 3 || (major == 3 && minor >= 4);
+    try {
+      int major = Integer.parseInt(release, 0, dot, 10);
+      int minor = Integer.parseInt(release, dot + 1, end, 10);
+      return major > 3 || (major == 3 && minor >= 4);
+    } catch (NumberFormatException e) {
+      return true; // more digits than an int holds: far newer than 3.4
+    }
+  }
+
+  /** The end of the run of ASCII digits in {@code s} from {@code from}. */
+  private static int digits(String s, int from) {
+    int i = from;
+    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+      i++;
+    }
+    return i;
   }
 
   /** The file system type of one mountinfo line: the first field after the lone {@code -}. */

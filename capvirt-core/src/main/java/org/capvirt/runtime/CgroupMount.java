@@ -17,6 +17,18 @@ public record CgroupMount(Path mountPoint, String fsType, List<String> superOpti
     superOptions = List.copyOf(superOptions);
   }
 
+  /**
+   * A cgroup path ({@code /machine/x}, as /proc/PID/cgroup and an OCI cgroupsPath write it)
+   * relative to its hierarchy's mount: without its leading slashes.
+   */
+  public static String relative(String cgroupPath) {
+    int i = 0;
+    while (i < cgroupPath.length() && cgroupPath.charAt(i) == '/') {
+      i++;
+    }
+    return cgroupPath.substring(i);
+  }
+
   /** The cgroup and cgroup2 mounts {@code mountinfo} lists, in its order. */
   public static List<CgroupMount> read(Path mountinfo) throws CapvirtIoException {
     List<CgroupMount> out = new ArrayList<>();

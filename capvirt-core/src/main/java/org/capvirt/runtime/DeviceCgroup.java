@@ -44,7 +44,7 @@ public final class DeviceCgroup {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         String[] f = line.split(":", 3);
         if (f.length == 3 && List.of(f[1].split(",")).contains("devices")) {
-          return Optional.of(mount.get().resolve(f[2].replaceFirst("^/+", "")));
+          return Optional.of(mount.get().resolve(CgroupMount.relative(f[2])));
         }
       }
       return Optional.empty();

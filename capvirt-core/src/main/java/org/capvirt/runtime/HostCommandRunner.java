@@ -270,13 +270,33 @@ public final class HostCommandRunner implements CommandRunner {
     return captures;
   }
 
+  /** A capture file's name: capvirt-PID-N-WHAT.txt. */
+  private static boolean isCapture(Path f) {
+    String n = f.getFileName().toString();
+    return n.startsWith("capvirt-") && n.endsWith(".txt") && n.split("-").length >= 4;
+  }
+
+  /** One to ten ASCII digits. */
+  private static boolean isPid(String s) {
+    if (s.isEmpty() || s.length() > 10) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Removes capture files whose writer (the pid in their name) is gone. */
   static void sweep(Path dir) {
-    try (var files = Files.newDirectoryStream(dir, "capvirt-*-*-*.txt")) {
+    // a filter, not the glob capvirt-*-*-*.txt: a glob compiles to a regex on every start
+    try (var files = Files.newDirectoryStream(dir, HostCommandRunner::isCapture)) {
       for (Path f : files) {
         String[] parts = f.getFileName().toString().split("-");
         boolean alive =
-            parts[1].matches("[0-9]{1,10}")
+            isPid(parts[1])
                 && ProcessHandle.of(Long.parseLong(parts[1]))
                     .map(ProcessHandle::isAlive)
                     .orElse(false);

@@ -44,7 +44,8 @@ public record InitLog(Path current, Optional<Path> writer) {
 
   /** The files written in turn. */
   public List<Path> files() {
-    String base = current.getFileName().toString().replaceFirst("\\.log$", "") + ".out";
+    String name = current.getFileName().toString();
+    String base = (name.endsWith(".log") ? name.substring(0, name.length() - 4) : name) + ".out";
     List<Path> out = new ArrayList<>(FILES);
     out.add(current.resolveSibling(base));
     for (int i = 1; i < FILES; i++) {

@@ -27,7 +27,10 @@ import org.capvirt.model.Capability;
  * to support.
  */
 public final class RuntimeFinder {
-  private static final Pattern VERSION = Pattern.compile("(?m)^(runc|crun) version (\\S+)");
+  /** Compiled when a runtime is first asked, not on a start the description cache answers. */
+  private static final class Version {
+    static final Pattern LINE = Pattern.compile("(?m)^(runc|crun) version (\\S+)");
+  }
 
   private final CommandRunner runner;
   private final List<Path> searchPath;
@@ -150,7 +153,7 @@ public final class RuntimeFinder {
     if (!r.ok()) {
       throw RuntimeFailureException.command(v.argv(), r.exitCode(), r.stderr());
     }
-    Matcher m = VERSION.matcher(r.stdout());
+    Matcher m = Version.LINE.matcher(r.stdout());
     boolean found = m.find();
     RuntimeKind kind = found ? RuntimeKind.parse(m.group(1)) : RuntimeKind.OTHER;
     String version = found ? m.group(2).replaceFirst("\\+.*", "") : "unknown";

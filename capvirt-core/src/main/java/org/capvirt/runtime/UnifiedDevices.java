@@ -53,7 +53,7 @@ public final class UnifiedDevices {
     try {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         if (line.startsWith("0::")) {
-          return Optional.of(mount.get().resolve(line.substring(3).replaceFirst("^/+", "")));
+          return Optional.of(mount.get().resolve(CgroupMount.relative(line.substring(3))));
         }
       }
       return Optional.empty();

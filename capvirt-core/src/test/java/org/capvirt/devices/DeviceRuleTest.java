@@ -29,4 +29,17 @@ class DeviceRuleTest {
           .hasMessageContaining("not a devices.list line: '" + line + "'");
     }
   }
+
+  @Test
+  void accessIsANonEmptySubsequenceOfRwm() {
+    for (String ok : new String[] {"r", "w", "m", "rw", "rm", "wm", "rwm"}) {
+      assertThat(DeviceRule.chr(1, 3, ok).access()).isEqualTo(ok);
+    }
+    for (String bad : new String[] {"", "wr", "mr", "rr", "rwmm", "x", "rwx", "R", " r"}) {
+      assertThatThrownBy(() -> DeviceRule.chr(1, 3, bad))
+          .as("'%s'", bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("access must be a subsequence of rwm");
+    }
+  }
 }

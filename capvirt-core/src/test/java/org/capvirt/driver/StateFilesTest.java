@@ -48,6 +48,38 @@ class StateFilesTest {
     assertThat(DomainNames.valid(null)).isFalse();
   }
 
+  /**
+   * The checks are loops, not regexes (a cold start compiles each); the regexes say what they are.
+   */
+  @Test
+  void nameAndRecordKeyChecksAgreeWithTheirRegexes() {
+    java.util.regex.Pattern name =
+        java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}");
+    java.util.regex.Pattern key = java.util.regex.Pattern.compile("[A-Za-z0-9_./-]+");
+    String alphabet = "aZ09_.+-/ $\n\u00e9\u0661@[`{:";
+    java.util.Random random = new java.util.Random(17);
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder b = new StringBuilder();
+      int length = random.nextInt(67);
+      for (int j = 0; j < length; j++) {
+        b.append(
+            random.nextInt(4) == 0
+                ? alphabet.charAt(random.nextInt(alphabet.length()))
+                : (char) ('a' + random.nextInt(26)));
+      }
+      String s = b.toString();
+      assertThat(DomainNames.valid(s)).as("'%s'", s).isEqualTo(name.matcher(s).matches());
+      boolean written;
+      try {
+        StateRecord.write(java.util.Map.of(s, "v"));
+        written = true;
+      } catch (IllegalArgumentException e) {
+        written = false;
+      }
+      assertThat(written).as("key '%s'", s).isEqualTo(key.matcher(s).matches());
+    }
+  }
+
   @Test
   void atomicWriteReplacesWithoutLeavingTemporaryFiles() throws Exception {
     Path f = Files.createDirectory(dir.resolve("sub")).resolve("web.xml");

@@ -81,7 +81,12 @@ class HostProbeTest {
     "2.6.32-754.el6.x86_64, false",
     "4.0, true",
     "6.18.44-fc-v669, true",
-    "weird, true"
+    "weird, true",
+    "3, true",
+    "3., true",
+    ".5, true",
+    "03.03, false",
+    "99999999999.1, true"
   })
   void keepRebootFollowsTheRelease(String release, boolean expected) {
     assertThat(HostProbe.keepReboot(release)).isEqualTo(expected);

@@ -64,4 +64,13 @@ class CgroupMountTest {
     assertThat(v2.mount()).contains(Path.of("/sys/fs/cgroup/unified"));
     assertThatThrownBy(() -> new CgroupMounts(mi).get()).isInstanceOf(CapvirtIoException.class);
   }
+
+  @Test
+  void aCgroupPathIsRelativeToItsMountWithoutItsLeadingSlashes() {
+    assertThat(CgroupMount.relative("/machine/a")).isEqualTo("machine/a");
+    assertThat(CgroupMount.relative("///machine/a/")).isEqualTo("machine/a/");
+    assertThat(CgroupMount.relative("machine")).isEqualTo("machine");
+    assertThat(CgroupMount.relative("/")).isEmpty();
+    assertThat(CgroupMount.relative("")).isEmpty();
+  }
 }

@@ -200,4 +200,31 @@ class HostCommandRunnerTest {
     assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
   }
+
+  @Test
+  void sweepRemovesTheCaptureFilesOfWritersThatAreGoneAndNothingElse() throws Exception {
+    long me = ProcessHandle.current().pid();
+    // above any pid_max (2^22): no such process
+    List<String> gone = List.of("capvirt-999999999-1-out.txt", "capvirt-999999999-2-err.txt");
+    List<String> kept =
+        List.of(
+            "capvirt-" + me + "-3-out.txt",
+            "capvirt-" + me + "--.txt",
+            "capvirt-1-out.txt",
+            "capvirt-999999999-1-out.log",
+            "other-999999999-1-out.txt");
+    for (String n : gone) {
+      Files.writeString(dir.resolve(n), "x");
+    }
+    for (String n : kept) {
+      Files.writeString(dir.resolve(n), "x");
+    }
+    // a name whose pid is not a number is a writer that is gone too
+    Files.writeString(dir.resolve("capvirt-x-1-out.txt"), "x");
+    HostCommandRunner.sweep(dir);
+    try (var left = Files.list(dir)) {
+      assertThat(left.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(kept);
+    }
+  }
 }
