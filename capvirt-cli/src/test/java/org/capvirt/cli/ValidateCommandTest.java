@@ -89,6 +89,15 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aDanglingLinkIsAMissingFile() throws Exception {
+    java.nio.file.Path link = dir.resolve("link.xml");
+    java.nio.file.Files.createSymbolicLink(link, dir.resolve("gone.xml"));
+    CliRun r = CliRun.of("validate", link.toString());
+    assertThat(r.exit()).isEqualTo(74);
+    assertThat(r.err()).isEqualTo("capvirt: cannot read " + link + ": no such file\n");
+  }
+
+  @Test
   void directoryIsAnIoError() {
     CliRun r = CliRun.of("validate", dir.toString());
     assertThat(r.exit()).isEqualTo(74);
