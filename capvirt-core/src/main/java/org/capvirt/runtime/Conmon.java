@@ -238,15 +238,18 @@ public final class Conmon {
     long deadline = launched + CREATE.toNanos();
     long nextLook = launched + QUIET.toNanos();
     long pauseMicros = 250;
+    // the paths each look stats, made once: the loop runs some 30 times while the runtime works
+    Path initPid = m.initPid();
+    Path monitorProc = Path.of("/proc", Long.toString(monitor));
     while (true) {
       // exists first: a read of the missing file throws, some 30 times per start
-      Optional<Long> pid = Files.exists(m.initPid()) ? readPid(m.initPid()) : Optional.empty();
+      Optional<Long> pid = Files.exists(initPid) ? readPid(initPid) : Optional.empty();
       if (pid.isPresent()) {
         Trace.mark("the runtime created the container under conmon");
         restrict(m, bundle);
         return pid.get();
       }
-      boolean monitorGone = monitor <= 0 || !Files.exists(Path.of("/proc", Long.toString(monitor)));
+      boolean monitorGone = monitor <= 0 || !Files.exists(monitorProc);
       long now = System.nanoTime();
       boolean runtimeGone = false;
       if (!monitorGone && now > nextLook) {
@@ -256,7 +259,7 @@ public final class Conmon {
       }
       if (monitorGone || runtimeGone || now > deadline) {
         // Once more: the runtime may have written the pid just before the monitor gave up.
-        Optional<Long> late = readPid(m.initPid());
+        Optional<Long> late = readPid(initPid);
         if (late.isPresent() && !monitorGone) {
           restrict(m, bundle);
           return late.get();
