@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.capvirt.CapvirtException;
@@ -99,7 +100,7 @@ final class Reconciler {
     }
     if (st.isEmpty() && !strays(rec.get().cgroupsPath()).isEmpty()) {
       // a 'runtime create' of a killed capvirt may still be writing its state: give it a moment
-      st = awaitState(rt, name, STATE_WAIT);
+      st = awaitState(rt, name, rec.get().binary().path(), run.runtimeRoot());
       if (st.isPresent() && st.get().running()) {
         return Optional.of(new Live(run, rt, st.get(), rec.get().cgroupsPath()));
       }
@@ -245,12 +246,21 @@ final class Reconciler {
   /** How long a runtime may take to show a container whose processes are already there. */
   static final Duration STATE_WAIT = Duration.ofSeconds(2);
 
-  private static Optional<ContainerState> awaitState(Runtime rt, String name, Duration wait)
-      throws CapvirtException {
-    long deadline = System.nanoTime() + wait.toNanos();
+  /**
+   * How long the wait goes on while the runtime itself still works on the domain's state root: a
+   * killed start's create on a loaded host can take longer than {@link #STATE_WAIT}.
+   */
+  static final Duration BUSY_RUNTIME_WAIT = Duration.ofSeconds(60);
+
+  private static Optional<ContainerState> awaitState(
+      Runtime rt, String name, Path binary, Path runtimeRoot) throws CapvirtException {
+    long begun = System.nanoTime();
     while (true) {
       Optional<ContainerState> st = rt.state(name);
-      if (st.isPresent() || System.nanoTime() > deadline) {
+      long waited = System.nanoTime() - begun;
+      if (st.isPresent()
+          || waited > BUSY_RUNTIME_WAIT.toNanos()
+          || (waited > STATE_WAIT.toNanos() && !runtimeWorksOn(binary, runtimeRoot))) {
         return st;
       }
       try {
@@ -260,6 +270,45 @@ final class Reconciler {
         throw new RuntimeFailureException("interrupted while waiting for '" + name + "'", e);
       }
     }
+  }
+
+  /**
+   * Whether a process of the runtime {@code binary} (its program, or a script's first argument, as
+   * an interpreter runs it) names {@code runtimeRoot} among its arguments: a create, or any other
+   * call, still at work on the domain's runtime state.
+   */
+  static boolean runtimeWorksOn(Path binary, Path runtimeRoot) {
+    String program = binary.toString();
+    String root = runtimeRoot.toString();
+    try (var procs = Files.newDirectoryStream(Path.of("/proc"), Reconciler::isPidDirectory)) {
+      for (Path proc : procs) {
+        String[] argv;
+        try {
+          argv =
+              new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8)
+                  .split("\0");
+        } catch (IOException e) {
+          continue; // ended meanwhile, or a kernel thread
+        }
+        boolean runtime = argv[0].equals(program) || (argv.length > 1 && argv[1].equals(program));
+        if (runtime && Arrays.asList(argv).contains(root)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean isPidDirectory(Path p) {
+    String n = p.getFileName().toString();
+    for (int i = 0; i < n.length(); i++) {
+      if (n.charAt(i) < '0' || n.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return !n.isEmpty();
   }
 
   /** The processes in {@code cgroupsPath} that do not exit within a moment. */

@@ -126,6 +126,54 @@ class BrokenDomainsContainerTest {
     }
   }
 
+  /**
+   * A runtime still at work on the domain's state (as a killed start's create on a loaded host,
+   * slower than {@link Reconciler#STATE_WAIT} to write the state while the init is already in the
+   * cgroup) is waited for: the next command finds the domain running, not broken. Here the state is
+   * hidden and a process of the runtime (its script, as an interpreter runs it, naming the state
+   * root) brings it back after 3 s.
+   */
+  @Test
+  void aRuntimeStillWritingTheStateIsWaitedForNotCalledBroken() throws Exception {
+    Path script = tmp.resolve("runc-busy");
+    Files.writeString(
+        script,
+        "#!/bin/bash\n"
+            + "if [ \"$1\" = busy ]; then sleep 3; mv \"$3\" \"$4\"; exit 0; fi\n"
+            + "exec runc \"$@\"\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (LiveRoot live = new LiveRoot(Optional.of(script.toString()))) {
+      String name = live.name("busy");
+      live.create(LiveRoot.xml(name, "sleep 300", "", ""));
+      Path runtimeRoot = live.layout.domainDir(name).resolve("runtime");
+      Path state = runtimeRoot.resolve(name);
+      Path hidden = runtimeRoot.resolve(".hidden-" + name);
+      Files.move(state, hidden);
+      Process busy =
+          new ProcessBuilder(
+                  "/bin/bash",
+                  script.toString(),
+                  "busy",
+                  runtimeRoot.toString(),
+                  hidden.toString(),
+                  state.toString())
+              .start();
+      try {
+        long t0 = System.nanoTime();
+        assertThat(live.driver.info(name).state()).isEqualTo(DomainState.RUNNING);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+            .as("waited for the runtime's process")
+            .isGreaterThan(Reconciler.STATE_WAIT);
+      } finally {
+        busy.destroyForcibly();
+        busy.waitFor();
+      }
+      assertThat(Reconciler.runtimeWorksOn(script, runtimeRoot)).isFalse();
+      live.driver.destroy(name);
+      assertThat(Leftovers.of(live, name)).isEmpty();
+    }
+  }
+
   @Test
   void aDirectoryNamedLikeADefinition() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
