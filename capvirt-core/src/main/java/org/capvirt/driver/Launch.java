@@ -178,7 +178,7 @@ final class Launch {
       Trace.mark("tightened the device cgroup");
       warnings.addAll(cgroups.installDeviceProgram(pid, cgroupsPath, rules, host, program));
       Trace.mark("installed and read back the device program");
-      runtime.start(name);
+      runtime.start(name, pid);
       if (monitor.isPresent()) {
         AtomicFiles.writeVolatile(run.monitor().started(), new byte[0]);
       }

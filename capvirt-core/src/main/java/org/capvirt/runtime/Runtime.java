@@ -27,8 +27,8 @@ public interface Runtime {
   long create(String id, Path bundle, InitLog log)
       throws RuntimeFailureException, CapvirtIoException;
 
-  /** Lets a created container's init run. */
-  void start(String id) throws RuntimeFailureException, CapvirtIoException;
+  /** Lets a created container's init, host pid {@code initPid} (from {@link #create}), run. */
+  void start(String id, long initPid) throws RuntimeFailureException, CapvirtIoException;
 
   /** The container's state, or empty when the runtime does not know it. */
   Optional<ContainerState> state(String id) throws RuntimeFailureException, CapvirtIoException;

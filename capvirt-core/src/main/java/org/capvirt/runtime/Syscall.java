@@ -222,6 +222,11 @@ final class Syscall {
       return this;
     }
 
+    Buffer putShort(int offset, short value) {
+      view.putShort(offset, value);
+      return this;
+    }
+
     Buffer putLong(int offset, long value) {
       view.putLong(offset, value);
       return this;
@@ -246,6 +251,10 @@ final class Syscall {
 
     int getInt(int offset) {
       return view.getInt(offset);
+    }
+
+    short getShort(int offset) {
+      return view.getShort(offset);
     }
 
     long getLong(int offset) {

@@ -197,24 +197,83 @@ class FaultMatrixTest {
     };
   }
 
+  /** The host's cgroups, each call passed on: a test overrides the one it makes fail. */
+  static class Passing implements HostCgroups {
+    final HostCgroupFs real = new HostCgroupFs();
+
+    @Override
+    public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
+        throws RuntimeFailureException, CapvirtIoException {
+      return real.tightenDevices(pid, rules, host);
+    }
+
+    @Override
+    public PendingProgram loadDeviceProgram(List<DeviceRule> rules) throws CapvirtIoException {
+      return real.loadDeviceProgram(rules);
+    }
+
+    @Override
+    public List<String> installDeviceProgram(
+        long pid,
+        String cgroupsPath,
+        List<DeviceRule> rules,
+        HostFacts host,
+        PendingProgram pending)
+        throws RuntimeFailureException, CapvirtIoException {
+      return real.installDeviceProgram(pid, cgroupsPath, rules, host, pending);
+    }
+
+    @Override
+    public org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath)
+        throws CapvirtIoException {
+      return real.devicePrograms(pid, cgroupsPath);
+    }
+
+    @Override
+    public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
+      real.removeLeftovers(cgroupsPath);
+    }
+
+    @Override
+    public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
+      return real.existing(cgroupsPath);
+    }
+
+    @Override
+    public List<Long> processes(String cgroupsPath) throws CapvirtIoException {
+      return real.processes(cgroupsPath);
+    }
+  }
+
   /** The host refuses the device rules between create and start: the created container goes. */
   @Test
   void deviceTighteningFails() throws Exception {
-    HostCgroupFs real = new HostCgroupFs();
     HostCgroups refusing =
-        new HostCgroups() {
+        new Passing() {
           @Override
           public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
               throws RuntimeFailureException {
             throw new RuntimeFailureException("injected: devices.deny refused for pid " + pid);
           }
+        };
+    try (LiveRoot live = new LiveRoot()) {
+      Driver faulty = driver(live, refusing, Optional.empty());
+      String name = live.name("ftighten");
+      Throwable e = catchThrowable(() -> faulty.create(sleeper(name), "t.xml"));
+      assertThat(e).hasMessageContaining("injected: devices.deny refused");
+      assertClean(live, name);
+    }
+  }
 
-          @Override
-          public PendingProgram loadDeviceProgram(List<DeviceRule> rules)
-              throws CapvirtIoException {
-            return real.loadDeviceProgram(rules);
-          }
-
+  /**
+   * The init is killed after the device program is in force, just before its start (runc itself:
+   * the start reads its exec FIFO in-process): the start reports it, and nothing is left.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void initKilledJustBeforeItsStart(boolean monitor) throws Exception {
+    HostCgroups killing =
+        new Passing() {
           @Override
           public List<String> installDeviceProgram(
               long pid,
@@ -223,35 +282,50 @@ class FaultMatrixTest {
               HostFacts host,
               PendingProgram pending)
               throws RuntimeFailureException, CapvirtIoException {
-            return real.installDeviceProgram(pid, cgroupsPath, rules, host, pending);
-          }
-
-          @Override
-          public org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath)
-              throws CapvirtIoException {
-            return real.devicePrograms(pid, cgroupsPath);
-          }
-
-          @Override
-          public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
-            real.removeLeftovers(cgroupsPath);
-          }
-
-          @Override
-          public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
-            return real.existing(cgroupsPath);
-          }
-
-          @Override
-          public List<Long> processes(String cgroupsPath) throws CapvirtIoException {
-            return real.processes(cgroupsPath);
+            List<String> warnings =
+                real.installDeviceProgram(pid, cgroupsPath, rules, host, pending);
+            try {
+              assertThat(new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor())
+                  .isZero();
+            } catch (IOException | InterruptedException e) {
+              throw new AssertionError(e);
+            }
+            return warnings;
           }
         };
-    try (LiveRoot live = new LiveRoot()) {
-      Driver faulty = driver(live, refusing, Optional.empty());
-      String name = live.name("ftighten");
+    try (LiveRoot live = monitor ? new LiveRoot() : LiveRoot.withoutMonitor()) {
+      RuntimeProvider host =
+          RuntimeProvider.host(
+              Optional.empty(), new HostCommandRunner(), live.layout.runtime().resolve(".cache"));
+      RuntimeProvider provider =
+          monitor
+              ? host
+              : new RuntimeProvider() {
+                @Override
+                public org.capvirt.runtime.RuntimeBinary choose()
+                    throws RuntimeFailureException, CapvirtIoException {
+                  return host.choose();
+                }
+
+                @Override
+                public org.capvirt.runtime.Runtime open(
+                    org.capvirt.runtime.RuntimeBinary binary, Path runtimeRoot, Path log) {
+                  return host.open(binary, runtimeRoot, log);
+                }
+              };
+      Driver faulty =
+          new Driver(
+              live.layout,
+              provider,
+              killing,
+              () -> HostProbe.system().read(),
+              HostDeviceLookup.system());
+      String name = live.name("fkilled");
       Throwable e = catchThrowable(() -> faulty.create(sleeper(name), "t.xml"));
-      assertThat(e).hasMessageContaining("injected: devices.deny refused");
+      assertThat(e)
+          .isInstanceOf(RuntimeFailureException.class)
+          .hasMessageContaining("cannot start '" + name + "'")
+          .hasMessageContaining("ended before its start");
       assertClean(live, name);
     }
   }

@@ -37,12 +37,16 @@ final class LiveRoot implements AutoCloseable {
   }
 
   private LiveRoot(Optional<String> runtime, boolean monitor) throws IOException {
+    this(layout -> monitor ? Driver.onHost(layout, runtime) : withoutMonitor(layout, c -> {}));
+  }
+
+  private LiveRoot(java.util.function.Function<StateLayout, Driver> make) throws IOException {
     root = Files.createTempDirectory("capvirt-test");
     // an <idmap> init runs as an unprivileged host uid that must reach its bundle
     Files.setPosixFilePermissions(
         root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
     layout = StateLayout.under(root);
-    driver = monitor ? Driver.onHost(layout, runtime) : withoutMonitor(layout);
+    driver = make.apply(layout);
   }
 
   /** A state root whose domains run without conmon, as with {@code CAPVIRT_MONITOR=none}. */
@@ -50,11 +54,25 @@ final class LiveRoot implements AutoCloseable {
     return new LiveRoot(Optional.empty(), false);
   }
 
-  private static Driver withoutMonitor(StateLayout layout) {
+  /**
+   * As {@link #withoutMonitor()}, and each command the runtime's side runs is added to {@code
+   * calls}.
+   */
+  static LiveRoot withoutMonitor(List<List<String>> calls) throws IOException {
+    return new LiveRoot(layout -> withoutMonitor(layout, c -> calls.add(List.copyOf(c.argv()))));
+  }
+
+  private static Driver withoutMonitor(
+      StateLayout layout, java.util.function.Consumer<org.capvirt.runtime.Command> seen) {
+    org.capvirt.runtime.HostCommandRunner commands =
+        new org.capvirt.runtime.HostCommandRunner(layout.captures());
     RuntimeProvider host =
         RuntimeProvider.host(
             Optional.empty(),
-            new org.capvirt.runtime.HostCommandRunner(layout.captures()),
+            c -> {
+              seen.accept(c);
+              return commands.run(c);
+            },
             layout.runtime().resolve(".cache"));
     RuntimeProvider alone =
         new RuntimeProvider() {

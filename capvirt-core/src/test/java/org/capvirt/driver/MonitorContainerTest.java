@@ -189,9 +189,9 @@ class MonitorContainerTest {
               }
 
               @Override
-              public void start(String id)
+              public void start(String id, long initPid)
                   throws org.capvirt.RuntimeFailureException, org.capvirt.CapvirtIoException {
-                r.start(id);
+                r.start(id, initPid);
               }
 
               @Override

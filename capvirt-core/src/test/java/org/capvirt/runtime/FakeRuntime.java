@@ -68,9 +68,13 @@ public final class FakeRuntime implements Runtime {
   }
 
   @Override
-  public void start(String id) throws RuntimeFailureException {
+  public void start(String id, long initPid) throws RuntimeFailureException {
     step("start", id);
     ContainerState s = containers.get(id);
+    if (s == null || s.pid() != initPid) {
+      throw new IllegalStateException(
+          "start of " + id + " with pid " + initPid + ", created: " + s);
+    }
     containers.put(id, new ContainerState(id, ContainerStatus.RUNNING, s.pid()));
   }
 

@@ -177,7 +177,7 @@ class RuntimeTest {
             "web");
     assertThat(r.commands.get(0).output())
         .isEqualTo(new Command.AppendTo(dir.resolve("console.log")));
-    assertThatThrownBy(() -> rt.start("web"))
+    assertThatThrownBy(() -> rt.start("web", 4242))
         .isInstanceOf(RuntimeFailureException.class)
         .hasMessageContaining("start web' failed with exit code 1")
         .hasMessageContaining("exec: no such file");
