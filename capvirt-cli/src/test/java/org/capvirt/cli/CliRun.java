@@ -15,6 +15,11 @@ record CliRun(int exit, String out, String err) {
     return capture(Main::viaPicocli, args);
   }
 
+  /** Runs {@code args} through picocli's model of every verb, options and all. */
+  static CliRun fullModel(String... args) {
+    return capture(a -> ExitCodes.execute(new picocli.CommandLine(new Main()), a), args);
+  }
+
   private static synchronized CliRun capture(
       java.util.function.ToIntFunction<String[]> cli, String... args) {
     PrintStream oldOut = System.out;

@@ -46,6 +46,29 @@ class HelpEverywhereTest {
     }
   }
 
+  /** The overview lists the verbs without their options: its text is the full model's. */
+  @Test
+  void theOverviewIsTheFullModelsWordForWord() {
+    for (String[] args :
+        List.of(
+            new String[] {},
+            new String[] {"--help"},
+            new String[] {"-h"},
+            new String[] {"help"},
+            new String[] {"--version"},
+            new String[] {"-V"})) {
+      CliRun light = CliRun.of(args);
+      CliRun full = CliRun.fullModel(args);
+      String what = "capvirt " + String.join(" ", args);
+      assertThat(light.out()).as(what).isEqualTo(full.out()).isNotBlank();
+      assertThat(light.err()).as(what).isEqualTo(full.err());
+      assertThat(light.exit()).as(what).isEqualTo(full.exit()).isZero();
+    }
+    assertThat(CliRun.of("--help").out())
+        .contains("Usage: capvirt [-hV] [--debug] [COMMAND]", "  verify ", "  help ");
+    assertThat(CliRun.of("--version").out()).startsWith("capvirt ");
+  }
+
   @Test
   void helpVerbAndBareCommandGiveTheSameUsage() {
     CliRun viaHelp = CliRun.of("help", "start");
