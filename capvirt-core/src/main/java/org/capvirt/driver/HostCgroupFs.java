@@ -187,7 +187,9 @@ public final class HostCgroupFs implements HostCgroups {
     for (Path dir : existing(cgroupsPath)) {
       while (true) {
         try {
-          removeTree(dir);
+          if (!removeUsual(dir)) {
+            removeTree(dir);
+          }
           break;
         } catch (FileSystemException e) {
           if (System.nanoTime() > deadline) {
@@ -199,6 +201,25 @@ public final class HostCgroupFs implements HostCgroups {
           throw new CapvirtIoException("cannot remove cgroup " + dir, e);
         }
       }
+    }
+  }
+
+  /**
+   * Removes {@code dir} of the usual shape, the domain's cgroup with only the runtime's below it
+   * and nothing deeper: two rmdirs, where the walk would look at each of some 30 cgroup files per
+   * directory to find subdirectories (about 3 ms of a stop's CPU for a dozen hierarchies). False,
+   * with whatever could not go left for {@link #removeTree}, when {@code dir} has another shape or
+   * still holds processes.
+   */
+  private static boolean removeUsual(Path dir) {
+    try {
+      Files.deleteIfExists(dir.resolve(OciConfig.PAYLOAD));
+      Files.delete(dir);
+      return true;
+    } catch (NoSuchFileException e) {
+      return true; // removed meanwhile
+    } catch (IOException e) {
+      return false;
     }
   }
 
