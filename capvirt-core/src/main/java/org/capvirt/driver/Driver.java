@@ -418,7 +418,9 @@ public final class Driver {
       Optional<Reconciler.Live> recorded = live.recordedLocked(name);
       if (recorded.isPresent() && killed(recorded.get(), name)) {
         Reconciler.Live c = recorded.get();
-        live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+        boolean gone = Reconciler.awaitExit(c.pid(), Duration.ofSeconds(10));
+        Trace.mark("killed the init and saw it exit");
+        live.remove(name, c.run(), c.runtime(), c.cgroupsPath(), gone);
         Trace.mark("removed the container, its cgroups and run directory");
         releaseGone(name, l);
         return;
@@ -438,22 +440,23 @@ public final class Driver {
       intend(c.run(), "destroyed");
       // SIGKILL and wait for the init ourselves: 'runc delete --force' of a running container
       // sleeps 100 ms before it first looks again; of a stopped one it removes at once.
+      boolean gone = false;
       try {
         c.runtime().kill(name, Signal.KILL);
-        Reconciler.awaitExit(c.pid(), Duration.ofSeconds(10));
+        gone = Reconciler.awaitExit(c.pid(), Duration.ofSeconds(10));
         Trace.mark("killed the init and saw it exit");
       } catch (RuntimeFailureException e) {
         // it exited by itself in between; the forced delete below removes whatever is left
       }
-      live.remove(name, c.run(), c.runtime(), c.cgroupsPath());
+      live.remove(name, c.run(), c.runtime(), c.cgroupsPath(), gone);
       Trace.mark("removed the container, its cgroups and run directory");
       releaseGone(name, l);
     }
   }
 
   /**
-   * Records the intent, SIGKILLs the recorded init and waits for it to exit; false, with the intent
-   * taken back and nothing else changed, when the init is already gone.
+   * Records the intent and SIGKILLs the recorded init; false, with the intent taken back and
+   * nothing else changed, when the init is already gone.
    */
   private boolean killed(Reconciler.Live c, String name) throws CapvirtException {
     Trace.mark("locked; the monitor vouches for the init");
@@ -469,8 +472,6 @@ public final class Driver {
       }
       return false;
     }
-    Reconciler.awaitExit(c.pid(), Duration.ofSeconds(10));
-    Trace.mark("killed the init and saw it exit");
     return true;
   }
 

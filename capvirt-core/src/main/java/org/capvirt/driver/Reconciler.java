@@ -417,8 +417,18 @@ final class Reconciler {
    * its run-time directory.
    */
   LastExit remove(String name, RunDir run, Runtime rt, String cgroupsPath) throws CapvirtException {
+    return remove(name, run, rt, cgroupsPath, false);
+  }
+
+  /** The same; {@code initGone}: the caller saw the init exit (the runtime's delete is lighter). */
+  LastExit remove(String name, RunDir run, Runtime rt, String cgroupsPath, boolean initGone)
+      throws CapvirtException {
     stopOrphanedMonitor(run.monitor());
-    rt.delete(name, true);
+    if (initGone) {
+      rt.deleteStopped(name);
+    } else {
+      rt.delete(name, true);
+    }
     awaitMonitor(run.monitor());
     LastExit end = LastExit.fromMonitor(run.monitor());
     try {

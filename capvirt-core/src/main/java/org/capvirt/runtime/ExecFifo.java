@@ -1,7 +1,6 @@
 package org.capvirt.runtime;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,26 +37,11 @@ final class ExecFifo {
   private ExecFifo() {}
 
   /**
-   * Whether {@code binary} is runc 1.x itself, an executable and not a script, in an environment
-   * without {@code NOTIFY_SOCKET} (whose readiness {@code runc start} would relay).
+   * Whether {@code binary} is runc 1.x itself ({@link RuncInternals}), in an environment without
+   * {@code NOTIFY_SOCKET} (whose readiness {@code runc start} would relay).
    */
   static boolean applies(RuntimeBinary binary) {
-    if (binary.kind() != RuntimeKind.RUNC
-        || !binary.version().startsWith("1.")
-        || System.getenv("NOTIFY_SOCKET") != null
-        || !Syscall.available()) {
-      return false;
-    }
-    byte[] head = new byte[4];
-    try (InputStream in = Files.newInputStream(binary.path())) {
-      return in.readNBytes(head, 0, 4) == 4
-          && head[0] == 0x7f
-          && head[1] == 'E'
-          && head[2] == 'L'
-          && head[3] == 'F';
-    } catch (IOException e) {
-      return false;
-    }
+    return System.getenv("NOTIFY_SOCKET") == null && RuncInternals.known(binary);
   }
 
   /**

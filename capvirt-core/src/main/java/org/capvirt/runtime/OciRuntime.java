@@ -183,6 +183,41 @@ public final class OciRuntime implements Runtime {
     }
   }
 
+  /**
+   * For runc 1.x itself ({@link RuncInternals}) in-process, as {@code runc delete} does it for a
+   * stopped container: of a container in its own PID namespace it removes the cgroups (the caller's
+   * part here) and its state directory, and runs poststop hooks, which capvirt's bundles have none
+   * of. Any other runtime: its forced delete.
+   */
+  @Override
+  public void deleteStopped(String id) throws RuntimeFailureException, CapvirtIoException {
+    if (!RuncInternals.known(binary)) {
+      delete(id, true);
+      return;
+    }
+    Path state = root.resolve(id);
+    try {
+      removeTree(state);
+    } catch (IOException e) {
+      throw new CapvirtIoException("cannot remove the runtime's state " + state, e);
+    }
+    Trace.mark("removed the runtime's state of the stopped container");
+  }
+
+  /** Removes {@code p}, a directory's entries first, never through a link. */
+  private static void removeTree(Path p) throws IOException {
+    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (var entries = Files.newDirectoryStream(p)) {
+        for (Path e : entries) {
+          removeTree(e);
+        }
+      } catch (java.nio.file.NoSuchFileException e) {
+        return; // removed meanwhile
+      }
+    }
+    Files.deleteIfExists(p);
+  }
+
   @Override
   public int exec(String id, ExecRequest r, Path pidFile)
       throws RuntimeFailureException, CapvirtIoException {

@@ -40,6 +40,15 @@ public interface Runtime {
   void delete(String id, boolean force) throws RuntimeFailureException, CapvirtIoException;
 
   /**
+   * Deletes the container whose init the caller has seen exit (its PID namespace, and so every
+   * process of it, ended with it); the caller removes the container's cgroups. By default the
+   * runtime's forced delete.
+   */
+  default void deleteStopped(String id) throws RuntimeFailureException, CapvirtIoException {
+    delete(id, true);
+  }
+
+  /**
    * Runs {@code r} inside the container with the caller's stdio; returns its exit code, 127 when
    * the command does not exist and 126 when it cannot be run (as podman and shells report them).
    * The process's pid is written to {@code pidFile} once it has started.

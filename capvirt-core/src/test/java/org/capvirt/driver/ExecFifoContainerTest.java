@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * runc itself is started by reading its exec FIFO in-process: no {@code runc start} runs, and runc
- * then reports the container as running, as after its own start.
+ * then reports the container as running, as after its own start. A destroy that saw the init exit
+ * deletes runc's state of it in-process too: no {@code runc delete}, and nothing is left.
  */
 @ContainerTest
 class ExecFifoContainerTest {
@@ -46,8 +47,21 @@ class ExecFifoContainerTest {
       assertThat(state.waitFor()).isZero();
       assertThat(json).contains("\"status\": \"running\"");
       long pid = live.pid(name);
+      calls.clear();
       live.driver.destroy(name);
       LiveRoot.awaitGone(pid);
+      assertThat(calls.stream().map(a -> a.get(a.indexOf("--log") + 2)).toList())
+          .as("the runtime's calls of the destroy")
+          .contains("kill")
+          .doesNotContain("delete");
+      assertThat(Leftovers.of(live, name)).isEmpty();
+      Process gone =
+          new ProcessBuilder(runtime, "--root", runtimeRoot.toString(), "state", name)
+              .redirectErrorStream(true)
+              .start();
+      String said = new String(gone.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(gone.waitFor()).isNotZero();
+      assertThat(said).contains("does not exist");
     }
   }
 }

@@ -184,6 +184,40 @@ class RuntimeTest {
     assertThat(rt.state("web")).as("no state dir: unknown").isEmpty();
   }
 
+  /**
+   * A stopped container of runc 1.x itself is deleted without a runc process: its state directory
+   * goes (a link in it is not followed); a wrapper script gets its forced delete.
+   */
+  @Test
+  void deleteOfAStoppedContainerIsInProcessForRuncItselfOnly() throws Exception {
+    Path elf = dir.resolve("runc");
+    Files.write(elf, new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1});
+    Path script = Files.writeString(dir.resolve("runc-wrapper"), "#!/bin/sh\nexec runc \"$@\"\n");
+    Path outside = Files.writeString(dir.resolve("outside"), "kept");
+    Path state = Files.createDirectories(dir.resolve("state/web"));
+    Files.writeString(state.resolve("state.json"), "{}");
+    Files.createSymbolicLink(state.resolve("link"), outside);
+    RecordingRunner r = new RecordingRunner(argv -> new Completed(0, "", ""));
+    new OciRuntime(
+            new RuntimeBinary(elf, RuntimeKind.RUNC, "1.1.5", java.util.Set.of()),
+            dir.resolve("state"),
+            dir.resolve("log"),
+            r)
+        .deleteStopped("web");
+    assertThat(r.commands).isEmpty();
+    assertThat(state).doesNotExist();
+    assertThat(outside).hasContent("kept");
+
+    new OciRuntime(
+            new RuntimeBinary(script, RuntimeKind.RUNC, "1.1.5", java.util.Set.of()),
+            dir.resolve("state"),
+            dir.resolve("log"),
+            r)
+        .deleteStopped("web");
+    assertThat(r.commands).hasSize(1);
+    assertThat(r.commands.get(0).argv()).endsWith("delete", "--force", "web");
+  }
+
   @Test
   void killNamesTheSignalAsTheRuntimeTakesItAndStateReadsTheStatus() throws Exception {
     Path log = dir.resolve("runtime.log");
