@@ -253,7 +253,7 @@ final class Launch {
     try {
       if (runtime != null && created) {
         runtime.delete(name, true);
-        Reconciler.awaitMonitor(run.monitor());
+        Reconciler.awaitMonitor(run.monitor(), name);
       }
     } catch (CapvirtException | RuntimeException x) {
       e.addSuppressed(x);

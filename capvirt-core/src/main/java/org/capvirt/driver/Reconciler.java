@@ -365,7 +365,7 @@ final class Reconciler {
       }
     }
     stopOrphanedMonitor(run.monitor());
-    awaitMonitor(run.monitor());
+    awaitMonitor(run.monitor(), name);
     try {
       Optional<RunDir.Recorded> rec = run.readRecord();
       if (rec.isPresent()) {
@@ -429,7 +429,7 @@ final class Reconciler {
     } else {
       rt.delete(name, true);
     }
-    awaitMonitor(run.monitor());
+    awaitMonitor(run.monitor(), name);
     LastExit end = LastExit.fromMonitor(run.monitor());
     try {
       end.write(layout.lastExit(name));
@@ -469,16 +469,19 @@ final class Reconciler {
    * Waits (briefly) until the monitor of an ended init has drained the log and written the exit
    * status; a monitor that is gone (killed) wrote what it wrote.
    */
-  static void awaitMonitor(MonitorFiles m) throws CapvirtException {
+  static void awaitMonitor(MonitorFiles m, String cid) throws CapvirtException {
     Optional<Long> pid = Conmon.readPid(m.monitorPid());
     if (pid.isEmpty()) {
       return;
     }
     long deadline = System.nanoTime() + MONITOR_WAIT.toNanos();
-    // conmon writes the exit file through a temporary file it renames: once the exit file is
-    // there (or conmon is gone) the directory can be removed; conmon may still be running its
-    // exit command, which is not waited for
-    while (!Files.exists(m.exit()) && monitorRuns(pid.get()) && System.nanoTime() < deadline) {
+    // conmon writes the exit file, drains the init's output, writes the exit status under the
+    // container's id (each through a temporary file it renames) and then becomes its exit command
+    // (an exec in place, which is not waited for): once that last file is there, or the process
+    // is no longer conmon, it writes nothing more and the directory can be removed
+    Path last = m.exited(cid);
+    Path stat = Path.of("/proc", Long.toString(pid.get()), "stat");
+    while (!Files.exists(last) && conmonWorks(stat) && System.nanoTime() < deadline) {
       try {
         Thread.sleep(2);
       } catch (InterruptedException e) {
@@ -488,12 +491,17 @@ final class Reconciler {
     }
   }
 
-  /** True while {@code pid} is a process that is not a zombie. */
-  private static boolean monitorRuns(long pid) {
+  /** True while the process of {@code stat} is conmon itself and not a zombie. */
+  private static boolean conmonWorks(Path stat) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      int close = stat.lastIndexOf(')');
-      return close < 0 || close + 2 >= stat.length() || stat.charAt(close + 2) != 'Z';
+      String s = Files.readString(stat, StandardCharsets.US_ASCII);
+      int open = s.indexOf('(');
+      int close = s.lastIndexOf(')');
+      return open >= 0
+          && close > open
+          && close + 2 < s.length()
+          && s.charAt(close + 2) != 'Z'
+          && s.substring(open + 1, close).equals("conmon");
     } catch (IOException e) {
       return false;
     }

@@ -1,6 +1,7 @@
 package org.capvirt.driver;
 
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -157,10 +158,18 @@ record RunDir(Path dir) {
     } catch (IOException e) {
       throw new CapvirtIoException("cannot inspect " + hostRoot(), e);
     }
-    try {
-      removeTree(dir);
-    } catch (IOException e) {
-      throw new CapvirtIoException("cannot remove " + dir, e);
+    for (int pass = 1; ; pass++) {
+      try {
+        removeTree(dir);
+        return;
+      } catch (DirectoryNotEmptyException e) {
+        // an entry made after its directory was listed (a monitor's last file): look again
+        if (pass == 3) {
+          throw new CapvirtIoException("cannot remove " + dir, e);
+        }
+      } catch (IOException e) {
+        throw new CapvirtIoException("cannot remove " + dir, e);
+      }
     }
   }
 

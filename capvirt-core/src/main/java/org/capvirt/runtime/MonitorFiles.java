@@ -24,6 +24,15 @@ public record MonitorFiles(Path dir) {
     return dir.resolve("exit");
   }
 
+  /**
+   * The exit status again, under the container's id {@code cid} (conmon's exit directory is this
+   * one too): conmon's last file, written after {@link #exit} once it has drained the init's
+   * output, just before it ends (and becomes its exit command, which it runs in place).
+   */
+  public Path exited(String cid) {
+    return dir.resolve(cid);
+  }
+
   /** Present when the OOM killer acted in the container's memory cgroup. */
   public Path oom() {
     return dir.resolve("oom");
