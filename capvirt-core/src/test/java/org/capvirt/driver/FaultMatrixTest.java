@@ -370,55 +370,15 @@ class FaultMatrixTest {
   /** The cgroup clean-up after a successful runtime delete fails: the next command finishes it. */
   @Test
   void destroyCleanupFailsAndTheNextCommandReconciles() throws Exception {
-    HostCgroupFs real = new HostCgroupFs();
     boolean[] refuse = {true};
     HostCgroups flaky =
-        new HostCgroups() {
-          @Override
-          public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
-              throws RuntimeFailureException, CapvirtIoException {
-            return real.tightenDevices(pid, rules, host);
-          }
-
-          @Override
-          public PendingProgram loadDeviceProgram(List<DeviceRule> rules)
-              throws CapvirtIoException {
-            return real.loadDeviceProgram(rules);
-          }
-
-          @Override
-          public List<String> installDeviceProgram(
-              long pid,
-              String cgroupsPath,
-              List<DeviceRule> rules,
-              HostFacts host,
-              PendingProgram pending)
-              throws RuntimeFailureException, CapvirtIoException {
-            return real.installDeviceProgram(pid, cgroupsPath, rules, host, pending);
-          }
-
-          @Override
-          public org.capvirt.verify.LivePrograms devicePrograms(long pid, String cgroupsPath)
-              throws CapvirtIoException {
-            return real.devicePrograms(pid, cgroupsPath);
-          }
-
+        new Passing() {
           @Override
           public void removeLeftovers(String cgroupsPath) throws CapvirtIoException {
             if (refuse[0]) {
               throw new CapvirtIoException("injected: cannot remove " + cgroupsPath);
             }
             real.removeLeftovers(cgroupsPath);
-          }
-
-          @Override
-          public List<Path> existing(String cgroupsPath) throws CapvirtIoException {
-            return real.existing(cgroupsPath);
-          }
-
-          @Override
-          public List<Long> processes(String cgroupsPath) throws CapvirtIoException {
-            return real.processes(cgroupsPath);
           }
         };
     try (LiveRoot live = new LiveRoot()) {
