@@ -98,7 +98,7 @@ public final class Conmon {
             "--persist-dir",
             m.dir().toString(),
             "--exit-dir",
-            m.dir().toString(),
+            m.exits().toString(),
             "--socket-dir-path",
             m.dir().toString(),
             "--runtime-arg",
@@ -182,6 +182,8 @@ public final class Conmon {
       // only root reads or writes how the init ended (and capvirt's stop intent)
       Files.createDirectories(m.dir(), PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
       Files.setPosixFilePermissions(m.dir(), PRIVATE_DIR);
+      Files.createDirectories(m.exits(), PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      Files.deleteIfExists(m.exited(id));
       Files.deleteIfExists(m.initPid());
       Files.deleteIfExists(m.monitorPid());
       Files.deleteIfExists(m.exit());

@@ -25,12 +25,21 @@ public record MonitorFiles(Path dir) {
   }
 
   /**
-   * The exit status again, under the container's id {@code cid} (conmon's exit directory is this
-   * one too): conmon's last file, written after {@link #exit} once it has drained the init's
-   * output, just before it ends (and becomes its exit command, which it runs in place).
+   * conmon's exit directory. It is not this directory itself: conmon's socket directory is, where
+   * it links the bundle under the container's id from its start on, and a file of that name would
+   * be there before the init ended.
+   */
+  public Path exits() {
+    return dir.resolve("exits");
+  }
+
+  /**
+   * The exit status again, under the container's id {@code cid} in {@link #exits}: conmon's last
+   * file, written after {@link #exit} once it has drained the init's output, just before it ends
+   * (and becomes its exit command, which it runs in place).
    */
   public Path exited(String cid) {
-    return dir.resolve(cid);
+    return exits().resolve(cid);
   }
 
   /** Present when the OOM killer acted in the container's memory cgroup. */

@@ -109,6 +109,10 @@ class MonitorContainerTest {
       live.create(LiveRoot.xml(name, "echo up; exec sleep 300", "", ""));
       live.awaitLog(name, "up", Duration.ofSeconds(20));
       long pid = conmonPid(live, name);
+      // conmon's attach link in its socket directory is named by the container's id: the exit
+      // status file of that name (a stop waits for it) is not there while the init runs
+      assertThat(monitor(live, name).exited(name)).doesNotExist();
+      assertThat(monitor(live, name).exits()).isEmptyDirectory();
       String cgroups = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
       assertThat(cgroups).doesNotContain(name);
       long pss = kib(Path.of("/proc", Long.toString(pid), "smaps_rollup"), "Pss:");

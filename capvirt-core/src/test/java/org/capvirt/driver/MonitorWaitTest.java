@@ -32,6 +32,7 @@ class MonitorWaitTest {
     Files.writeString(script, "#!/bin/sh\n" + body + "\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     MonitorFiles m = new MonitorFiles(Files.createDirectories(dir.resolve("monitor")));
+    Files.createDirectories(m.exits());
     monitor = new ProcessBuilder(script.toString()).directory(m.dir().toFile()).start();
     Files.writeString(m.monitorPid(), Long.toString(monitor.pid()));
     return m;
@@ -39,9 +40,14 @@ class MonitorWaitTest {
 
   @Test
   void waitsForTheLastFileAfterTheExitFile() throws Exception {
-    MonitorFiles m = start("echo 137 > exit; sleep 0.4; echo 137 > web; exec sleep 30");
+    // as conmon does: the attach socket's link to the bundle under the container's id in the
+    // socket directory (the monitor's directory) from its start, then the exit file, then the exit
+    // directory's file
+    MonitorFiles m =
+        start("ln -s .. web; echo 137 > exit; sleep 0.4; echo 137 > exits/web; exec sleep 30");
     Reconciler.awaitMonitor(m, "web");
     assertThat(m.exited("web")).exists();
+    assertThat(m.exit()).hasContent("137");
   }
 
   @Test
