@@ -297,22 +297,7 @@ class FaultMatrixTest {
       RuntimeProvider host =
           RuntimeProvider.host(
               Optional.empty(), new HostCommandRunner(), live.layout.runtime().resolve(".cache"));
-      RuntimeProvider provider =
-          monitor
-              ? host
-              : new RuntimeProvider() {
-                @Override
-                public org.capvirt.runtime.RuntimeBinary choose()
-                    throws RuntimeFailureException, CapvirtIoException {
-                  return host.choose();
-                }
-
-                @Override
-                public org.capvirt.runtime.Runtime open(
-                    org.capvirt.runtime.RuntimeBinary binary, Path runtimeRoot, Path log) {
-                  return host.open(binary, runtimeRoot, log);
-                }
-              };
+      RuntimeProvider provider = monitor ? host : withoutMonitor(host);
       Driver faulty =
           new Driver(
               live.layout,
