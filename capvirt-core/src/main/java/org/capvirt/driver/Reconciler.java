@@ -476,9 +476,9 @@ final class Reconciler {
     }
     long deadline = System.nanoTime() + MONITOR_WAIT.toNanos();
     // conmon writes the exit file, drains the init's output, writes the exit status under the
-    // container's id (each through a temporary file it renames) and then becomes its exit command
-    // (an exec in place, which is not waited for): once that last file is there, or the process
-    // is no longer conmon, it writes nothing more and the directory can be removed
+    // container's id (each through a temporary file it renames), then forks its exit command and
+    // waits for it, and that command waits for this caller's lock: so not conmon's end but that
+    // last file, or a pid that is no longer a working conmon, ends the wait
     Path last = m.exited(cid);
     Path stat = Path.of("/proc", Long.toString(pid.get()), "stat");
     while (!Files.exists(last) && conmonWorks(stat) && System.nanoTime() < deadline) {

@@ -35,8 +35,8 @@ public record MonitorFiles(Path dir) {
 
   /**
    * The exit status again, under the container's id {@code cid} in {@link #exits}: conmon's last
-   * file, written after {@link #exit} once it has drained the init's output, just before it ends
-   * (and becomes its exit command, which it runs in place).
+   * file, written after {@link #exit} once it has drained the init's output, just before it forks
+   * its exit command (and waits for that, which waits for the stop's lock).
    */
   public Path exited(String cid) {
     return exits().resolve(cid);

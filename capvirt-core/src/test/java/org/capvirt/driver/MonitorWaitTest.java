@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A stop waits for the monitor's last file before it removes the monitor's directory, and not for
- * the monitor's exit command (which conmon runs in place of itself, and which waits for the stop's
- * lock). A script named conmon stands in for it.
+ * the monitor's end: conmon then waits for its exit command, which waits for the stop's lock. A
+ * script named conmon stands in for it.
  */
 class MonitorWaitTest {
   @TempDir Path dir;
@@ -41,17 +41,22 @@ class MonitorWaitTest {
   @Test
   void waitsForTheLastFileAfterTheExitFile() throws Exception {
     // as conmon does: the attach socket's link to the bundle under the container's id in the
-    // socket directory (the monitor's directory) from its start, then the exit file, then the exit
-    // directory's file
+    // socket directory (the monitor's directory) from its start; once the init ended the exit
+    // file, then the exit directory's file; then it stays, waiting for its exit command
     MonitorFiles m =
-        start("ln -s .. web; echo 137 > exit; sleep 0.4; echo 137 > exits/web; exec sleep 30");
+        start(
+            "ln -s .. web; sleep 0.3; echo 137 > exit; sleep 0.2; echo 137 > exits/web; sleep 30");
+    long t0 = System.nanoTime();
     Reconciler.awaitMonitor(m, "web");
     assertThat(m.exited("web")).exists();
     assertThat(m.exit()).hasContent("137");
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .as("not the monitor wait's %s", Reconciler.MONITOR_WAIT)
+        .isLessThan(Reconciler.MONITOR_WAIT.dividedBy(2));
   }
 
   @Test
-  void aMonitorThatBecameItsExitCommandIsNotWaitedFor() throws Exception {
+  void aPidThatIsNoLongerConmonIsNotWaitedFor() throws Exception {
     MonitorFiles m = start("echo 1 > exit; exec sleep 30");
     long t0 = System.nanoTime();
     Reconciler.awaitMonitor(m, "web");
