@@ -262,7 +262,10 @@ class VerifyContainerTest {
               "--clear-groups",
               "sleep",
               "301"));
-      VerifyReport r = awaitProcess(live, name, p -> p.uid() == 1000);
+      // setpriv keeps its capabilities across setresuid (PR_SET_KEEPCAPS, then capset) and
+      // only loses them in the exec: until the comm is "sleep" a uid 1000 process may still
+      // hold the container's full sets.
+      VerifyReport r = awaitProcess(live, name, p -> p.uid() == 1000 && p.comm().equals("sleep"));
       assertThat(r.ok()).isTrue();
       long pid =
           r.live().processes().stream()
@@ -288,7 +291,8 @@ class VerifyContainerTest {
               "--ambient-caps=+net_raw",
               "sleep",
               "302"));
-      VerifyReport drifted = awaitProcess(live, name, p -> !p.caps().ambient().isEmpty());
+      VerifyReport drifted =
+          awaitProcess(live, name, p -> !p.caps().ambient().isEmpty() && p.comm().equals("sleep"));
       assertThat(drifted.ok()).isFalse();
       assertThat(of(drifted, Kind.EXTRA_CAPABILITIES))
           .extracting(d -> d.set().orElseThrow())
