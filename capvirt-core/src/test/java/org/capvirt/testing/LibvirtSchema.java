@@ -40,9 +40,13 @@ public final class LibvirtSchema {
   /** No device nodes. */
   public static final DeviceNodes NODES = DeviceNodes.NONE;
 
-  /** Whether virt-xml-validate and libvirt's domain schema are installed. */
+  /** The validator's own checker: libxml2-utils, which libvirt-clients does not depend on. */
+  static final Path XMLLINT = Path.of("/usr/bin/xmllint");
+
+  /** Whether virt-xml-validate, the xmllint it runs and libvirt's domain schema are installed. */
   public static boolean present() {
     return Files.isExecutable(VALIDATOR)
+        && Files.isExecutable(XMLLINT)
         && Files.isRegularFile(Path.of("/usr/share/libvirt/schemas/domain.rng"));
   }
 
@@ -59,8 +63,10 @@ public final class LibvirtSchema {
       throw new IllegalStateException(
           "CI=true but "
               + VALIDATOR
+              + ", "
+              + XMLLINT
               + " or libvirt's domain schema is missing"
-              + " (apt-get install libvirt-clients)");
+              + " (apt-get install libvirt-clients libxml2-utils)");
     }
     return false;
   }
