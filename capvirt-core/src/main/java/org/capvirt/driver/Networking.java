@@ -304,13 +304,13 @@ final class Networking {
             try {
               plugins.del(p.type(), p.conf(), id, netns, a.ifname());
             } catch (RuntimeFailureException e) {
-              // A start killed during its ADD leaves the plugin running on its own, and a DEL
-              // beside it fails on what it has not made yet (bridge: "Chain ... does not exist").
-              // Once no plugin works on this container any more, the DEL once more.
-              if (!awaitPlugins(rec.get().containerId())) {
-                throw e;
-              }
-              plugins.del(p.type(), p.conf(), id, netns, a.ifname());
+              // A start killed during its ADD leaves the plugin (and what it runs: the IPAM
+              // plugin, iptables) going on its own, and a DEL beside it fails on what it has not
+              // made yet (bridge: "Chain ... does not exist"). Once no plugin works on this
+              // container any more, the DEL once more: also when none is found, since the ADD may
+              // have ended while the DEL ran.
+              awaitPlugins(rec.get().containerId());
+              delAgain(plugins, p, id, netns, a.ifname(), e);
             }
           }
           if (a.veth().isPresent()) {
@@ -327,6 +327,45 @@ final class Networking {
       Files.deleteIfExists(run.networkRecord());
     } catch (IOException e) {
       throw new CapvirtIoException("cannot remove " + run.networkRecord(), e);
+    }
+  }
+
+  /**
+   * A failed DEL once more, no plugin working on the container any more. When the bridge's DEL
+   * fails again because its masquerade chain does not exist (iptables-nft's "Chain ... does not
+   * exist", which the plugin does not take for "already gone"), the ADD was stopped between the
+   * address lease and the masquerade: no rule can jump to a chain that does not exist, so nothing
+   * of the masquerade is there, and the DEL runs a third time without it to release the rest (the
+   * lease, the veth).
+   */
+  private static void delAgain(
+      CniPlugins plugins,
+      NetRecord.Plugin p,
+      String id,
+      String netns,
+      String ifname,
+      RuntimeFailureException first)
+      throws CapvirtException {
+    try {
+      plugins.del(p.type(), p.conf(), id, netns, ifname);
+    } catch (RuntimeFailureException again) {
+      again.addSuppressed(first);
+      // iptables' words for the missing chain (compiled here: a failure's path, not a start's)
+      boolean chainMissing =
+          java.util.regex.Pattern.compile(
+                  "-t nat -D POSTROUTING .*Chain 'CNI-[0-9a-f]+' does not exist")
+              .matcher(again.getMessage())
+              .find();
+      Optional<String> conf = chainMissing ? CniJson.withoutMasquerade(p.conf()) : Optional.empty();
+      if (conf.isEmpty()) {
+        throw again;
+      }
+      try {
+        plugins.del(p.type(), conf.get(), id, netns, ifname);
+      } catch (RuntimeFailureException third) {
+        third.addSuppressed(again);
+        throw third;
+      }
     }
   }
 

@@ -103,4 +103,22 @@ public final class CniJson {
   private static void strings(ArrayNode a, List<String> values) {
     values.forEach(a::add);
   }
+
+  /**
+   * A bridge configuration {@code conf} with its masquerade turned off, for a DEL: empty when
+   * {@code conf} is not a bridge's that masquerades, or is not JSON.
+   */
+  public static Optional<String> withoutMasquerade(String conf) {
+    try {
+      if (JSON.readTree(conf) instanceof ObjectNode o
+          && o.path("type").asText().equals("bridge")
+          && o.path("ipMasq").asBoolean(false)) {
+        o.put("ipMasq", false);
+        return Optional.of(o.toString());
+      }
+      return Optional.empty();
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+  }
 }

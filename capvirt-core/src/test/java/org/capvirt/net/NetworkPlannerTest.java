@@ -128,6 +128,23 @@ class NetworkPlannerTest {
   }
 
   @Test
+  void aMasqueradingBridgeConfigurationLosesOnlyItsMasqueradeForADel() {
+    PluginConf.Bridge b =
+        new PluginConf.Bridge(
+            "cv0", true, true, Optional.empty(), Optional.of("52:54:00:00:00:01"));
+    String conf = CniJson.render("n", b, Optional.empty());
+    String without = CniJson.withoutMasquerade(conf).orElseThrow();
+    assertThat(without).contains("\"ipMasq\":false").doesNotContain("\"ipMasq\":true");
+    assertThat(without.replace("\"ipMasq\":false", "\"ipMasq\":true")).isEqualTo(conf);
+    assertThat(CniJson.withoutMasquerade(without)).as("no masquerade to turn off").isEmpty();
+    PluginConf.Bridge plain =
+        new PluginConf.Bridge("cv0", true, false, Optional.empty(), Optional.empty());
+    assertThat(CniJson.withoutMasquerade(CniJson.render("n", plain, Optional.empty()))).isEmpty();
+    assertThat(CniJson.withoutMasquerade("{\"type\":\"tuning\",\"ipMasq\":true}")).isEmpty();
+    assertThat(CniJson.withoutMasquerade("{\"type\":\"bridge\",")).isEmpty();
+  }
+
+  @Test
   void aBridgeInterfaceJoinsTheNamedBridgeWithFixedAddresses() throws Exception {
     NetworkPlan p =
         plan(
