@@ -356,6 +356,25 @@ class NetworkContainerTest {
     }
   }
 
+  /** A domain {@code prefix}-… created with one interface on a new NAT network {@code net}. */
+  private String onANatNetwork(LiveRoot live, TestNetns ns, String net, String prefix)
+      throws Exception {
+    Files.writeString(
+        tmp.resolve("net.xml"),
+        "<network><name>"
+            + net
+            + "</name><forward/><bridge name='cv"
+            + net
+            + "'/><ip address='"
+            + subnet()
+            + ".1' prefix='24'/></network>");
+    live.driver.netDefine(Files.readAllBytes(tmp.resolve("net.xml")), "net.xml");
+    String name = live.name(prefix);
+    String ifs = "    <interface type='network'><source network='" + net + "'/></interface>\n";
+    assertThat(create(live, ns, domain(name, ifs))).isEqualTo("ok");
+    return name;
+  }
+
   /**
    * A DEL that fails is tried once more also when no plugin of the container runs any more: the ADD
    * of a killed start may end while the reconcile's first DEL, failing beside it, runs.
@@ -364,20 +383,7 @@ class NetworkContainerTest {
   void aDelThatFailsOnceIsTriedOnceMoreAndTheDetachLeavesNothing() throws Exception {
     try (LiveRoot live = new LiveRoot();
         TestNetns ns = new TestNetns()) {
-      Files.writeString(
-          tmp.resolve("net.xml"),
-          "<network><name>d1</name><forward/><bridge name='cvd1'/><ip address='"
-              + subnet()
-              + ".1' prefix='24'/></network>");
-      live.driver.netDefine(Files.readAllBytes(tmp.resolve("net.xml")), "net.xml");
-      String name = live.name("netdel");
-      assertThat(
-              create(
-                  live,
-                  ns,
-                  domain(
-                      name, "    <interface type='network'><source network='d1'/></interface>\n")))
-          .isEqualTo("ok");
+      String name = onANatNetwork(live, ns, "d1", "netdel");
       List<String> dels = new ArrayList<>();
       CommandRunner host = new HostCommandRunner(live.layout.captures());
       CommandRunner failsTheFirstDel =
@@ -409,20 +415,7 @@ class NetworkContainerTest {
   void aBridgeWhoseMasqueradeNeverCameIsDestroyedWithNothingLeft() throws Exception {
     try (LiveRoot live = new LiveRoot();
         TestNetns ns = new TestNetns()) {
-      Files.writeString(
-          tmp.resolve("net.xml"),
-          "<network><name>m1</name><forward/><bridge name='cvm1'/><ip address='"
-              + subnet()
-              + ".1' prefix='24'/></network>");
-      live.driver.netDefine(Files.readAllBytes(tmp.resolve("net.xml")), "net.xml");
-      String name = live.name("netmasq");
-      assertThat(
-              create(
-                  live,
-                  ns,
-                  domain(
-                      name, "    <interface type='network'><source network='m1'/></interface>\n")))
-          .isEqualTo("ok");
+      String name = onANatNetwork(live, ns, "m1", "netmasq");
       assertThat(ns.run("iptables-save", "-t", "nat")).contains("-j CNI-");
       ns.run("sh", "-c", "iptables-save -t nat | grep -v CNI- | iptables-restore -T nat");
       assertThat(ns.run("iptables-save")).doesNotContain("CNI-");
