@@ -24,6 +24,8 @@ import org.capvirt.oci.OciConfig;
 import org.capvirt.runtime.CgroupMount;
 import org.capvirt.runtime.CgroupMounts;
 import org.capvirt.runtime.DeviceCgroup;
+import org.capvirt.runtime.MigrationPrimer;
+import org.capvirt.runtime.OwnPid;
 import org.capvirt.runtime.UnifiedDevices;
 import org.capvirt.verify.Difference;
 import org.capvirt.verify.LiveProgram;
@@ -85,6 +87,13 @@ public final class HostCgroupFs implements HostCgroups {
     public void close() {
       loading.close();
     }
+  }
+
+  @Override
+  public Priming primeMigrations() throws CapvirtIoException {
+    return MigrationPrimer.begin(unified, OwnPid.get())
+        .<Priming>map(p -> p::close)
+        .orElse(Priming.NONE);
   }
 
   @Override

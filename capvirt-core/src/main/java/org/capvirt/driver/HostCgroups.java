@@ -31,6 +31,22 @@ public interface HostCgroups {
    */
   PendingProgram loadDeviceProgram(List<DeviceRule> rules) throws CapvirtIoException;
 
+  /** Readiness of the host's cgroup migration lock, kept while it is open. */
+  interface Priming extends AutoCloseable {
+    /** Nothing primed. */
+    Priming NONE = () -> {};
+
+    /** Stops priming. */
+    @Override
+    void close();
+  }
+
+  /**
+   * Keeps the kernel's cgroup migration lock ready for the runtime's moves of a new container's
+   * init into its cgroups, until closed (see {@link org.capvirt.runtime.MigrationPrimer}).
+   */
+  Priming primeMigrations() throws CapvirtIoException;
+
   /**
    * Where the created container with init {@code pid} has a cgroup in a cgroup2 hierarchy (a v2 or
    * hybrid host): attaches capvirt's device program for {@code rules} ({@code pending}'s, when it

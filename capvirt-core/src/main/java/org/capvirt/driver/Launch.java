@@ -172,7 +172,11 @@ final class Launch {
       Trace.mark("wrote the bundle and record");
       runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
       created = true;
-      long pid = create(monitor, runtime, binary, run, name, io, log, live);
+      long pid;
+      // the cgroup migration lock kept ready while the runtime moves the init into its cgroups
+      try (HostCgroups.Priming _ = cgroups.primeMigrations()) {
+        pid = create(monitor, runtime, binary, run, name, io, log, live);
+      }
       network.attach(run, def.uuid().orElse(name), pid, net);
       warnings.addAll(cgroups.tightenDevices(pid, rules, host));
       Trace.mark("tightened the device cgroup");

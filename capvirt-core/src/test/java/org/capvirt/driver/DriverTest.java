@@ -45,7 +45,8 @@ class DriverTest {
     assertThat(Files.exists(StateLayout.under(root).domainDir("web"))).isFalse();
     assertThat(host.cgroupCalls)
         .contains("remove " + StateLayout.under(root).cgroupsPath("/machine", "web"))
-        .containsOnlyOnce("load program", "release program");
+        .containsOnlyOnce("load program", "release program", "prime migrations")
+        .anyMatch(c -> c.startsWith("end priming after "));
     assertThat(Files.readAllBytes(StateLayout.under(root).definition("web"))).isEqualTo(stored);
     assertThat(d.info("web").state()).isEqualTo(DomainState.SHUTOFF);
     if (!step.equals("create")) {
@@ -238,12 +239,15 @@ class DriverTest {
     Driver d = host.driver(StateLayout.under(root));
     d.create(xml("web"), "web.xml");
     assertThat(host.runtime.calls).containsExactly("create web", "start web");
-    // the device program loads before the create and is released once attached
-    assertThat(host.cgroupCalls).hasSize(4);
+    // the device program loads before the create and is released once attached; the migration
+    // lock is primed for the create alone
+    assertThat(host.cgroupCalls).hasSize(6);
     assertThat(host.cgroupCalls.get(0)).isEqualTo("load program");
-    assertThat(host.cgroupCalls.get(1)).isEqualTo("tighten 4242");
-    assertThat(host.cgroupCalls.get(2)).matches("program 4242 /machine/web\\.capvirt-[0-9a-f]{8}");
-    assertThat(host.cgroupCalls.get(3)).isEqualTo("release program");
+    assertThat(host.cgroupCalls.get(1)).isEqualTo("prime migrations");
+    assertThat(host.cgroupCalls.get(2)).isEqualTo("end priming after [create web]");
+    assertThat(host.cgroupCalls.get(3)).isEqualTo("tighten 4242");
+    assertThat(host.cgroupCalls.get(4)).matches("program 4242 /machine/web\\.capvirt-[0-9a-f]{8}");
+    assertThat(host.cgroupCalls.get(5)).isEqualTo("release program");
     DomainInfo i = d.info("web");
     assertThat(i.state()).isEqualTo(DomainState.RUNNING);
     assertThat(i.pid()).contains(4242L);

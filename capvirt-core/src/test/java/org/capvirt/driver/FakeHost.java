@@ -60,6 +60,12 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   }
 
   @Override
+  public Priming primeMigrations() {
+    cgroupCalls.add("prime migrations");
+    return () -> cgroupCalls.add("end priming after " + runtime.calls);
+  }
+
+  @Override
   public List<String> installDeviceProgram(
       long pid,
       String cgroupsPath,

@@ -213,6 +213,11 @@ class FaultMatrixTest {
     }
 
     @Override
+    public Priming primeMigrations() throws CapvirtIoException {
+      return real.primeMigrations();
+    }
+
+    @Override
     public List<String> installDeviceProgram(
         long pid,
         String cgroupsPath,
