@@ -559,7 +559,10 @@ public final class Driver {
                       + ".pid");
       // The lock guards the start only: released once the runtime says the process runs (or
       // after EXEC_START), so a destroy never meets an exec half started and never waits for one.
-      Thread release = new Thread(() -> releaseWhenStarted(l, pidFile), "capvirt-exec-" + name);
+      // Until then the migration lock is kept ready for the runtime's move of the process.
+      HostCgroups.Priming priming = cgroups.primeMigrations();
+      Thread release =
+          new Thread(() -> releaseWhenStarted(l, pidFile, priming), "capvirt-exec-" + name);
       release.setDaemon(true);
       release.start();
       try {
@@ -582,7 +585,7 @@ public final class Driver {
   private static final java.util.concurrent.atomic.AtomicLong EXECS =
       new java.util.concurrent.atomic.AtomicLong();
 
-  private static void releaseWhenStarted(DomainLock l, Path pidFile) {
+  private static void releaseWhenStarted(DomainLock l, Path pidFile, HostCgroups.Priming priming) {
     long deadline = System.nanoTime() + EXEC_START.toNanos();
     try {
       while (!l.isClosed() && !Files.exists(pidFile) && System.nanoTime() < deadline) {
@@ -591,6 +594,7 @@ public final class Driver {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
+      priming.close();
       l.close();
     }
   }

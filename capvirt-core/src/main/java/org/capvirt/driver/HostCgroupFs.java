@@ -90,10 +90,14 @@ public final class HostCgroupFs implements HostCgroups {
   }
 
   @Override
-  public Priming primeMigrations() throws CapvirtIoException {
-    return MigrationPrimer.begin(unified, OwnPid.get())
-        .<Priming>map(p -> p::close)
-        .orElse(Priming.NONE);
+  public Priming primeMigrations() {
+    try {
+      return MigrationPrimer.begin(unified, OwnPid.get())
+          .<Priming>map(p -> p::close)
+          .orElse(Priming.NONE);
+    } catch (CapvirtIoException e) {
+      return Priming.NONE; // no mountinfo: a start fails where it needs it, an exec need not
+    }
   }
 
   @Override

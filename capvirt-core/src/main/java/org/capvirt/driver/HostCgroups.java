@@ -42,10 +42,11 @@ public interface HostCgroups {
   }
 
   /**
-   * Keeps the kernel's cgroup migration lock ready for the runtime's moves of a new container's
-   * init into its cgroups, until closed (see {@link org.capvirt.runtime.MigrationPrimer}).
+   * Keeps the kernel's cgroup migration lock ready for the runtime's moves of a new process (a
+   * container's init, an exec'd process) into a container's cgroups, until closed (see {@link
+   * org.capvirt.runtime.MigrationPrimer}); only a help, so nothing where that cannot be done.
    */
-  Priming primeMigrations() throws CapvirtIoException;
+  Priming primeMigrations();
 
   /**
    * Where the created container with init {@code pid} has a cgroup in a cgroup2 hierarchy (a v2 or

@@ -213,7 +213,7 @@ class FaultMatrixTest {
     }
 
     @Override
-    public Priming primeMigrations() throws CapvirtIoException {
+    public Priming primeMigrations() {
       return real.primeMigrations();
     }
 
