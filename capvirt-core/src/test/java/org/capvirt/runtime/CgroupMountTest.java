@@ -24,13 +24,17 @@ class CgroupMountTest {
             "30 25 0:26 / /sys/fs/cgroup/unified rw,nosuid shared:9 - cgroup2 cgroup2 rw",
             "31 25 0:27 / /sys/fs/cgroup/devices rw,nosuid shared:10 - cgroup cgroup rw,devices",
             "32 25 0:28 / /sys/fs/cgroup/cpu\\040acct rw shared:11 - cgroup cgroup rw,cpu,cpuacct",
-            "no separator here"));
+            "33 25 0:29 / /sys/fs/cgroup/other rw - cgroupfs none rw",
+            "34 25 - cgroup2 cgroup2 rw",
+            "no separator here",
+            "35 25 0:30 / /sys/fs/cgroup/pids rw shared:12 - cgroup cgroup rw,pids"));
     assertThat(CgroupMount.read(mi))
         .containsExactly(
             new CgroupMount(Path.of("/sys/fs/cgroup/unified"), "cgroup2", List.of("rw")),
             new CgroupMount(Path.of("/sys/fs/cgroup/devices"), "cgroup", List.of("rw", "devices")),
             new CgroupMount(
-                Path.of("/sys/fs/cgroup/cpu acct"), "cgroup", List.of("rw", "cpu", "cpuacct")));
+                Path.of("/sys/fs/cgroup/cpu acct"), "cgroup", List.of("rw", "cpu", "cpuacct")),
+            new CgroupMount(Path.of("/sys/fs/cgroup/pids"), "cgroup", List.of("rw", "pids")));
   }
 
   @Test
