@@ -52,7 +52,8 @@ public final class MigrationPrimer implements AutoCloseable {
     long end = System.nanoTime() + LIMIT_MILLIS * 1_000_000;
     while (!closed && System.nanoTime() < end) {
       try {
-        // looked up before each move: a process moved meanwhile is not moved back for long
+        // looked up before each move, so that a move by someone else between two of ours stands
+        // (only one landing in the microseconds between this lookup and the write is undone)
         Optional<Path> dir = unified.directoryOf(pid);
         if (dir.isEmpty()) {
           return;
