@@ -9,6 +9,7 @@ import org.capvirt.CapvirtIoException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.HostFacts.CgroupLayout;
+import org.capvirt.runtime.CgroupMount;
 
 /**
  * Reads {@link HostFacts} from a root directory ({@code /} on a real host, a directory of fake
@@ -111,10 +112,9 @@ public final class HostProbe {
     Path f = file("proc/self/mountinfo");
     boolean v1 = false;
     boolean v2 = false;
-    for (String line : read(f).split("\n")) {
-      String fsType = mountFsType(line);
-      v1 |= fsType.equals("cgroup");
-      v2 |= fsType.equals("cgroup2");
+    for (CgroupMount m : CgroupMount.read(f)) {
+      v1 |= m.fsType().equals("cgroup");
+      v2 |= m.fsType().equals("cgroup2");
     }
     if (v1 && v2) {
       return CgroupLayout.HYBRID;
@@ -153,17 +153,6 @@ public final class HostProbe {
       i++;
     }
     return i;
-  }
-
-  /** The file system type of one mountinfo line: the first field after the lone {@code -}. */
-  static String mountFsType(String line) {
-    String[] f = line.strip().split(" ");
-    for (int i = 6; i < f.length - 1; i++) {
-      if (f[i].equals("-")) {
-        return f[i + 1];
-      }
-    }
-    return "";
   }
 
   private Path file(String relative) {

@@ -116,12 +116,18 @@ class HostProbeTest {
   }
 
   @Test
-  void mountFsTypeSkipsOptionalFields() {
-    assertThat(
-            HostProbe.mountFsType(
-                "36 31 0:33 / /sys/fs/cgroup/devices rw shared:1 master:2 - cgroup cgroup rw"))
-        .isEqualTo("cgroup");
-    assertThat(HostProbe.mountFsType("garbage")).isEmpty();
+  void theFileSystemTypeIsFoundPastOptionalFieldsAndGarbageIsSkipped() throws Exception {
+    host(
+        "40",
+        STATUS,
+        "6.1.0",
+        "garbage\n"
+            + "36 31 0:33 / /sys/fs/cgroup/devices rw shared:1 master:2 - cgroup cgroup rw\n");
+    assertThat(HostProbe.under(root).cgroupLayout()).isEqualTo(CgroupLayout.V1);
+    write("proc/self/mountinfo", "garbage\n");
+    assertThatThrownBy(() -> HostProbe.under(root).cgroupLayout())
+        .isInstanceOf(CapvirtIoException.class)
+        .hasMessageContaining("no cgroup or cgroup2 file system is mounted");
   }
 
   @Test
