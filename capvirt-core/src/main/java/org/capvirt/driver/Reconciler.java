@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.InvalidDefinitionException;
@@ -100,7 +101,8 @@ final class Reconciler {
     }
     if (st.isEmpty() && !strays(rec.get().cgroupsPath()).isEmpty()) {
       // a 'runtime create' of a killed capvirt may still be writing its state: give it a moment
-      st = awaitState(rt, name, rec.get().binary().path(), run.runtimeRoot());
+      Path binary = rec.get().binary().path();
+      st = awaitState(rt, name, () -> runtimeWorksOn(binary, run.runtimeRoot()));
       if (st.isPresent() && st.get().running()) {
         return Optional.of(new Live(run, rt, st.get(), rec.get().cgroupsPath()));
       }
@@ -252,16 +254,24 @@ final class Reconciler {
    */
   static final Duration BUSY_RUNTIME_WAIT = Duration.ofSeconds(60);
 
-  private static Optional<ContainerState> awaitState(
-      Runtime rt, String name, Path binary, Path runtimeRoot) throws CapvirtException {
+  /**
+   * The runtime's state of {@code name} once it shows, waiting {@link #STATE_WAIT}, and on up to
+   * {@link #BUSY_RUNTIME_WAIT} while {@code runtimeBusy} (a process of the runtime works on its
+   * state root); empty when it never showed.
+   */
+  static Optional<ContainerState> awaitState(Runtime rt, String name, BooleanSupplier runtimeBusy)
+      throws CapvirtException {
     long begun = System.nanoTime();
     while (true) {
       Optional<ContainerState> st = rt.state(name);
       long waited = System.nanoTime() - begun;
-      if (st.isPresent()
-          || waited > BUSY_RUNTIME_WAIT.toNanos()
-          || (waited > STATE_WAIT.toNanos() && !runtimeWorksOn(binary, runtimeRoot))) {
+      if (st.isPresent() || waited > BUSY_RUNTIME_WAIT.toNanos()) {
         return st;
+      }
+      if (waited > STATE_WAIT.toNanos() && !runtimeBusy.getAsBoolean()) {
+        // A runtime that wrote the state and ended between that look and the scan of the
+        // processes left it complete: one more look sees it.
+        return rt.state(name);
       }
       try {
         Thread.sleep(50);

@@ -160,7 +160,10 @@ class BrokenDomainsContainerTest {
               .start();
       try {
         long t0 = System.nanoTime();
-        assertThat(live.driver.info(name).state()).isEqualTo(DomainState.RUNNING);
+        DomainInfo seen = live.driver.info(name);
+        assertThat(seen.state())
+            .as("state (problem: %s)", seen.problem())
+            .isEqualTo(DomainState.RUNNING);
         assertThat(Duration.ofNanos(System.nanoTime() - t0))
             .as("waited for the runtime's process")
             .isGreaterThan(Reconciler.STATE_WAIT);
