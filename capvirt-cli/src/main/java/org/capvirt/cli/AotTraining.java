@@ -25,17 +25,23 @@ import org.capvirt.driver.Driver;
  *
  * <p>The launcher's caches for the hot verbs hold only what those load (every class in an AOT cache
  * is loaded when the JVM starts: a cache of 6 MB less starts a destroy some 14 ms sooner). With
- * {@code start} it trains the cache for {@code create} and {@code start}: a create and the start of
- * a domain defined through the driver, each container destroyed by a JVM of its own; with {@code
- * destroy} the cache for {@code destroy}: a container created by a JVM of its own, destroyed here.
- * Both first run a create and a destroy in JVMs of their own, so that what they train is the steady
- * state (the runtime's description cached in the root; describing it, a first start's work, would
- * bring time-zone and locale data into the cache).
+ * {@code start} it trains the cache for {@code create} and {@code start}: a create, its destroy
+ * (some ten classes more) and the start of a domain defined through the driver; with {@code
+ * destroy} the cache for {@code destroy}: the destroy of a container that {@code prepare-destroy}
+ * created. Each is preceded, in the same WORK, by its {@code prepare-} step in a JVM that writes no
+ * cache: a create and a destroy there make what the training sees the steady state (the runtime's
+ * description cached in the root; describing it, a first start's work, would bring time-zone and
+ * locale data into the cache). Every step of both runs in-process: a command started from here
+ * (ProcessBuilder, its reaper thread) would bring some 170 classes into the cache, which every
+ * start would then load.
  */
 final class AotTraining {
   private AotTraining() {}
 
-  /** {@code AotTraining WORK EXAMPLE.xml [start|destroy]}. */
+  /**
+   * {@code AotTraining WORK EXAMPLE.xml [prepare-start|start|prepare-destroy|destroy]}: a {@code
+   * prepare-} step runs in a JVM that writes no cache, before the training of the same WORK.
+   */
   public static void main(String[] args) throws IOException, CapvirtException {
     Path work = Path.of(args[0]);
     String example = Files.readString(Path.of(args[1]));
@@ -44,24 +50,35 @@ final class AotTraining {
     // The container's user namespace must reach its bundle.
     Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-    String tag = "capvirt-aot-training-" + ProcessHandle.current().pid();
+    // the same names in the prepare step's JVM and the training's (a root of its own: no clash)
+    String tag = "capvirt-aot-training-" + Integer.toHexString(work.toString().hashCode());
     String r = root.toString();
     List<String> log = new ArrayList<>();
 
     String created = tag + "-c";
     Path createFile = domain(work, example, created);
     String verb = args.length > 2 ? args[2] : "";
-    if (verb.equals("start") || verb.equals("destroy")) {
-      child(log, "create", "--root", r, createFile.toString());
-      child(log, "destroy", "--root", r, created);
-      if (verb.equals("start")) {
+    switch (verb) {
+      case "prepare-start" -> {
+        // the steady state: the runtime described once, in this root's cache
         run(log, "create", "--root", r, createFile.toString());
-        child(log, "destroy", "--root", r, created);
-        start(log, root, domain(work, example, tag + "-d"));
-      } else {
-        child(log, "create", "--root", r, createFile.toString());
         run(log, "destroy", "--root", r, created);
       }
+      case "prepare-destroy" -> {
+        run(log, "create", "--root", r, createFile.toString());
+        run(log, "destroy", "--root", r, created);
+        run(log, "create", "--root", r, createFile.toString());
+      }
+      case "start" -> {
+        run(log, "create", "--root", r, createFile.toString());
+        // what destroy loads beyond create: some ten classes
+        run(log, "destroy", "--root", r, created);
+        start(log, root, domain(work, example, tag + "-d"));
+      }
+      case "destroy" -> run(log, "destroy", "--root", r, created);
+      default -> {}
+    }
+    if (!verb.isEmpty()) {
       log.forEach(System.out::println);
       return;
     }
@@ -100,7 +117,7 @@ final class AotTraining {
     log.forEach(System.out::println);
   }
 
-  /** {@code start} of a domain defined through the driver, destroyed by a JVM of its own. */
+  /** {@code start} of a domain defined through the driver, then its destroy. */
   private static void start(List<String> log, Path root, Path file)
       throws IOException, CapvirtException {
     Driver d = DriverOptions.driver(Optional.of(root), Optional.empty());
@@ -108,34 +125,8 @@ final class AotTraining {
     try {
       run(log, "start", "--root", root, name);
     } finally {
-      child(log, "destroy", "--root", root.toString(), name);
+      run(log, "destroy", "--root", root, name);
       d.undefine(name);
-    }
-  }
-
-  /** A verb in a JVM of its own, so that this one's cache does not hold what it loads. */
-  private static void child(List<String> log, String... words) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(List.of(words));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().remove("JAVA_TOOL_OPTIONS");
-    Process p = pb.start();
-    byte[] out = p.getInputStream().readAllBytes();
-    int code;
-    try {
-      code = p.waitFor();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-    log.add("capvirt " + String.join(" ", words) + " (own JVM) -> " + code);
-    if (code != 0) {
-      new String(out, StandardCharsets.UTF_8).lines().limit(3).forEach(l -> log.add("  " + l));
     }
   }
 
