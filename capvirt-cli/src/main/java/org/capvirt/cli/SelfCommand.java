@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.capvirt.driver.StateLayout;
 
 /**
  * How this CLI runs itself again: the launcher that started it ({@code CAPVIRT_LAUNCHER}, which
@@ -40,18 +41,17 @@ final class SelfCommand {
   static List<String> verb(String verb, Optional<Path> root, Optional<String> runtime) {
     List<String> a = new ArrayList<>(argv());
     a.add(verb);
-    Optional<Path> r =
-        root.or(
-            () ->
-                Optional.ofNullable(System.getenv("CAPVIRT_ROOT"))
-                    .filter(s -> !s.isEmpty())
-                    .map(Path::of));
-    r.ifPresent(p -> a.addAll(List.of("--root", p.toAbsolutePath().normalize().toString())));
-    runtime.ifPresent(
-        x ->
-            a.addAll(
-                List.of(
-                    "--runtime", x.contains("/") ? Path.of(x).toAbsolutePath().toString() : x)));
+    // no lambdas: see StateLayout.rootFrom
+    Optional<Path> r = StateLayout.rootFrom(root);
+    if (r.isPresent()) {
+      a.add("--root");
+      a.add(r.get().toAbsolutePath().normalize().toString());
+    }
+    if (runtime.isPresent()) {
+      String x = runtime.get();
+      a.add("--runtime");
+      a.add(x.contains("/") ? Path.of(x).toAbsolutePath().toString() : x);
+    }
     return a;
   }
 }
