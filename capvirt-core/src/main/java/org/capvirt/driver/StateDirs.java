@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
+import org.capvirt.runtime.FileModes;
 
 /**
  * capvirt's state directories, made so that no other local user can read, change or block what they
@@ -24,12 +25,12 @@ import org.capvirt.CapvirtIoException;
  */
 final class StateDirs {
   /** Directories only this user enters. */
-  static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> PRIVATE = FileModes.PRIVATE_DIR;
 
   /** Directories others may pass through, never list: on the way to a bundle's root. */
-  static final Set<PosixFilePermission> PASSABLE = PosixFilePermissions.fromString("rwx--x--x");
+  static final Set<PosixFilePermission> PASSABLE = FileModes.PASSABLE_DIR;
 
-  private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> FILE = FileModes.PRIVATE_FILE;
   private static final int GROUP_OTHER_WRITE = 0022;
   private static final int STICKY = 01000;
 

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.capvirt.runtime.FileModes;
 import org.capvirt.verify.VerdictMemo;
 
 /**
@@ -28,10 +29,8 @@ final class VerdictFile implements VerdictMemo {
 
   static final String NAME = "device-verdicts";
 
-  private static final Set<PosixFilePermission> PRIVATE_DIR =
-      PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> PRIVATE_FILE =
-      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> PRIVATE_DIR = FileModes.PRIVATE_DIR;
+  private static final Set<PosixFilePermission> PRIVATE_FILE = FileModes.PRIVATE_FILE;
 
   private final Path dir;
 

@@ -24,9 +24,9 @@ import org.capvirt.RuntimeFailureException;
  */
 public final class Conmon {
   private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE_DIR =
-      PosixFilePermissions.fromString("rwx------");
+      FileModes.PRIVATE_DIR;
   private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> PRIVATE_FILE =
-      PosixFilePermissions.fromString("rw-------");
+      FileModes.PRIVATE_FILE;
 
   static final Duration LAUNCH = Duration.ofSeconds(30);
   static final Duration CREATE = Duration.ofSeconds(60);

@@ -28,10 +28,8 @@ import java.util.concurrent.TimeUnit;
  * The entries are properties files: reading one needs nothing outside java.base.
  */
 final class DescriptionCache {
-  private static final Set<PosixFilePermission> PRIVATE_DIR =
-      PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> PRIVATE_FILE =
-      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> PRIVATE_DIR = FileModes.PRIVATE_DIR;
+  private static final Set<PosixFilePermission> PRIVATE_FILE = FileModes.PRIVATE_FILE;
 
   private final Path dir;
 

@@ -28,11 +28,11 @@ public final class HostCommandRunner implements CommandRunner {
   private static final File DEV_NULL = new File("/dev/null");
   private static final Path TMP = Path.of(System.getProperty("java.io.tmpdir"));
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_DIR =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+      PosixFilePermissions.asFileAttribute(FileModes.PRIVATE_DIR);
   private static final long PID = OwnPid.get();
   private static final AtomicLong SEQUENCE = new AtomicLong();
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+      PosixFilePermissions.asFileAttribute(FileModes.PRIVATE_FILE);
 
   private final Path captures;
   private final boolean spawnNatively;

@@ -34,8 +34,7 @@ public record InitLog(Path current, Optional<Path> writer) {
   /** How far one file may pass {@link #MAX_BYTES}: the writer checks after each 64 KiB read. */
   public static final long SLACK_BYTES = 64L << 10;
 
-  private static final Set<PosixFilePermission> PRIVATE =
-      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> PRIVATE = FileModes.PRIVATE_FILE;
 
   /** The log at {@code current}, written by rotatelogs when it is on PATH. */
   public static InitLog at(Path current) {

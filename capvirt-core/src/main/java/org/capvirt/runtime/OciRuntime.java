@@ -26,8 +26,7 @@ public final class OciRuntime implements Runtime {
 
   private final RuntimeBinary binary;
   private final Path root;
-  private static final Set<PosixFilePermission> PRIVATE =
-      PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> PRIVATE = FileModes.PRIVATE_FILE;
 
   private final Path log;
   private final CommandRunner runner;

@@ -90,16 +90,31 @@ final class DevicesReader {
             n.child("readonly").isPresent()));
   }
 
+  /**
+   * The constant of {@code all} named {@code value} in upper case. A loop, not {@code
+   * Enum.valueOf}: that builds the enum's directory of names by reflection, whose first use costs a
+   * cold start's main thread ~0.5 ms.
+   */
+  private static <E extends Enum<E>> E named(E[] all, String value) {
+    String name = value.toUpperCase(Locale.ROOT);
+    for (E e : all) {
+      if (e.name().equals(name)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException("no constant named " + name);
+  }
+
   private Optional<FilesystemDef> filesystem(XmlNode n) {
     FsType type =
         values
             .oneOf(n, "type", "filesystem type", FS_TYPES)
-            .map(s -> FsType.valueOf(s.toUpperCase(Locale.ROOT)))
+            .map(s -> named(FsType.values(), s))
             .orElse(n.value("type").isPresent() ? null : FsType.MOUNT);
     AccessMode mode =
         values
             .oneOf(n, "accessmode", "filesystem accessmode", ACCESS_MODES)
-            .map(s -> AccessMode.valueOf(s.toUpperCase(Locale.ROOT)))
+            .map(s -> named(AccessMode.values(), s))
             .orElse(AccessMode.PASSTHROUGH);
     Optional<FilesystemDef.Driver> driver =
         n.child("driver")
