@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.capvirt.CapvirtIoException;
@@ -39,8 +40,9 @@ final class StateDirs {
   /** Creates (or tightens) the layout's directories, checking what lies above them. */
   static void prepare(StateLayout layout) throws CapvirtIoException {
     try {
-      tree(layout.definitions(), PRIVATE);
-      tree(layout.runtime(), PASSABLE);
+      Set<Path> trusted = new HashSet<>();
+      tree(layout.definitions(), PRIVATE, trusted);
+      tree(layout.runtime(), PASSABLE, trusted);
       own(layout.locks(), PRIVATE, true);
       own(layout.logs(), PRIVATE, true);
     } catch (Untrusted e) {
@@ -56,8 +58,9 @@ final class StateDirs {
    */
   static void check(StateLayout layout) throws CapvirtIoException {
     try {
+      Set<Path> trusted = new HashSet<>();
       for (Path dir : new Path[] {layout.definitions(), layout.runtime()}) {
-        above(dir.getParent());
+        above(dir.getParent(), trusted);
         for (Path p : new Path[] {dir.getParent(), dir, layout.locks(), layout.logs()}) {
           if (p.startsWith(dir.getParent())) {
             unchangeable(p);
@@ -112,9 +115,10 @@ final class StateDirs {
     return ch;
   }
 
-  private static void tree(Path dir, Set<PosixFilePermission> mode) throws IOException {
+  private static void tree(Path dir, Set<PosixFilePermission> mode, Set<Path> trusted)
+      throws IOException {
     Path top = dir.toAbsolutePath().normalize().getParent();
-    above(top);
+    above(top, trusted);
     // a state root that does not exist yet (--root NEW): made passable, as the run tree needs
     java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
     for (Path p = top.getParent(); !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
@@ -164,7 +168,7 @@ final class StateDirs {
       throw untrusted(dir, "belongs to uid " + uid + ", not to this user (uid " + Euid.VALUE + ")");
     }
     notWritableByOthers(dir, a);
-    if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
+    if (((Integer) a.get("mode") & 07777) != FileModes.bits(mode)) {
       Files.setPosixFilePermissions(dir, mode);
     }
   }
@@ -195,24 +199,34 @@ final class StateDirs {
     notWritableByOthers(dir, a);
   }
 
-  /** Every existing directory from {@code dir} up to / (links resolved too) is trusted. */
-  private static void above(Path dir) throws IOException {
+  /**
+   * Every existing directory from {@code dir} up to / (links resolved too) is trusted. {@code
+   * trusted}: the directories (and links) this check's walks found so, each with all above it
+   * (resolved too): a walk stops at the first. With no link on the way, the resolved walk meets one
+   * at once.
+   */
+  private static void above(Path dir, Set<Path> trusted) throws IOException {
     Path abs = dir.toAbsolutePath().normalize();
     Path existing = abs;
-    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+    while (existing != null
+        && !trusted.contains(existing)
+        && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
       existing = existing.getParent();
     }
     if (existing == null) {
       return;
     }
-    for (Path p = existing; p != null; p = p.getParent()) {
+    for (Path p = existing; p != null && !trusted.contains(p); p = p.getParent()) {
       Map<String, Object> a = attributes(p);
       if (!Boolean.TRUE.equals(a.get("isSymbolicLink"))) {
         trustedAncestor(p, a);
       }
+      trusted.add(p);
     }
-    for (Path p = existing.toRealPath(); p != null; p = p.getParent()) {
+    // a resolved path names no link, so it differs from the lexical one wherever a link lies on it
+    for (Path p = existing.toRealPath(); p != null && !trusted.contains(p); p = p.getParent()) {
       trustedAncestor(p, attributes(p));
+      trusted.add(p);
     }
   }
 
