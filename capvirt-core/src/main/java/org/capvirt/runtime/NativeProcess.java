@@ -1,5 +1,6 @@
 package org.capvirt.runtime;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +26,8 @@ final class NativeProcess {
   static final int O_NOFOLLOW = 0400000;
   static final int O_CLOEXEC = 02000000;
 
+  private static final int MFD_CLOEXEC = 1;
+  private static final int READ_CHUNK = 16 << 10;
   private static final int EINTR = 4;
   private static final int ECHILD = 10;
   private static final int SIGKILL = 9;
@@ -167,6 +170,39 @@ final class NativeProcess {
       throw new IOException("cannot open " + file + ": " + Syscall.strerror((int) -fd));
     }
     return (int) fd;
+  }
+
+  /**
+   * A new anonymous file (memfd_create(2), close-on-exec) for a child's output: a file, so a writer
+   * never blocks on it, that no directory holds, so nothing is left behind and no inode is
+   * allocated on disk.
+   */
+  static int memfd(String name) throws IOException {
+    long fd = Syscall.call(Syscall.SYS_MEMFD_CREATE, Syscall.Buffer.cString(name), MFD_CLOEXEC);
+    if (fd < 0) {
+      throw new IOException("memfd_create: " + Syscall.strerror((int) -fd));
+    }
+    return (int) fd;
+  }
+
+  /** All that {@code fd} (a file) holds, from its start, read with pread(2). */
+  static byte[] readAll(int fd) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    Syscall.Buffer chunk = new Syscall.Buffer(READ_CHUNK);
+    for (long offset = 0; ; ) {
+      long n = Syscall.call(Syscall.SYS_PREAD64, fd, chunk, READ_CHUNK, offset);
+      if (n == -EINTR) {
+        continue;
+      }
+      if (n < 0) {
+        throw new IOException("pread: " + Syscall.strerror((int) -n));
+      }
+      if (n == 0) {
+        return all.toByteArray();
+      }
+      all.write(chunk.bytes, 0, (int) n);
+      offset += n;
+    }
   }
 
   /** Closes descriptors this process opened for a child (-1: none). */

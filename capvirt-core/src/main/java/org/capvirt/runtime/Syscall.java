@@ -20,12 +20,14 @@ import java.util.List;
  * on every start. System call numbers are x86_64's.
  */
 final class Syscall {
+  static final long SYS_PREAD64 = 17;
   static final long SYS_CLOSE = 3;
   static final long SYS_POLL = 7;
   static final long SYS_IOCTL = 16;
   static final long SYS_WAIT4 = 61;
   static final long SYS_KILL = 62;
   static final long SYS_OPENAT = 257;
+  static final long SYS_MEMFD_CREATE = 319;
   static final long SYS_BPF = 321;
   static final long SYS_PIDFD_OPEN = 434;
 

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real processes: output captured through files, a time limit on every wait, no shell; started
- * through capvirt's native library ({@link HostCommandRunnerJdkTest}: through ProcessBuilder).
+ * Real processes: output captured (through files where ProcessBuilder starts them), a time limit on
+ * every wait, no shell; started through capvirt's native library ({@link HostCommandRunnerJdkTest}:
+ * through ProcessBuilder).
  */
 class HostCommandRunnerTest {
   @TempDir Path dir;
@@ -106,7 +107,8 @@ class HostCommandRunnerTest {
     Path mine =
         Files.writeString(
             captures.resolve("capvirt-" + ProcessHandle.current().pid() + "-999999-err.txt"), "y");
-    HostCommandRunner r = new HostCommandRunner(captures);
+    // files are what ProcessBuilder captures into (the native path writes none: see below)
+    HostCommandRunner r = new HostCommandRunner(captures, false);
     assertThat(r.run(Command.captured(Duration.ofSeconds(10), List.of("echo", "hi"))).stdout())
         .isEqualTo("hi\n");
     assertThat(stale).doesNotExist();
@@ -114,9 +116,26 @@ class HostCommandRunnerTest {
     try (var left = Files.list(captures)) {
       assertThat(left.toList()).containsExactly(mine);
     }
-    HostCommandRunner noRoot = new HostCommandRunner(dir.resolve("missing/.capture"));
+    HostCommandRunner noRoot = new HostCommandRunner(dir.resolve("missing/.capture"), false);
     assertThat(noRoot.run(Command.captured(Duration.ofSeconds(10), List.of("true"))).ok()).isTrue();
     assertThat(dir.resolve("missing")).doesNotExist();
+  }
+
+  @Test
+  void nativeCapturesNeedNoFileAndKeepAllOutputOfEachStream() throws Exception {
+    Path captures = dir.resolve("native/.capture");
+    HostCommandRunner r = new HostCommandRunner(captures);
+    // 30000 lines (~169 KB) on stdout, more than one read's chunk; one line on stderr
+    Completed c =
+        r.run(
+            Command.captured(
+                Duration.ofSeconds(10),
+                List.of("/bin/sh", "-c", "seq 1 30000; echo oops >&2; exit 3")));
+    assertThat(c.exitCode()).isEqualTo(3);
+    assertThat(c.stdout().lines().count()).isEqualTo(30000);
+    assertThat(c.stdout()).startsWith("1\n2\n").endsWith("\n29999\n30000\n");
+    assertThat(c.stderr()).isEqualTo("oops\n");
+    assertThat(dir.resolve("native")).as("no capture directory, no file").doesNotExist();
   }
 
   /** Whether {@link #runner} starts captured and appended commands through the native library. */
