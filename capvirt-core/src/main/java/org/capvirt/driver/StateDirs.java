@@ -109,7 +109,7 @@ final class StateDirs {
             file,
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
             PosixFilePermissions.asFileAttribute(FILE));
-    if (!Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(FILE)) {
+    if ((FileModes.of(file) & 07777) != FileModes.bits(FILE)) {
       Files.setPosixFilePermissions(file, FILE);
     }
     return ch;

@@ -79,8 +79,9 @@ final class VerdictFile implements VerdictMemo {
   private List<String> entries() {
     Path f = dir.resolve(NAME);
     try {
-      if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
-          || !Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS).equals(PRIVATE_FILE)) {
+      int mode = FileModes.of(f);
+      if ((mode & FileModes.TYPE) != FileModes.REGULAR
+          || (mode & 07777) != FileModes.bits(PRIVATE_FILE)) {
         return List.of();
       }
       byte[] bytes = Files.readAllBytes(f);

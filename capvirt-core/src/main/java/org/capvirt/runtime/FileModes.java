@@ -6,6 +6,10 @@ import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
 import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
 import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
@@ -27,6 +31,20 @@ public final class FileModes {
   public static final Set<PosixFilePermission> PRIVATE_FILE = Set.of(OWNER_READ, OWNER_WRITE);
 
   private FileModes() {}
+
+  /** The file type bits of a regular file in a mode (S_IFREG), and their mask (S_IFMT). */
+  public static final int REGULAR = 0100000;
+
+  public static final int TYPE = 0170000;
+
+  /**
+   * The mode of {@code p} itself (a link's own), file type included, as {@code lstat} gives it:
+   * what {@code Files.getPosixFilePermissions} tells, without the EnumSet whose first use costs a
+   * cold start a reflective call.
+   */
+  public static int of(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+  }
 
   /** {@code perms} as the low nine bits of a mode (as {@code stat} gives st_mode). */
   public static int bits(Set<PosixFilePermission> perms) {
