@@ -29,6 +29,14 @@ public final class DomainXmlParser {
    */
   public static void warmUp() {
     try {
+      // First the JDK parser's character table (64K entries filled in the interpreter, ~1.5 ms),
+      // which the main thread's scan otherwise reaches before this thread does. By name: the class
+      // is internal, and a JDK without it only skips the hint.
+      Class.forName("com.sun.org.apache.xerces.internal.util.XMLChar", true, null);
+    } catch (ClassNotFoundException | LinkageError e) {
+      // the parse below sets up whatever table this JDK's parser has
+    }
+    try {
       parse(WARM_UP, "(warm-up)");
     } catch (InvalidDefinitionException | RuntimeException e) {
       // the real parse meets what matters
