@@ -47,7 +47,8 @@ public final class Main implements Runnable {
   @CommandLine.Mixin DebugOption debug = new DebugOption();
 
   public static void main(String[] args) {
-    boolean trace = "1".equals(System.getenv("CAPVIRT_TRACE"));
+    // the launchers pass CAPVIRT_TRACE=1 on as this property (see StartupTrace)
+    boolean trace = "1".equals(System.getProperty("capvirt.trace"));
     if (trace) {
       StartupTrace.begin(System.getenv());
     }

@@ -8,16 +8,20 @@ import java.util.Optional;
 import org.capvirt.driver.StateLayout;
 
 /**
- * How this CLI runs itself again: the launcher that started it ({@code CAPVIRT_LAUNCHER}, which
- * {@code ./capvirt} exports), else this JVM with its class path. What a domain's monitor calls back
- * once the init ended, and what an autostart unit runs.
+ * How this CLI runs itself again: the launcher that started it ({@code ./capvirt} exports it as
+ * {@code CAPVIRT_LAUNCHER} and passes it as {@code -Dcapvirt.launcher}, which costs nothing where a
+ * getenv sets up the whole environment's map on the main thread), else this JVM with its class
+ * path. What a domain's monitor calls back once the init ended, and what an autostart unit runs.
  */
 final class SelfCommand {
   private SelfCommand() {}
 
   /** The command line that runs {@code capvirt} (verbs and options follow). */
   static List<String> argv() {
-    String launcher = System.getenv("CAPVIRT_LAUNCHER");
+    String launcher = System.getProperty("capvirt.launcher");
+    if (launcher == null) {
+      launcher = System.getenv("CAPVIRT_LAUNCHER");
+    }
     if (launcher != null && launcher.startsWith("/") && Files.isExecutable(Path.of(launcher))) {
       return List.of(launcher);
     }

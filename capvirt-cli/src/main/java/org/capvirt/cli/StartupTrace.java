@@ -7,7 +7,9 @@ import org.capvirt.Tracing;
 
 /**
  * {@code CAPVIRT_TRACE=1}: times the steps of one CLI run, from the launcher's start (it exports
- * {@code CAPVIRT_TRACE_T0}, epoch microseconds) to exit, and prints them on stderr.
+ * {@code CAPVIRT_TRACE_T0}, epoch microseconds) to exit, and prints them on stderr. The launchers
+ * pass the variable on as {@code -Dcapvirt.trace=1}, which {@link Main} reads: a property costs
+ * nothing, where {@code getenv} sets up the whole environment's map on the main thread.
  */
 final class StartupTrace {
   private StartupTrace() {}

@@ -7,13 +7,13 @@ import java.io.OutputStream;
 
 /**
  * One-time set-up that a start or stop needs later, done on a second thread while the main thread
- * parses and plans: for a start jackson-core's generator (config.json), then capvirt's native
- * library ({@link Syscall}: the device program, and the commands it starts) and the process
- * environment; where that library is missing, commands start through {@link ProcessBuilder}
- * instead, and the System.Logger it consults before the first process is looked up here too. The
- * JVM initialises each class once, whichever thread gets there first, so the main thread at worst
- * waits for what it would otherwise have done itself; what fails here fails again on the main
- * thread, which reports it.
+ * parses and plans: the process environment's map, what the caller needs soonest (a start's XML
+ * parser), for a start jackson-core's generator (config.json), then capvirt's native library
+ * ({@link Syscall}: the device program, and the commands it starts); where that library is missing,
+ * commands start through {@link ProcessBuilder} instead, and the System.Logger it consults before
+ * the first process is looked up here too. The JVM initialises each class once, whichever thread
+ * gets there first, so the main thread at worst waits for what it would otherwise have done itself;
+ * what fails here fails again on the main thread, which reports it.
  */
 public final class Warmup {
   // a lock, not an AtomicBoolean: that class's set-up spins a VarHandle (~0.5 ms of a cold start)
@@ -42,12 +42,13 @@ public final class Warmup {
         new Thread(
             () -> {
               try {
+                // the environment's map first: the main thread looks up PATH soon after parsing
+                var env = System.getenv();
                 first.run();
                 if (start) {
                   json();
                 }
                 Syscall.warm();
-                var env = System.getenv();
                 if (!NativeProcess.available()) {
                   boolean unused =
                       System.getLogger(ProcessBuilder.class.getName())
