@@ -1,9 +1,8 @@
 package org.capvirt.driver;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,7 +47,8 @@ final class Uuids {
    */
   static UUID random() {
     byte[] b = new byte[16];
-    try (InputStream in = Files.newInputStream(Path.of("/dev/urandom"))) {
+    // java.io: see HostProbe.read
+    try (InputStream in = new FileInputStream("/dev/urandom")) {
       if (in.readNBytes(b, 0, 16) != 16) {
         return UUID.randomUUID();
       }

@@ -1,9 +1,9 @@
 package org.capvirt.host;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.model.CapSet;
@@ -160,8 +160,10 @@ public final class HostProbe {
   }
 
   private static String read(Path f) throws CapvirtIoException {
-    // Not Files.readString: procfs reports size 0 and that call then returns a short read.
-    try (InputStream in = Files.newInputStream(f)) {
+    // Not Files.readString: procfs reports size 0 and that call then returns a short read. java.io,
+    // not Files.newInputStream: the first FileChannel loads two native libraries (~1.2 ms), which
+    // the warm-up thread does meanwhile (see Warmup).
+    try (InputStream in = new FileInputStream(f.toFile())) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new CapvirtIoException("cannot read host fact " + f, e);

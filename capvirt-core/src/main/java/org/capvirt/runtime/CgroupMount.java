@@ -1,8 +1,9 @@
 package org.capvirt.runtime;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,10 @@ public record CgroupMount(Path mountPoint, String fsType, List<String> superOpti
   public static List<CgroupMount> read(Path mountinfo) throws CapvirtIoException {
     String text;
     try {
-      text = Files.readString(mountinfo, StandardCharsets.UTF_8);
+      // java.io: see HostProbe.read
+      try (InputStream in = new FileInputStream(mountinfo.toFile())) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
     } catch (IOException e) {
       throw new CapvirtIoException("cannot read " + mountinfo, e);
     }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 
 /**
  * One-time set-up that a start or stop needs later, done on a second thread while the main thread
@@ -45,6 +48,7 @@ public final class Warmup {
                 // the environment's map first: the main thread looks up PATH soon after parsing
                 var env = System.getenv();
                 first.run();
+                channels();
                 if (start) {
                   json();
                 }
@@ -61,6 +65,16 @@ public final class Warmup {
             "capvirt-warmup");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * A FileChannel's first use (the lock, the bundle's files): its classes load the JDK's net and
+   * nio libraries, and reading into a heap buffer sets up the temporary direct buffers.
+   */
+  private static void channels() throws IOException {
+    try (FileChannel c = FileChannel.open(Path.of("/proc/self/stat"))) {
+      c.read(ByteBuffer.allocate(64));
+    }
   }
 
   private static void json() throws IOException {
