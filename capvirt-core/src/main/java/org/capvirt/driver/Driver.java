@@ -29,6 +29,7 @@ import org.capvirt.model.Problem;
 import org.capvirt.model.SourcePath;
 import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.Unsupported;
+import org.capvirt.runtime.CgroupMounts;
 import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.InitLog;
 import org.capvirt.runtime.Signal;
@@ -107,14 +108,16 @@ public final class Driver {
 
   /** The driver for this host: real runtimes, cgroups, /proc and /dev. */
   public static Driver onHost(StateLayout layout, Optional<String> runtimeChoice) {
+    // one read of mountinfo for the host facts' cgroup layout and for the cgroups' own lookups
+    CgroupMounts mounts = new CgroupMounts(Path.of("/proc/self/mountinfo"));
     return new Driver(
         layout,
         RuntimeProvider.host(
             runtimeChoice,
             new HostCommandRunner(layout.captures()),
             layout.runtime().resolve(".cache")),
-        new HostCgroupFs(new VerdictFile(layout.runtime().resolve(".cache"))),
-        () -> HostProbe.system().read(),
+        new HostCgroupFs(new VerdictFile(layout.runtime().resolve(".cache")), mounts),
+        () -> HostProbe.system(mounts).read(),
         HostDeviceLookup.system());
   }
 

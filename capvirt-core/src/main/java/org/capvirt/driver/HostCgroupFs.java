@@ -36,23 +36,27 @@ import org.capvirt.verify.VerdictMemo;
 /** The real cgroup filesystems under /sys/fs/cgroup, found through /proc/self/mountinfo. */
 public final class HostCgroupFs implements HostCgroups {
   // read once for this driver: every step of a start needs them
-  private final CgroupMounts mounts = new CgroupMounts(Path.of("/proc/self/mountinfo"));
-  private final DeviceCgroup devices = new DeviceCgroup(Path.of("/proc"), mounts);
-  private final UnifiedDevices unified = new UnifiedDevices(Path.of("/proc"), mounts);
+  private final CgroupMounts mounts;
+  private final DeviceCgroup devices;
+  private final UnifiedDevices unified;
 
   private final VerdictMemo verdicts;
 
   /** The cgroup filesystems this process sees. */
   public HostCgroupFs() {
-    this(VerdictMemo.NONE);
+    this(VerdictMemo.NONE, new CgroupMounts(Path.of("/proc/self/mountinfo")));
   }
 
   /**
    * The same, where a start's device check may use the comparisons {@code verdicts} remembers (a
-   * {@link VerdictFile} in the state root).
+   * {@link VerdictFile} in the state root), with the mounts of /proc/self/mountinfo that {@code
+   * mounts} reads (shared with the host facts' probe).
    */
-  HostCgroupFs(VerdictMemo verdicts) {
+  HostCgroupFs(VerdictMemo verdicts, CgroupMounts mounts) {
     this.verdicts = verdicts;
+    this.mounts = mounts;
+    this.devices = new DeviceCgroup(Path.of("/proc"), mounts);
+    this.unified = new UnifiedDevices(Path.of("/proc"), mounts);
   }
 
   @Override

@@ -10,6 +10,7 @@ import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.HostFacts.CgroupLayout;
 import org.capvirt.runtime.CgroupMount;
+import org.capvirt.runtime.CgroupMounts;
 
 /**
  * Reads {@link HostFacts} from a root directory ({@code /} on a real host, a directory of fake
@@ -34,19 +35,30 @@ import org.capvirt.runtime.CgroupMount;
 public final class HostProbe {
 
   private final Path root;
+  private final CgroupMounts mounts;
 
-  private HostProbe(Path root) {
+  private HostProbe(Path root, CgroupMounts mounts) {
     this.root = root;
+    this.mounts = mounts;
   }
 
   /** A probe of the running host. */
   public static HostProbe system() {
-    return new HostProbe(Path.of("/"));
+    return system(new CgroupMounts(Path.of("/proc/self/mountinfo")));
+  }
+
+  /**
+   * A probe of the running host that takes the cgroup mounts from {@code mounts} (of
+   * /proc/self/mountinfo), which a driver's cgroup code reads too: one parse of mountinfo per
+   * start.
+   */
+  public static HostProbe system(CgroupMounts mounts) {
+    return new HostProbe(Path.of("/"), mounts);
   }
 
   /** A probe that reads {@code proc/...} below {@code root} instead of {@code /proc}. */
   public static HostProbe under(Path root) {
-    return new HostProbe(root);
+    return new HostProbe(root, new CgroupMounts(root.resolve("proc/self/mountinfo")));
   }
 
   /** Reads every fact once. */
@@ -109,10 +121,9 @@ public final class HostProbe {
 
   /** The cgroup layout named by the file system types in {@code proc/self/mountinfo}. */
   public CgroupLayout cgroupLayout() throws CapvirtIoException {
-    Path f = file("proc/self/mountinfo");
     boolean v1 = false;
     boolean v2 = false;
-    for (CgroupMount m : CgroupMount.read(f)) {
+    for (CgroupMount m : mounts.get()) {
       v1 |= m.fsType().equals("cgroup");
       v2 |= m.fsType().equals("cgroup2");
     }
@@ -123,7 +134,8 @@ public final class HostProbe {
     } else if (v2) {
       return CgroupLayout.V2;
     }
-    throw new CapvirtIoException(f + ": no cgroup or cgroup2 file system is mounted");
+    throw new CapvirtIoException(
+        mounts.mountinfo() + ": no cgroup or cgroup2 file system is mounted");
   }
 
   /**

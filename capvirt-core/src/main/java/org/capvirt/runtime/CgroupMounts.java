@@ -18,6 +18,11 @@ public final class CgroupMounts {
     this.mountinfo = mountinfo;
   }
 
+  /** The mountinfo file read. */
+  public Path mountinfo() {
+    return mountinfo;
+  }
+
   /** The cgroup and cgroup2 mounts, in mountinfo's order. */
   public synchronized List<CgroupMount> get() throws CapvirtIoException {
     if (mounts == null) {

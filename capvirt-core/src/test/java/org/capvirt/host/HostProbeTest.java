@@ -10,6 +10,7 @@ import org.capvirt.CapvirtIoException;
 import org.capvirt.model.CapSet;
 import org.capvirt.model.HostFacts;
 import org.capvirt.model.HostFacts.CgroupLayout;
+import org.capvirt.runtime.CgroupMounts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,6 +106,23 @@ class HostProbeTest {
     assertThat(HostProbe.under(root).cgroupLayout()).isEqualTo(CgroupLayout.V2);
     write("proc/self/mountinfo", HYBRID);
     assertThat(HostProbe.under(root).cgroupLayout()).isEqualTo(CgroupLayout.HYBRID);
+  }
+
+  /** A driver's probe takes the layout from the mounts its cgroup code reads, parsed once. */
+  @Test
+  void aSharedMountListIsReadOnceAndIsWhatTheLayoutComesFrom() throws Exception {
+    Path mountinfo = root.resolve("mountinfo");
+    Files.writeString(
+        mountinfo,
+        "30 23 0:26 / /sys/fs/cgroup rw,nosuid shared:4 - cgroup2 cgroup2 rw,nsdelegate\n");
+    CgroupMounts shared = new CgroupMounts(mountinfo);
+    // the real host's /proc for everything else; this file, not /proc/self/mountinfo, for the
+    // layout
+    assertThat(HostProbe.system(shared).read().cgroupLayout()).isEqualTo(CgroupLayout.V2);
+    var seen = shared.get();
+    Files.delete(mountinfo);
+    assertThat(shared.get()).as("kept, not read again").isSameAs(seen);
+    assertThat(HostProbe.system(shared).cgroupLayout()).isEqualTo(CgroupLayout.V2);
   }
 
   @Test
