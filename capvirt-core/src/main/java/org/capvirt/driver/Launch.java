@@ -152,7 +152,11 @@ final class Launch {
             Trace.mark("wrote the live XML");
           };
       InitLog log = InitLog.at(layout.consoleLog(name));
-      log.reset();
+      if (monitor.isPresent()) {
+        log.resetForMonitor();
+      } else {
+        log.reset();
+      }
       Files.deleteIfExists(layout.lastExit(name));
       if (monitor.isEmpty() && log.writer().isEmpty()) {
         warnings.add(

@@ -64,6 +64,20 @@ public record InitLog(Path current, Optional<Path> writer) {
     }
   }
 
+  /**
+   * For a run whose monitor writes the log itself (conmon, into {@link #current}): only the current
+   * log made anew, empty and private; the writer's files of a run without a monitor removed, not
+   * made (three inodes fewer per start).
+   */
+  public void resetForMonitor() throws IOException {
+    for (Path p : files()) {
+      Files.deleteIfExists(p);
+    }
+    Files.deleteIfExists(current);
+    Files.createFile(current, PosixFilePermissions.asFileAttribute(PRIVATE));
+    Files.setPosixFilePermissions(current, PRIVATE);
+  }
+
   /** Removes every file of this log. */
   public void remove() throws IOException {
     Files.deleteIfExists(current);

@@ -39,7 +39,14 @@ class InitLogContainerTest {
   void withConmonTwentyMegabytesOfOutputKeepOneLogOfAtMostTheLimit() throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       String name = live.name("chattym");
+      // what a run without a monitor left: gone, and conmon's run makes none of these files
+      InitLog rotated = InitLog.at(live.layout.consoleLog(name));
+      Files.createDirectories(live.layout.logs());
+      Files.writeString(rotated.files().get(1), "an earlier run's output\n");
       live.create(LiveRoot.xml(name, CHATTY, "", ""));
+      for (Path f : rotated.files()) {
+        assertThat(f).doesNotExist();
+      }
       assertThat(Files.isDirectory(new RunDir(live.layout.domainDir(name)).monitor().dir()))
           .as("conmon monitors it")
           .isTrue();
