@@ -30,12 +30,13 @@ public final class FileModes {
   /** 0600: files only this user reads or writes. */
   public static final Set<PosixFilePermission> PRIVATE_FILE = Set.of(OWNER_READ, OWNER_WRITE);
 
-  private FileModes() {}
+  /** The file type bits of a mode (S_IFMT). */
+  public static final int TYPE = 0170000;
 
-  /** The file type bits of a regular file in a mode (S_IFREG), and their mask (S_IFMT). */
+  /** The file type bits of a regular file (S_IFREG). */
   public static final int REGULAR = 0100000;
 
-  public static final int TYPE = 0170000;
+  private FileModes() {}
 
   /**
    * The mode of {@code p} itself (a link's own), file type included, as {@code lstat} gives it:

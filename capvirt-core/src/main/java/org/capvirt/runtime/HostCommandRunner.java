@@ -76,8 +76,8 @@ public final class HostCommandRunner implements CommandRunner {
    * Captured or appended output through {@link NativeProcess}: the start path's commands (conmon,
    * the runtime's start, kill and delete) pay no {@link ProcessBuilder} set-up. Captured output
    * goes to anonymous files ({@link NativeProcess#memfd}), not to capture files: no inode to
-   * allocate and free per command (on a busy ext4 each costs a start or stop ~0.4 ms), nothing for
-   * a killed capvirt to leave.
+   * allocate and free per command (on a busy ext4 without a journal each cost a create ~0.5 ms),
+   * nothing for a killed capvirt to leave.
    */
   private Completed runNative(Command command) throws CapvirtIoException, RuntimeFailureException {
     Path in = null;

@@ -55,13 +55,10 @@ public record InitLog(Path current, Optional<Path> writer) {
 
   /** Empty, private files for a new run (links planted at these names are removed first). */
   public void reset() throws IOException {
-    List<Path> all = new ArrayList<>(files());
-    all.add(current);
-    for (Path p : all) {
-      Files.deleteIfExists(p);
-      Files.createFile(p, PosixFilePermissions.asFileAttribute(PRIVATE));
-      Files.setPosixFilePermissions(p, PRIVATE);
+    for (Path p : files()) {
+      fresh(p);
     }
+    fresh(current);
   }
 
   /**
@@ -73,9 +70,14 @@ public record InitLog(Path current, Optional<Path> writer) {
     for (Path p : files()) {
       Files.deleteIfExists(p);
     }
-    Files.deleteIfExists(current);
-    Files.createFile(current, PosixFilePermissions.asFileAttribute(PRIVATE));
-    Files.setPosixFilePermissions(current, PRIVATE);
+    fresh(current);
+  }
+
+  /** {@code p} made anew, empty and 0600 (a link planted at its name removed first). */
+  private static void fresh(Path p) throws IOException {
+    Files.deleteIfExists(p);
+    Files.createFile(p, PosixFilePermissions.asFileAttribute(PRIVATE));
+    Files.setPosixFilePermissions(p, PRIVATE);
   }
 
   /** Removes every file of this log. */
