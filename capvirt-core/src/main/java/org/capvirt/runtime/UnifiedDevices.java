@@ -49,17 +49,30 @@ public final class UnifiedDevices {
     if (mount.isEmpty()) {
       return Optional.empty();
     }
-    Path file = procRoot.resolve(Long.toString(pid)).resolve("cgroup");
+    Path file = membershipFile(pid);
     try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (line.startsWith("0::")) {
-          return Optional.of(mount.get().resolve(CgroupMount.relative(line.substring(3))));
-        }
-      }
-      return Optional.empty();
+      return directoryIn(mount.get(), Files.readString(file, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new CapvirtIoException("cannot read " + file, e);
     }
+  }
+
+  /**
+   * The cgroup2 directory below {@code mount} that {@code list} (a process's cgroup file) names in
+   * its {@code 0::PATH} line.
+   */
+  static Optional<Path> directoryIn(Path mount, String list) {
+    for (String line : list.split("\n")) {
+      if (line.startsWith("0::")) {
+        return Optional.of(mount.resolve(CgroupMount.relative(line.substring(3))));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The file that lists the cgroups of process {@code pid}, in every hierarchy. */
+  Path membershipFile(long pid) {
+    return procRoot.resolve(Long.toString(pid)).resolve("cgroup");
   }
 
   /**

@@ -29,16 +29,40 @@ class MigrationPrimerTest {
   @Test
   void theProcessIsMovedIntoItsOwnCgroupAgainAndAgainUntilClosed() throws Exception {
     Path procs = Files.createDirectories(dir.resolve("cg/machine/a")).resolve("cgroup.procs");
+    Files.writeString(procs, "");
     MigrationPrimer p = MigrationPrimer.begin(unified("4:devices:/x\n0::/machine/a\n"), 77).get();
     try {
-      awaitTrue(() -> holds(procs, "77"), "the first move");
-      Files.delete(procs);
-      awaitTrue(() -> holds(procs, "77"), "the next move");
+      // each move is one write of the pid through the descriptor opened once
+      awaitTrue(() -> moves(procs) >= 3, "three moves");
     } finally {
       p.close();
     }
     awaitTrue(() -> !p.running(), "the thread's end after close");
+    long after = moves(procs);
+    assertThat(after).isPositive();
+    Thread.sleep(3 * MigrationPrimer.PERIOD_MILLIS + 10);
+    assertThat(moves(procs)).as("no move after the end").isEqualTo(after);
     p.close(); // again: nothing happens
+  }
+
+  @Test
+  void aMoveBySomeoneElseStandsAndEndsThePriming() throws Exception {
+    Path procs = Files.createDirectories(dir.resolve("cg/machine/a")).resolve("cgroup.procs");
+    Path moved = Files.createDirectories(dir.resolve("cg/machine/b")).resolve("cgroup.procs");
+    Files.writeString(procs, "");
+    Files.writeString(moved, "");
+    MigrationPrimer p = MigrationPrimer.begin(unified("4:devices:/x\n0::/machine/a\n"), 77).get();
+    try {
+      awaitTrue(() -> moves(procs) >= 1, "the first move");
+      Files.writeString(dir.resolve("proc/77/cgroup"), "4:devices:/x\n0::/machine/b\n");
+      awaitTrue(() -> !p.running(), "the thread's end once the process was moved");
+      long after = moves(procs);
+      Thread.sleep(3 * MigrationPrimer.PERIOD_MILLIS + 10);
+      assertThat(moves(procs)).as("not moved back").isEqualTo(after);
+      assertThat(moved).isEmptyFile();
+    } finally {
+      p.close();
+    }
   }
 
   @Test
@@ -89,12 +113,12 @@ class MigrationPrimerTest {
     assertThat(Files.readString(Path.of("/proc/self/cgroup"))).isEqualTo(before);
   }
 
-  /** Whether {@code file} exists and holds {@code text} (a move being written may be empty). */
-  private static boolean holds(Path file, String text) {
+  /** How many times the pid 77 was written to {@code file} (a write under way may be partial). */
+  private static long moves(Path file) {
     try {
-      return Files.readString(file).equals(text);
+      return Files.readString(file).length() / 2;
     } catch (java.io.IOException e) {
-      return false;
+      return 0;
     }
   }
 
