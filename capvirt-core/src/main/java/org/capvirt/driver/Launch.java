@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
@@ -182,9 +184,27 @@ final class Launch {
         pid = create(monitor, runtime, binary, run, name, io, log, live);
       }
       network.attach(run, def.uuid().orElse(name), pid, net);
-      warnings.addAll(cgroups.tightenDevices(pid, rules, host));
-      Trace.mark("tightened the device cgroup");
-      warnings.addAll(cgroups.installDeviceProgram(pid, cgroupsPath, rules, host, program));
+      // The cgroup2 program is attached and read back on a second thread while this one tightens
+      // the v1 device list (two hierarchies; the runtime is done with the cores): both end before
+      // the init runs, and the second before anything is undone or the program closed.
+      FutureTask<List<String>> v2 =
+          new FutureTask<>(
+              () -> cgroups.installDeviceProgram(pid, cgroupsPath, rules, host, program));
+      Thread.ofPlatform().name("capvirt-device-program").daemon().start(v2);
+      List<String> v1;
+      try {
+        v1 = cgroups.tightenDevices(pid, rules, host);
+        Trace.mark("tightened the device cgroup");
+      } catch (CapvirtException | RuntimeException e) {
+        try {
+          await(v2);
+        } catch (CapvirtException | RuntimeException x) {
+          e.addSuppressed(x);
+        }
+        throw e;
+      }
+      warnings.addAll(v1);
+      warnings.addAll(await(v2));
       Trace.mark("installed and read back the device program");
       runtime.start(name, pid);
       if (monitor.isPresent()) {
@@ -198,6 +218,31 @@ final class Launch {
       CapvirtIoException io = new CapvirtIoException("cannot write the bundle of " + name, e);
       undo(run, runtime, created, name, cgroupsPath, io);
       throw io;
+    }
+  }
+
+  /** What {@code task} returned once it ended, or what it threw, as it was thrown. */
+  private static <T> T await(FutureTask<T> task) throws CapvirtException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return task.get();
+        } catch (InterruptedException e) {
+          interrupted = true; // the task runs on: it is waited for all the same
+        }
+      }
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case CapvirtException c -> throw c;
+        case RuntimeException r -> throw r;
+        case Error r -> throw r;
+        default -> throw new IllegalStateException(e.getCause());
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -29,7 +29,7 @@ class DriverTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"create", "tighten", "start"})
+  @ValueSource(strings = {"create", "tighten", "program", "start"})
   void failureAtAnyStepOfStartUndoesEverything(String step) throws Exception {
     FakeHost host = new FakeHost();
     Driver d = host.driver(StateLayout.under(root));
@@ -37,6 +37,8 @@ class DriverTest {
     byte[] stored = Files.readAllBytes(StateLayout.under(root).definition("web"));
     if (step.equals("tighten")) {
       host.failTighten = true;
+    } else if (step.equals("program")) {
+      host.failProgram = true;
     } else {
       host.runtime.failAt = step;
     }
@@ -245,8 +247,11 @@ class DriverTest {
     assertThat(host.cgroupCalls.get(0)).isEqualTo("load program");
     assertThat(host.cgroupCalls.get(1)).isEqualTo("prime migrations");
     assertThat(host.cgroupCalls.get(2)).isEqualTo("end priming after [create web]");
-    assertThat(host.cgroupCalls.get(3)).isEqualTo("tighten 4242");
-    assertThat(host.cgroupCalls.get(4)).matches("program 4242 /machine/web\\.capvirt-[0-9a-f]{8}");
+    // v1's list and v2's program, side by side: both after the create, before the start
+    assertThat(host.cgroupCalls.subList(3, 5))
+        .anyMatch(c -> c.equals("tighten 4242 after [create web]"))
+        .anyMatch(
+            c -> c.matches("program 4242 /machine/web\\.capvirt-[0-9a-f]{8} after \\[create web]"));
     assertThat(host.cgroupCalls.get(5)).isEqualTo("release program");
     DomainInfo i = d.info("web");
     assertThat(i.state()).isEqualTo(DomainState.RUNNING);

@@ -18,6 +18,7 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   final FakeRuntime runtime = new FakeRuntime();
   final List<String> cgroupCalls = Collections.synchronizedList(new ArrayList<>());
   volatile boolean failTighten;
+  volatile boolean failProgram;
   final List<Long> busy = Collections.synchronizedList(new ArrayList<>());
 
   static final HostFacts FACTS =
@@ -46,7 +47,7 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
   @Override
   public List<String> tightenDevices(long pid, List<DeviceRule> rules, HostFacts host)
       throws RuntimeFailureException {
-    cgroupCalls.add("tighten " + pid);
+    cgroupCalls.add("tighten " + pid + " after " + runtime.calls);
     if (failTighten) {
       throw new RuntimeFailureException("fake: the host refused a cgroup write");
     }
@@ -67,12 +68,12 @@ final class FakeHost implements HostCgroups, RuntimeProvider {
 
   @Override
   public List<String> installDeviceProgram(
-      long pid,
-      String cgroupsPath,
-      List<DeviceRule> rules,
-      HostFacts host,
-      PendingProgram pending) {
-    cgroupCalls.add("program " + pid + " " + cgroupsPath);
+      long pid, String cgroupsPath, List<DeviceRule> rules, HostFacts host, PendingProgram pending)
+      throws RuntimeFailureException {
+    cgroupCalls.add("program " + pid + " " + cgroupsPath + " after " + runtime.calls);
+    if (failProgram) {
+      throw new RuntimeFailureException("fake: the kernel refused the device program");
+    }
     return List.of();
   }
 

@@ -271,6 +271,34 @@ class FaultMatrixTest {
   }
 
   /**
+   * The kernel refuses the device program while the v1 list is tightened beside it: the created
+   * container goes, and so does everything else.
+   */
+  @Test
+  void deviceProgramFails() throws Exception {
+    HostCgroups refusing =
+        new Passing() {
+          @Override
+          public List<String> installDeviceProgram(
+              long pid,
+              String cgroupsPath,
+              List<DeviceRule> rules,
+              HostFacts host,
+              PendingProgram pending)
+              throws RuntimeFailureException {
+            throw new RuntimeFailureException("injected: BPF_PROG_ATTACH refused for pid " + pid);
+          }
+        };
+    try (LiveRoot live = new LiveRoot()) {
+      Driver faulty = driver(live, refusing, Optional.empty());
+      String name = live.name("fprogram");
+      Throwable e = catchThrowable(() -> faulty.create(sleeper(name), "t.xml"));
+      assertThat(e).hasMessageContaining("injected: BPF_PROG_ATTACH refused");
+      assertClean(live, name);
+    }
+  }
+
+  /**
    * The init is killed after the device program is in force, just before its start (runc itself:
    * the start reads its exec FIFO in-process): the start reports it, and nothing is left.
    */
