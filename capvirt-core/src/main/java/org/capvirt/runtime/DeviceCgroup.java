@@ -1,9 +1,12 @@
 package org.capvirt.runtime;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -84,11 +87,30 @@ public final class DeviceCgroup {
   public static void tighten(Path dir, List<DeviceRule> wanted)
       throws RuntimeFailureException, CapvirtIoException {
     write(dir.resolve("devices.deny"), "a");
-    for (DeviceRule r : wanted) {
-      write(dir.resolve("devices.allow"), r.toString());
-    }
     TreeSet<String> want = new TreeSet<>();
-    wanted.forEach(r -> want.add(r.toString()));
+    Path allow = dir.resolve("devices.allow");
+    // one open for every rule: the controller takes each write(2) as one rule
+    try (FileChannel ch =
+        FileChannel.open(
+            allow,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      for (DeviceRule r : wanted) {
+        String line = r.toString();
+        want.add(line);
+        ByteBuffer b = ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII));
+        try {
+          while (b.hasRemaining()) {
+            ch.write(b);
+          }
+        } catch (IOException e) {
+          throw refused(allow, line, e);
+        }
+      }
+    } catch (IOException e) {
+      throw refused(allow, "", e);
+    }
     TreeSet<String> have = new TreeSet<>();
     list(dir).forEach(r -> have.add(r.toString()));
     if (!want.equals(have)) {
@@ -110,8 +132,18 @@ public final class DeviceCgroup {
     try {
       Files.writeString(file, line, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new RuntimeFailureException(
-          "the host refused writing '" + line + "' to " + file + ": " + e.getMessage(), e);
+      throw refused(file, line, e);
     }
+  }
+
+  private static RuntimeFailureException refused(Path file, String line, IOException e) {
+    return new RuntimeFailureException(
+        (line.isEmpty()
+                ? "the host refused writing to "
+                : "the host refused writing '" + line + "' to ")
+            + file
+            + ": "
+            + e.getMessage(),
+        e);
   }
 }
