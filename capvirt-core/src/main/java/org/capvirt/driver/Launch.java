@@ -136,7 +136,11 @@ final class Launch {
     // creates the container; closed (attached or not) when the start ends either way
     try (HostCgroups.PendingProgram program = cgroups.loadDeviceProgram(rules)) {
       // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
-      StateDirs.below(layout.runtime(), run.hostRoot(), StateDirs.PASSABLE);
+      // the empty directory the host's / is bound on, where the spec's root is that (one inode
+      // less per start otherwise: ~0.5 ms on this project's VM)
+      boolean bindsHostRoot = plan.spec().root().path().equals(run.hostRoot().toString());
+      StateDirs.below(
+          layout.runtime(), bindsHostRoot ? run.hostRoot() : run.bundle(), StateDirs.PASSABLE);
       StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
       if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
         throw new RuntimeFailureException(

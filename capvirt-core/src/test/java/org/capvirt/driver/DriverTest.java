@@ -235,6 +235,34 @@ class DriverTest {
     Files.delete(layout.lock("ro"));
   }
 
+  /** The empty directory the host's / is bound on exists only for a domain that binds it. */
+  @Test
+  void theHostRootDirectoryIsMadeOnlyWhereTheSpecBindsTheHostRoot() throws Exception {
+    FakeHost host = new FakeHost();
+    StateLayout layout = StateLayout.under(root);
+    Driver d = host.driver(layout);
+    d.create(xml("hostroot"), "h.xml");
+    RunDir shared = new RunDir(layout.domainDir("hostroot"));
+    assertThat(Files.readString(shared.bundle().resolve("config.json")))
+        .contains("\"path\" : \"" + shared.hostRoot() + "\"");
+    assertThat(shared.hostRoot()).isDirectory();
+
+    Path own = Files.createDirectories(root.resolve("own-root"));
+    String withRoot =
+        LiveRoot.xml("ownroot", "sleep 1", "", "")
+            .replace(
+                "<devices>\n",
+                "<devices>\n    <filesystem type='mount'><source dir='"
+                    + own
+                    + "'/><target dir='/'/></filesystem>\n");
+    d.create(withRoot.getBytes(StandardCharsets.UTF_8), "o.xml");
+    RunDir separate = new RunDir(layout.domainDir("ownroot"));
+    assertThat(Files.readString(separate.bundle().resolve("config.json")))
+        .contains("\"path\" : \"" + own + "\"");
+    assertThat(separate.bundle()).isDirectory();
+    assertThat(separate.hostRoot()).doesNotExist();
+  }
+
   @Test
   void startRunsCreateTightenStartInThatOrder() throws Exception {
     FakeHost host = new FakeHost();
