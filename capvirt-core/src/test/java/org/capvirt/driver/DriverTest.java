@@ -238,9 +238,8 @@ class DriverTest {
   /** The empty directory the host's / is bound on exists only for a domain that binds it. */
   @Test
   void theHostRootDirectoryIsMadeOnlyWhereTheSpecBindsTheHostRoot() throws Exception {
-    FakeHost host = new FakeHost();
     StateLayout layout = StateLayout.under(root);
-    Driver d = host.driver(layout);
+    Driver d = new FakeHost().driver(layout);
     d.create(xml("hostroot"), "h.xml");
     RunDir shared = new RunDir(layout.domainDir("hostroot"));
     assertThat(Files.readString(shared.bundle().resolve("config.json")))

@@ -261,11 +261,17 @@ class FaultMatrixTest {
             throw new RuntimeFailureException("injected: devices.deny refused for pid " + pid);
           }
         };
+    assertRefusedCreateLeavesNothing(refusing, "ftighten", "injected: devices.deny refused");
+  }
+
+  /** A create on {@code refusing} cgroups fails with {@code message}, and nothing is left. */
+  private void assertRefusedCreateLeavesNothing(HostCgroups refusing, String prefix, String message)
+      throws Exception {
     try (LiveRoot live = new LiveRoot()) {
       Driver faulty = driver(live, refusing, Optional.empty());
-      String name = live.name("ftighten");
+      String name = live.name(prefix);
       Throwable e = catchThrowable(() -> faulty.create(sleeper(name), "t.xml"));
-      assertThat(e).hasMessageContaining("injected: devices.deny refused");
+      assertThat(e).hasMessageContaining(message);
       assertClean(live, name);
     }
   }
@@ -289,13 +295,7 @@ class FaultMatrixTest {
             throw new RuntimeFailureException("injected: BPF_PROG_ATTACH refused for pid " + pid);
           }
         };
-    try (LiveRoot live = new LiveRoot()) {
-      Driver faulty = driver(live, refusing, Optional.empty());
-      String name = live.name("fprogram");
-      Throwable e = catchThrowable(() -> faulty.create(sleeper(name), "t.xml"));
-      assertThat(e).hasMessageContaining("injected: BPF_PROG_ATTACH refused");
-      assertClean(live, name);
-    }
+    assertRefusedCreateLeavesNothing(refusing, "fprogram", "injected: BPF_PROG_ATTACH refused");
   }
 
   /**
