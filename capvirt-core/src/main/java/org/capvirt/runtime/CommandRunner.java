@@ -11,4 +11,12 @@ public interface CommandRunner {
    * start it is an I/O error, and running past its time limit kills it and is a runtime failure.
    */
   Completed run(Command command) throws CapvirtIoException, RuntimeFailureException;
+
+  /**
+   * Starts {@code command}; its handle waits for it as {@link #run} does. Unless a runner starts
+   * processes of its own, the command has run to completion when this returns.
+   */
+  default Running start(Command command) throws CapvirtIoException, RuntimeFailureException {
+    return new Running.Done(run(command));
+  }
 }

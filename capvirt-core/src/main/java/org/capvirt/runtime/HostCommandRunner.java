@@ -15,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
 
@@ -73,6 +74,22 @@ public final class HostCommandRunner implements CommandRunner {
   }
 
   /**
+   * Starts {@code command} without waiting for it: through {@link NativeProcess} where {@link #run}
+   * would; any other command runs to completion here, and its handle only hands over the result.
+   */
+  @Override
+  public Running start(Command command) throws CapvirtIoException, RuntimeFailureException {
+    Command.Output o = command.output();
+    if (spawnNatively
+        && (o instanceof Command.Capture || o instanceof Command.AppendTo)
+        && NativeProcess.available()) {
+      return startNative(command);
+    }
+    Completed c = runJdk(command);
+    return new Running.Done(c);
+  }
+
+  /**
    * Captured or appended output through {@link NativeProcess}: the start path's commands (conmon,
    * the runtime's start, kill and delete) pay no {@link ProcessBuilder} set-up. Captured output
    * goes to anonymous files ({@link NativeProcess#memfd}), not to capture files: no inode to
@@ -80,6 +97,10 @@ public final class HostCommandRunner implements CommandRunner {
    * nothing for a killed capvirt to leave.
    */
   private Completed runNative(Command command) throws CapvirtIoException, RuntimeFailureException {
+    return startNative(command).await();
+  }
+
+  private Native startNative(Command command) throws CapvirtIoException {
     Path in = null;
     int stdin = -1;
     int stdout = -1;
@@ -107,43 +128,105 @@ public final class HostCommandRunner implements CommandRunner {
         stdout = NativeProcess.memfd("capvirt-out");
         stderr = NativeProcess.memfd("capvirt-err");
       }
-      NativeProcess p;
-      try {
-        p =
-            NativeProcess.start(
-                command.argv(),
-                command.environment(),
-                command.directory().orElse(null),
-                stdin,
-                stdout,
-                stderr);
-      } catch (IOException e) {
-        throw new CapvirtIoException("cannot run '" + command.argv().get(0) + "'", e);
-      }
-      OptionalInt code;
-      try {
-        code = p.waitFor(command.timeout());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        p.kill();
-        throw new RuntimeFailureException("interrupted while waiting for '" + command + "'", e);
-      }
-      if (code.isEmpty()) {
-        p.kill();
-        throw new RuntimeFailureException(
-            "'" + command + "' did not finish within " + command.timeout().toSeconds() + "s");
-      }
-      Completed c =
-          capture
-              ? new Completed(code.getAsInt(), text(stdout), text(stderr))
-              : new Completed(code.getAsInt(), "", "");
-      Trace.mark("ran " + command);
-      return c;
+      NativeProcess p =
+          NativeProcess.start(
+              command.argv(),
+              command.environment(),
+              command.directory().orElse(null),
+              stdin,
+              stdout,
+              stderr);
+      Native started = new Native(command, p, capture, in, stdin, stdout, stderr);
+      in = null; // the handle owns the descriptors and the input file now
+      stdin = stdout = stderr = -1;
+      return started;
     } catch (IOException e) {
-      throw new CapvirtIoException("cannot capture the output of '" + command + "'", e);
+      throw new CapvirtIoException("cannot run '" + command.argv().get(0) + "'", e);
     } finally {
       NativeProcess.close(stdin, stdout, stderr == stdout ? -1 : stderr);
       deleteQuietly(in);
+    }
+  }
+
+  /** A command started natively: its process, and the descriptors and file it was given. */
+  private static final class Native implements Running {
+    private final Command command;
+    private final NativeProcess process;
+    private final boolean capture;
+    private final long started = System.nanoTime();
+    private final Path in;
+    private final int stdin;
+    private final int stdout;
+    private final int stderr;
+    private Completed result;
+    private CapvirtException failure;
+
+    Native(
+        Command command,
+        NativeProcess process,
+        boolean capture,
+        Path in,
+        int stdin,
+        int stdout,
+        int stderr) {
+      this.command = command;
+      this.process = process;
+      this.capture = capture;
+      this.in = in;
+      this.stdin = stdin;
+      this.stdout = stdout;
+      this.stderr = stderr;
+    }
+
+    /** {@code e}, kept as what a later wait throws again. */
+    private <T extends CapvirtException> T failed(T e) {
+      failure = e;
+      return e;
+    }
+
+    @Override
+    public Completed await() throws CapvirtIoException, RuntimeFailureException {
+      if (result != null) {
+        return result;
+      } else if (failure instanceof RuntimeFailureException f) {
+        throw f;
+      } else if (failure instanceof CapvirtIoException f) {
+        throw f;
+      }
+      try {
+        OptionalInt code;
+        try {
+          long left = command.timeout().toNanos() - (System.nanoTime() - started);
+          code = process.waitFor(java.time.Duration.ofNanos(Math.max(0, left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          process.kill();
+          throw failed(
+              new RuntimeFailureException("interrupted while waiting for '" + command + "'", e));
+        }
+        if (code.isEmpty()) {
+          process.kill();
+          throw failed(
+              new RuntimeFailureException(
+                  "'"
+                      + command
+                      + "' did not finish within "
+                      + command.timeout().toSeconds()
+                      + "s"));
+        }
+        result =
+            capture
+                ? new Completed(code.getAsInt(), text(stdout), text(stderr))
+                : new Completed(code.getAsInt(), "", "");
+        Trace.mark("ran " + command);
+        return result;
+      } catch (IOException e) {
+        throw failed(new CapvirtIoException("cannot capture the output of '" + command + "'", e));
+      } finally {
+        // once: a handle whose wait failed has killed its process, or cannot wait for it again
+        NativeProcess.close(stdin, stdout, stderr == stdout ? -1 : stderr);
+        deleteQuietly(in);
+      }
     }
   }
 
