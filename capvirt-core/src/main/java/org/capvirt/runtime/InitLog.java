@@ -2,12 +2,17 @@ package org.capvirt.runtime;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,6 +40,8 @@ public record InitLog(Path current, Optional<Path> writer) {
   public static final long SLACK_BYTES = 64L << 10;
 
   private static final Set<PosixFilePermission> PRIVATE = FileModes.PRIVATE_FILE;
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFREG = 0100000;
 
   /** The log at {@code current}, written by rotatelogs when it is on PATH. */
   public static InitLog at(Path current) {
@@ -71,6 +78,45 @@ public record InitLog(Path current, Optional<Path> writer) {
       Files.deleteIfExists(p);
     }
     fresh(current);
+  }
+
+  /**
+   * Before a monitor that appends to the current log has started, while the start may still fail:
+   * the current log is kept when it is a private regular file with one link, owned as its directory
+   * is, so that a start which fails before its init runs keeps the last run's log; anything else
+   * there is made anew. {@link #emptyForMonitor} empties it once the start goes ahead.
+   */
+  public void keepForMonitor() throws IOException {
+    try {
+      Map<String, Object> a =
+          Files.readAttributes(current, "unix:mode,nlink,uid", LinkOption.NOFOLLOW_LINKS);
+      int mode = (Integer) a.get("mode");
+      Object owner = Files.getAttribute(current.toAbsolutePath().getParent(), "unix:uid");
+      if ((mode & S_IFMT) == S_IFREG
+          && (mode & 077) == 0
+          && (Integer) a.get("nlink") == 1
+          && a.get("uid").equals(owner)) {
+        return;
+      }
+    } catch (NoSuchFileException e) {
+      // made below
+    }
+    fresh(current);
+  }
+
+  /**
+   * The start goes ahead and its monitor holds the current log open for appending: the log emptied
+   * in place (the monitor's writes then begin at its start) and the writer's files of a run without
+   * a monitor removed.
+   */
+  public void emptyForMonitor() throws IOException {
+    for (Path p : files()) {
+      Files.deleteIfExists(p);
+    }
+    try (FileChannel ch =
+        FileChannel.open(current, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+      ch.truncate(0);
+    }
   }
 
   /** {@code p} made anew, empty and 0600 (a link planted at its name removed first). */
