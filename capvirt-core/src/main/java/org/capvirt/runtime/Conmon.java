@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.capvirt.CapvirtException;
 import org.capvirt.CapvirtIoException;
 import org.capvirt.RuntimeFailureException;
@@ -177,6 +178,17 @@ public final class Conmon {
       InitIo io,
       Meanwhile meanwhile)
       throws CapvirtException {
+    return launch(runtime, runtimeRoot, runtimeLog, id, bundle, io).awaitCreate(meanwhile);
+  }
+
+  /**
+   * Starts conmon for {@code id}, which runs {@code runtime create}, and returns at once: the
+   * caller waits for the create with {@link Launched#awaitCreate}, always (a bundle whose {@code
+   * config.json} is a {@link ConfigFifo} is fed or released first).
+   */
+  public Launched launch(
+      RuntimeBinary runtime, Path runtimeRoot, Path runtimeLog, String id, Path bundle, InitIo io)
+      throws CapvirtException {
     MonitorFiles m = io.monitor();
     try {
       // only root reads or writes how the init ended (and capvirt's stop intent)
@@ -205,38 +217,170 @@ public final class Conmon {
                 environment(io),
                 Optional.empty())
             .in(m.dir());
-    Completed r = runner.run(c);
-    if (!r.ok()) {
-      throw RuntimeFailureException.command(c.argv(), r.exitCode(), r.stderr().strip());
-    }
+    Running first = runner.start(c);
     Trace.mark("launched conmon");
-    long launched = System.nanoTime();
-    Exception failed = null;
-    try {
-      meanwhile.run();
-    } catch (CapvirtException | RuntimeException e) {
-      failed = e;
+    return new Launched(runtime, runtimeLog, id, bundle, m, c, first, System.nanoTime());
+  }
+
+  /** A conmon started for one create, not yet waited for. */
+  public final class Launched {
+    private final RuntimeBinary runtime;
+    private final Path runtimeLog;
+    private final String id;
+    private final Path bundle;
+    private final MonitorFiles m;
+    private final Command command;
+    private final Running first;
+    private final long launched;
+    private long monitor = -1;
+
+    private Launched(
+        RuntimeBinary runtime,
+        Path runtimeLog,
+        String id,
+        Path bundle,
+        MonitorFiles m,
+        Command command,
+        Running first,
+        long launched) {
+      this.runtime = runtime;
+      this.runtimeLog = runtimeLog;
+      this.id = id;
+      this.bundle = bundle;
+      this.m = m;
+      this.command = command;
+      this.first = first;
+      this.launched = launched;
     }
-    long pid = awaitCreate(runtime, runtimeLog, id, bundle, m, launched, failed);
-    if (failed instanceof CapvirtException e) {
-      throw e;
-    } else if (failed instanceof RuntimeException e) {
-      throw e;
+
+    /**
+     * Waits for conmon's first process (it exits once the monitor has forked) and reads the
+     * monitor's pid; a conmon that failed to start is a runtime failure.
+     */
+    private long monitor() throws CapvirtException {
+      if (monitor < 0) {
+        Completed r = first.await();
+        if (!r.ok()) {
+          throw RuntimeFailureException.command(command.argv(), r.exitCode(), r.stderr().strip());
+        }
+        monitor = readPid(m.monitorPid()).orElse(0L);
+      }
+      return monitor;
     }
-    return pid;
+
+    /**
+     * Hands {@code json} to the runtime through {@code fifo} (its bundle's {@code config.json}),
+     * once it has opened it; when it has not yet, runs {@code whileWaiting} first. A runtime that
+     * has gone meanwhile is then reported by {@link #awaitCreate}. When this throws, the runtime
+     * has at most a part of {@code json}, which it refuses: {@link #abandon} ends it.
+     *
+     * @return whether {@code whileWaiting} ran
+     */
+    public boolean feed(ConfigFifo fifo, byte[] json, Meanwhile whileWaiting)
+        throws CapvirtException {
+      long fd = fifo.tryOpen();
+      BooleanSupplier mayCome;
+      try {
+        if (fd < 0) {
+          whileWaiting.run();
+        }
+        // after whileWaiting: conmon's first process has exited by then
+        mayCome = readerMayCome();
+      } catch (CapvirtException | RuntimeException e) {
+        if (fd >= 0) {
+          Syscall.call(Syscall.SYS_CLOSE, fd); // the runtime reads nothing, and refuses that
+        }
+        throw e;
+      }
+      fifo.feed(fd, json, mayCome, CREATE); // closes fd, whatever happens
+      Trace.mark("fed the runtime its configuration");
+      return fd < 0;
+    }
+
+    /**
+     * Lets the runtime read an empty configuration through {@code fifo} (its create then fails at
+     * once) and waits for conmon to end: for a start that failed before the runtime was fed.
+     * Nothing was created; a failure here is the runtime's or conmon's, and only what went wrong
+     * beyond that is thrown.
+     */
+    public void abandon(ConfigFifo fifo) throws CapvirtException {
+      try {
+        try {
+          fifo.release(readerMayCome(), CREATE);
+        } catch (RuntimeFailureException e) {
+          if (monitor > 0) {
+            // a runtime that never opened its configuration: conmon's end takes it (its
+            // parent-death signal), and the wait below sees conmon gone
+            ProcessHandle.of(monitor).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        }
+        awaitCreate(Meanwhile.NOTHING);
+      } catch (RuntimeFailureException expected) {
+        return; // conmon did not start, or the runtime refused the empty configuration or was gone
+      }
+      throw new RuntimeFailureException(
+          "the runtime created '" + id + "' from an empty configuration");
+    }
+
+    /**
+     * Whether a runtime may still open the configuration: conmon is running (it runs the runtime
+     * and waits for it), and after {@link #QUIET} still has the runtime as its child.
+     */
+    private BooleanSupplier readerMayCome() throws CapvirtException {
+      long pid = monitor();
+      Path stat = Path.of("/proc", Long.toString(pid));
+      return () ->
+          pid > 0
+              && Files.exists(stat)
+              && (System.nanoTime() - launched < QUIET.toNanos()
+                  || runtimeRunning(pid, runtime.path()));
+    }
+
+    /**
+     * Runs {@code meanwhile}, then waits until the runtime has created the container (its init
+     * blocked until {@code runtime start}) and returns the init's host pid. When {@code meanwhile}
+     * fails, the create is still waited for, so that the caller's undo finds and removes the
+     * container, and then its failure is thrown.
+     */
+    public long awaitCreate(Meanwhile meanwhile) throws CapvirtException {
+      Exception failed = null;
+      try {
+        meanwhile.run();
+      } catch (CapvirtException | RuntimeException e) {
+        failed = e;
+      }
+      long monitorPid;
+      try {
+        monitorPid = monitor();
+      } catch (CapvirtException e) {
+        if (failed != null) {
+          e.addSuppressed(failed);
+        }
+        throw e;
+      }
+      // a failure of the create carries the one of meanwhile as suppressed
+      long pid =
+          Conmon.awaitCreate(runtime, runtimeLog, id, bundle, m, monitorPid, launched, failed);
+      if (failed instanceof CapvirtException e) {
+        throw e;
+      } else if (failed instanceof RuntimeException e) {
+        throw e;
+      }
+      return pid;
+    }
   }
 
   /** Waits for the init's pid; a failure of the create carries {@code failed} as suppressed. */
-  private long awaitCreate(
+  private static long awaitCreate(
       RuntimeBinary runtime,
       Path runtimeLog,
       String id,
       Path bundle,
       MonitorFiles m,
+      long monitor,
       long launched,
       Exception failed)
       throws RuntimeFailureException, CapvirtIoException {
-    long monitor = readPid(m.monitorPid()).orElse(0L);
     long deadline = launched + CREATE.toNanos();
     long nextLook = launched + QUIET.toNanos();
     long pauseMicros = 250;
