@@ -91,6 +91,9 @@ final class Reconciler {
     }
     Optional<RunDir.Recorded> rec = run.readRecord();
     if (rec.isEmpty()) {
+      // a start killed before its record: its runtime may have been waiting for its configuration
+      // under conmon (ConfigFifo), which nothing else would end
+      stopOrphanedMonitor(run.monitor());
       run.removeAll();
       return Optional.empty();
     }
@@ -468,10 +471,19 @@ final class Reconciler {
     if (h.isEmpty()) {
       return;
     }
+    // its children (the runtime) end by their parent-death signal: waited for too, so that nothing
+    // of the start runs on once this returns
+    List<ProcessHandle> children = h.get().children().toList();
     h.get().destroyForcibly();
     if (!awaitExit(pid.get(), MONITOR_WAIT)) {
       throw new RuntimeFailureException(
           "conmon (pid " + pid.get() + ") of an interrupted start survived SIGKILL");
+    }
+    for (ProcessHandle c : children) {
+      if (!awaitExit(c.pid(), MONITOR_WAIT)) {
+        throw new RuntimeFailureException(
+            "the runtime (pid " + c.pid() + ") of an interrupted start survived its conmon");
+      }
     }
   }
 

@@ -28,6 +28,14 @@ final class Leftovers {
     for (long p : processesIn(live.cgroupsPath(name))) {
       out.add("process " + p + " (" + describe(p) + ")");
     }
+    // a monitor or a runtime outside the cgroup: conmon names the bundle, runc its state root (one
+    // waiting for its configuration has not made the cgroup yet)
+    Path dir = live.layout.domainDir(name);
+    for (Path arg : List.of(dir.resolve("bundle"), dir.resolve("runtime"))) {
+      for (long p : processesWithArgument(arg.toString())) {
+        out.add("process " + p + " naming " + arg + " (" + describe(p) + ")");
+      }
+    }
     mountsUnder(live.root).forEach(m -> out.add("mount " + m));
     Path runcDefault = Path.of("/run/runc", name);
     if (Files.exists(runcDefault)) {
