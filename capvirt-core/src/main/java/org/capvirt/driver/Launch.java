@@ -25,6 +25,7 @@ import org.capvirt.model.SourcePath;
 import org.capvirt.net.NetworkPlan;
 import org.capvirt.oci.RuntimeFacts;
 import org.capvirt.plan.Plan;
+import org.capvirt.runtime.ConfigFifo;
 import org.capvirt.runtime.Conmon;
 import org.capvirt.runtime.HostCommandRunner;
 import org.capvirt.runtime.InitIo;
@@ -108,120 +109,195 @@ final class Launch {
             .map(f -> Path.of(((FilesystemDef.DirSource) f.source()).dir()))
             .orElse(Path.of("/"));
     String cgroupsPath = layout.cgroupsPath(def);
-    Plan plan =
-        Plan.of(
-            new ParsedDomain(blocks.def(), parsed.where()),
-            host,
-            nodes.read(blocks.def()),
-            new RuntimeFacts(
-                ids,
-                run.hostRoot().toString(),
-                binary.description(),
-                binary.capabilities(),
-                BindSources.resolve(def, parsed.where(), rootfs),
-                cgroupsPath,
-                terminal,
-                blocks.types()));
-    List<DeviceRule> rules = plan.devices();
-    Trace.mark("planned the start");
-    NetworkPlan net = network.plan(parsed);
-    if (!net.problems().isEmpty()) {
-      throw new InvalidDefinitionException(net.problems());
+    refuseBusyCgroup(name, cgroupsPath);
+    InitLog log = InitLog.at(layout.consoleLog(name));
+    // conmon keeps its own log, truncated at the size rotatelogs would switch files at
+    List<String> exitCommand = new ArrayList<>(callback);
+    if (!callback.isEmpty()) {
+      exitCommand.add(name);
     }
-    List<String> warnings = new ArrayList<>(plan.warnings());
+    InitIo io = new InitIo(log.current(), terminal, run.monitor(), InitLog.MAX_BYTES, exitCommand);
+    // runc under conmon starts before the start is planned: it waits for its configuration in a
+    // FIFO while this thread plans and writes the bundle (see ConfigFifo)
+    boolean early = monitor.isPresent() && ConfigFifo.applies(binary);
     Runtime runtime = null;
     boolean created = false;
-    refuseBusyCgroup(name, cgroupsPath);
-    // the kernel's verifier checks the device program while the bundle is written and the runtime
-    // creates the container; closed (attached or not) when the start ends either way
-    try (HostCgroups.PendingProgram program = cgroups.loadDeviceProgram(rules)) {
-      // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the bundle.
-      // the empty directory the host's / is bound on, where the spec's root is that (one inode
-      // less per start otherwise: ~0.5 ms on this project's VM)
-      boolean bindsHostRoot = plan.spec().root().path().equals(run.hostRoot().toString());
-      StateDirs.below(
-          layout.runtime(), bindsHostRoot ? run.hostRoot() : run.bundle(), StateDirs.PASSABLE);
-      StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
-      if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
-        throw new RuntimeFailureException(
-            "root filesystem source " + rootfs + " is not a directory on this host");
+    Conmon.Launched launched = null;
+    ConfigFifo fifo = null;
+    boolean fed = false;
+    boolean awaited = false;
+    // early, the migration lock is primed from conmon's start, as it is for a runtime started later
+    HostCgroups.Priming priming = HostCgroups.Priming.NONE;
+    try {
+      if (early) {
+        StateDirs.below(layout.runtime(), run.bundle(), StateDirs.PASSABLE);
+        StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
+        fifo = ConfigFifo.make(run.bundle().resolve("config.json"));
+        log.keepForMonitor();
+        runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
+        created = true;
+        launched =
+            monitor
+                .get()
+                .launch(binary, run.runtimeRoot(), run.runtimeLog(), name, run.bundle(), io);
+        priming = cgroups.primeMigrations();
       }
-      initdir(def, parsed, rootfs);
-      AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), plan.configJson());
-      Conmon.Meanwhile live =
-          () -> {
-            try {
-              AtomicFiles.writeVolatile(run.liveXml(), xml.get());
-            } catch (IOException e) {
-              throw new CapvirtIoException("cannot write the live definition of " + name, e);
-            }
-            Trace.mark("wrote the live XML");
-          };
-      InitLog log = InitLog.at(layout.consoleLog(name));
-      if (monitor.isPresent()) {
-        log.resetForMonitor();
-      } else {
-        log.reset();
+      Plan plan =
+          Plan.of(
+              new ParsedDomain(blocks.def(), parsed.where()),
+              host,
+              nodes.read(blocks.def()),
+              new RuntimeFacts(
+                  ids,
+                  run.hostRoot().toString(),
+                  binary.description(),
+                  binary.capabilities(),
+                  BindSources.resolve(def, parsed.where(), rootfs),
+                  cgroupsPath,
+                  terminal,
+                  blocks.types()));
+      List<DeviceRule> rules = plan.devices();
+      Trace.mark("planned the start");
+      NetworkPlan net = network.plan(parsed);
+      if (!net.problems().isEmpty()) {
+        throw new InvalidDefinitionException(net.problems());
       }
-      Files.deleteIfExists(layout.lastExit(name));
-      if (monitor.isEmpty() && log.writer().isEmpty()) {
-        warnings.add(
-            "rotatelogs (apache2-utils) is not installed: the init log "
-                + log.current()
-                + " has no size limit");
-      }
-      // conmon keeps its own log, truncated at the size rotatelogs would switch files at
-      List<String> exitCommand = new ArrayList<>(callback);
-      if (!callback.isEmpty()) {
-        exitCommand.add(name);
-      }
-      InitIo io =
-          new InitIo(log.current(), terminal, run.monitor(), InitLog.MAX_BYTES, exitCommand);
-      run.writeRecord(binary, cgroupsPath);
-      run.writeLoops(blocks.loops());
-      Trace.mark("wrote the bundle and record");
-      runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
-      created = true;
-      long pid;
-      // the cgroup migration lock kept ready while the runtime moves the init into its cgroups
-      try (HostCgroups.Priming _ = cgroups.primeMigrations()) {
-        pid = create(monitor, runtime, binary, run, name, io, log, live);
-      }
-      network.attach(run, def.uuid().orElse(name), pid, net);
-      // The cgroup2 program is attached and read back on a second thread while this one tightens
-      // the v1 device list (two hierarchies; the runtime is done with the cores): both end before
-      // the init runs, and the second before anything is undone or the program closed.
-      FutureTask<List<String>> v2 =
-          new FutureTask<>(
-              () -> cgroups.installDeviceProgram(pid, cgroupsPath, rules, host, program));
-      Thread.ofPlatform().name("capvirt-device-program").daemon().start(v2);
-      List<String> v1;
-      try {
-        v1 = cgroups.tightenDevices(pid, rules, host);
-        Trace.mark("tightened the device cgroup");
-      } catch (CapvirtException | RuntimeException e) {
-        try {
-          await(v2);
-        } catch (CapvirtException | RuntimeException x) {
-          e.addSuppressed(x);
+      List<String> warnings = new ArrayList<>(plan.warnings());
+      // the kernel's verifier checks the device program while the bundle is written and the
+      // runtime creates the container; closed (attached or not) when the start ends either way
+      try (HostCgroups.PendingProgram program = cgroups.loadDeviceProgram(rules)) {
+        // A user-namespaced init (idmap) runs as an unprivileged host uid that must reach the
+        // bundle. The empty directory the host's / is bound on, where the spec's root is that (one
+        // inode less per start otherwise: ~0.5 ms on this project's VM).
+        boolean bindsHostRoot = plan.spec().root().path().equals(run.hostRoot().toString());
+        if (early) {
+          if (bindsHostRoot) {
+            StateDirs.below(run.bundle(), run.hostRoot(), StateDirs.PASSABLE);
+          }
+        } else {
+          StateDirs.below(
+              layout.runtime(), bindsHostRoot ? run.hostRoot() : run.bundle(), StateDirs.PASSABLE);
+          StateDirs.below(run.dir(), run.runtimeRoot(), StateDirs.PRIVATE);
         }
-        throw e;
+        if (def.devices().rootFilesystem().isPresent() && !Files.isDirectory(rootfs)) {
+          throw new RuntimeFailureException(
+              "root filesystem source " + rootfs + " is not a directory on this host");
+        }
+        initdir(def, parsed, rootfs);
+        byte[] config = plan.configJson();
+        if (!early) {
+          AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config);
+        }
+        Conmon.Meanwhile live =
+            () -> {
+              try {
+                AtomicFiles.writeVolatile(run.liveXml(), xml.get());
+              } catch (IOException e) {
+                throw new CapvirtIoException("cannot write the live definition of " + name, e);
+              }
+              Trace.mark("wrote the live XML");
+            };
+        if (early) {
+          log.emptyForMonitor();
+        } else if (monitor.isPresent()) {
+          log.resetForMonitor();
+        } else {
+          log.reset();
+        }
+        Files.deleteIfExists(layout.lastExit(name));
+        if (monitor.isEmpty() && log.writer().isEmpty()) {
+          warnings.add(
+              "rotatelogs (apache2-utils) is not installed: the init log "
+                  + log.current()
+                  + " has no size limit");
+        }
+        run.writeRecord(binary, cgroupsPath);
+        run.writeLoops(blocks.loops());
+        Trace.mark("wrote the bundle and record");
+        if (!early) {
+          runtime = runtimes.open(binary, run.runtimeRoot(), run.runtimeLog());
+          created = true;
+        }
+        long pid;
+        if (early) {
+          // the live XML while the runtime is not yet there to read, else while it creates
+          boolean written = launched.feed(fifo, config, live);
+          fed = true; // the runtime has all of it and may create the container
+          // whatever reads the bundle from now on finds a file of the same bytes
+          AtomicFiles.writeVolatile(fifo.path(), config);
+          try {
+            pid = launched.awaitCreate(written ? Conmon.Meanwhile.NOTHING : live);
+          } finally {
+            awaited = true;
+            priming.close();
+          }
+        } else {
+          // the cgroup migration lock kept ready while the runtime moves the init into its cgroups
+          try (HostCgroups.Priming _ = cgroups.primeMigrations()) {
+            pid = create(monitor, runtime, binary, run, name, io, log, live);
+          }
+        }
+        network.attach(run, def.uuid().orElse(name), pid, net);
+        // The cgroup2 program is attached and read back on a second thread while this one tightens
+        // the v1 device list (two hierarchies; the runtime is done with the cores): both end before
+        // the init runs, and the second before anything is undone or the program closed.
+        FutureTask<List<String>> v2 =
+            new FutureTask<>(
+                () -> cgroups.installDeviceProgram(pid, cgroupsPath, rules, host, program));
+        Thread.ofPlatform().name("capvirt-device-program").daemon().start(v2);
+        List<String> v1;
+        try {
+          v1 = cgroups.tightenDevices(pid, rules, host);
+          Trace.mark("tightened the device cgroup");
+        } catch (CapvirtException | RuntimeException e) {
+          try {
+            await(v2);
+          } catch (CapvirtException | RuntimeException x) {
+            e.addSuppressed(x);
+          }
+          throw e;
+        }
+        warnings.addAll(v1);
+        warnings.addAll(await(v2));
+        Trace.mark("installed and read back the device program");
+        runtime.start(name, pid);
+        if (monitor.isPresent()) {
+          AtomicFiles.writeVolatile(run.monitor().started(), new byte[0]);
+        }
+        return warnings;
       }
-      warnings.addAll(v1);
-      warnings.addAll(await(v2));
-      Trace.mark("installed and read back the device program");
-      runtime.start(name, pid);
-      if (monitor.isPresent()) {
-        AtomicFiles.writeVolatile(run.monitor().started(), new byte[0]);
-      }
-      return warnings;
     } catch (CapvirtException | RuntimeException e) {
+      settle(launched, fifo, fed, awaited, e);
+      priming.close();
       undo(run, runtime, created, name, cgroupsPath, e);
       throw e;
     } catch (IOException e) {
-      CapvirtIoException io = new CapvirtIoException("cannot write the bundle of " + name, e);
-      undo(run, runtime, created, name, cgroupsPath, io);
-      throw io;
+      CapvirtIoException io2 = new CapvirtIoException("cannot write the bundle of " + name, e);
+      settle(launched, fifo, fed, awaited, io2);
+      priming.close();
+      undo(run, runtime, created, name, cgroupsPath, io2);
+      throw io2;
+    }
+  }
+
+  /**
+   * Before a failed start is undone, an early runtime ({@link ConfigFifo}) ends: one not fed (or
+   * fed a part) reads to the end and creates nothing; one fed and not yet waited for finishes its
+   * create, which the undo then removes. What goes wrong here is added to {@code e}.
+   */
+  private static void settle(
+      Conmon.Launched launched, ConfigFifo fifo, boolean fed, boolean awaited, Exception e) {
+    if (launched == null || awaited) {
+      return;
+    }
+    try {
+      if (fed) {
+        launched.awaitCreate(Conmon.Meanwhile.NOTHING);
+      } else {
+        launched.abandon(fifo);
+      }
+    } catch (CapvirtException | RuntimeException x) {
+      e.addSuppressed(x);
     }
   }
 

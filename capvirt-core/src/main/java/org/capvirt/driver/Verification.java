@@ -63,6 +63,11 @@ final class Verification {
   private static JsonNode bundleProcess(RunDir run) throws CapvirtIoException {
     Path config = run.bundle().resolve("config.json");
     try {
+      // a start killed while its runtime waited for the configuration left a FIFO there
+      if (!Files.isRegularFile(config, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new CapvirtIoException(
+            "cannot read " + config, new IOException("not a regular file"));
+      }
       return new ObjectMapper().readTree(Files.readAllBytes(config)).path("process");
     } catch (IOException e) {
       throw new CapvirtIoException("cannot read " + config, e);

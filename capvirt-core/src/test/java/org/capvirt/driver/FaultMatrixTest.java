@@ -150,12 +150,20 @@ class FaultMatrixTest {
                       () -> {
                         try {
                           if (monitor) {
+                            // runc under conmon may still be starting (it waits for its
+                            // configuration meanwhile): conmon's pid file comes within ms
+                            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                            while (!Files.exists(conmonPid) && System.nanoTime() < until) {
+                              Thread.sleep(1); // a file another process writes
+                            }
                             conmon[0] = Long.parseLong(Files.readString(conmonPid).strip());
                           }
                           // a directory that is not empty: the rename onto it fails
                           Files.createDirectories(liveXml.resolve("in-the-way"));
                         } catch (IOException x) {
                           throw new java.io.UncheckedIOException(x);
+                        } catch (InterruptedException x) {
+                          throw new IllegalStateException(x);
                         }
                         return sleeper(name);
                       }));
