@@ -64,13 +64,15 @@ public final class HostCommandRunner implements CommandRunner {
 
   @Override
   public Completed run(Command command) throws CapvirtIoException, RuntimeFailureException {
+    return startsNatively(command) ? runNative(command) : runJdk(command);
+  }
+
+  /** Whether {@code command} starts through {@link NativeProcess}: captured or appended output. */
+  private boolean startsNatively(Command command) {
     Command.Output o = command.output();
-    if (spawnNatively
+    return spawnNatively
         && (o instanceof Command.Capture || o instanceof Command.AppendTo)
-        && NativeProcess.available()) {
-      return runNative(command);
-    }
-    return runJdk(command);
+        && NativeProcess.available();
   }
 
   /**
@@ -79,14 +81,7 @@ public final class HostCommandRunner implements CommandRunner {
    */
   @Override
   public Running start(Command command) throws CapvirtIoException, RuntimeFailureException {
-    Command.Output o = command.output();
-    if (spawnNatively
-        && (o instanceof Command.Capture || o instanceof Command.AppendTo)
-        && NativeProcess.available()) {
-      return startNative(command);
-    }
-    Completed c = runJdk(command);
-    return new Running.Done(c);
+    return startsNatively(command) ? startNative(command) : new Running.Done(runJdk(command));
   }
 
   /**
