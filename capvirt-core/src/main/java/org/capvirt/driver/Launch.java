@@ -39,8 +39,10 @@ import org.capvirt.runtime.Trace;
  * domain names, the runtime, the bind sources), plan the start ({@link Plan}) and the network,
  * write the bundle, create (through conmon, which stays as the container's monitor, when it is
  * installed), attach the interfaces, tighten the device cgroup (v1) and install the device program
- * (v2) while init is still blocked in the runtime, start. Any failure undoes every step before it
- * is reported.
+ * (v2) while init is still blocked in the runtime, start. With runc under conmon, conmon and the
+ * runtime are started before the plan and wait for the configuration in a FIFO ({@link ConfigFifo})
+ * while this thread plans and writes the bundle. Any failure undoes every step before it is
+ * reported (a runtime still waiting reads an empty configuration and creates nothing).
  */
 final class Launch {
   private final StateLayout layout;
