@@ -223,7 +223,7 @@ public final class Conmon {
   }
 
   /** A conmon started for one create, not yet waited for. */
-  public final class Launched {
+  public static final class Launched {
     private final RuntimeBinary runtime;
     private final Path runtimeLog;
     private final String id;
@@ -306,7 +306,8 @@ public final class Conmon {
     public void abandon(ConfigFifo fifo) throws CapvirtException {
       try {
         try {
-          fifo.release(readerMayCome(), CREATE);
+          // the start has failed: a runtime not reading by then is not waited for any longer
+          fifo.release(readerMayCome(), QUIET);
         } catch (RuntimeFailureException e) {
           if (monitor > 0) {
             // a runtime that never opened its configuration: conmon's end takes it (its
@@ -359,8 +360,7 @@ public final class Conmon {
         throw e;
       }
       // a failure of the create carries the one of meanwhile as suppressed
-      long pid =
-          Conmon.awaitCreate(runtime, runtimeLog, id, bundle, m, monitorPid, launched, failed);
+      long pid = awaitPid(monitorPid, failed);
       if (failed instanceof CapvirtException e) {
         throw e;
       } else if (failed instanceof RuntimeException e) {
@@ -368,78 +368,70 @@ public final class Conmon {
       }
       return pid;
     }
-  }
 
-  /** Waits for the init's pid; a failure of the create carries {@code failed} as suppressed. */
-  private static long awaitCreate(
-      RuntimeBinary runtime,
-      Path runtimeLog,
-      String id,
-      Path bundle,
-      MonitorFiles m,
-      long monitor,
-      long launched,
-      Exception failed)
-      throws RuntimeFailureException, CapvirtIoException {
-    long deadline = launched + CREATE.toNanos();
-    long nextLook = launched + QUIET.toNanos();
-    long pauseMicros = 250;
-    // the paths each look stats, made once: the loop runs some 30 times while the runtime works
-    Path initPid = m.initPid();
-    Path monitorProc = Path.of("/proc", Long.toString(monitor));
-    while (true) {
-      // exists first: a read of the missing file throws, some 30 times per start
-      Optional<Long> pid = Files.exists(initPid) ? readPid(initPid) : Optional.empty();
-      if (pid.isPresent()) {
-        Trace.mark("the runtime created the container under conmon");
-        restrict(m, bundle);
-        return pid.get();
-      }
-      boolean monitorGone = monitor <= 0 || !Files.exists(monitorProc);
-      long now = System.nanoTime();
-      boolean runtimeGone = false;
-      if (!monitorGone && now > nextLook) {
-        // only a create that takes long pays for this look (normally 20-40 ms pass in all)
-        runtimeGone = !runtimeRunning(monitor, runtime.path());
-        nextLook = now + 100_000_000L;
-      }
-      if (monitorGone || runtimeGone || now > deadline) {
-        // Once more: the runtime may have written the pid just before the monitor gave up.
-        Optional<Long> late = readPid(initPid);
-        if (late.isPresent() && !monitorGone) {
+    /** Waits for the init's pid; a failure of the create carries {@code failed} as suppressed. */
+    private long awaitPid(long monitor, Exception failed)
+        throws RuntimeFailureException, CapvirtIoException {
+      long deadline = launched + CREATE.toNanos();
+      long nextLook = launched + QUIET.toNanos();
+      long pauseMicros = 250;
+      // the paths each look stats, made once: the loop runs some 30 times while the runtime works
+      Path initPid = m.initPid();
+      Path monitorProc = Path.of("/proc", Long.toString(monitor));
+      while (true) {
+        // exists first: a read of the missing file throws, some 30 times per start
+        Optional<Long> pid = Files.exists(initPid) ? readPid(initPid) : Optional.empty();
+        if (pid.isPresent()) {
+          Trace.mark("the runtime created the container under conmon");
           restrict(m, bundle);
-          return late.get();
+          return pid.get();
         }
-        if (!monitorGone) {
-          ProcessHandle.of(monitor).ifPresent(ProcessHandle::destroyForcibly);
+        boolean monitorGone = monitor <= 0 || !Files.exists(monitorProc);
+        long now = System.nanoTime();
+        boolean runtimeGone = false;
+        if (!monitorGone && now > nextLook) {
+          // only a create that takes long pays for this look (normally 20-40 ms pass in all)
+          runtimeGone = !runtimeRunning(monitor, runtime.path());
+          nextLook = now + 100_000_000L;
         }
-        RuntimeFailureException e =
-            new RuntimeFailureException(
-                "the runtime "
-                    + runtime.path()
-                    + " did not create the container '"
-                    + id
-                    + "' under conmon ("
-                    + (monitorGone
-                        ? "conmon exited"
-                        : runtimeGone
-                            ? "the runtime exited without creating it; conmon killed"
-                            : "nothing after " + CREATE.toSeconds() + "s; conmon killed")
-                    + ")"
-                    + tail(runtimeLog));
-        if (failed != null) {
-          e.addSuppressed(failed);
+        if (monitorGone || runtimeGone || now > deadline) {
+          // Once more: the runtime may have written the pid just before the monitor gave up.
+          Optional<Long> late = readPid(initPid);
+          if (late.isPresent() && !monitorGone) {
+            restrict(m, bundle);
+            return late.get();
+          }
+          if (!monitorGone) {
+            ProcessHandle.of(monitor).ifPresent(ProcessHandle::destroyForcibly);
+          }
+          RuntimeFailureException e =
+              new RuntimeFailureException(
+                  "the runtime "
+                      + runtime.path()
+                      + " did not create the container '"
+                      + id
+                      + "' under conmon ("
+                      + (monitorGone
+                          ? "conmon exited"
+                          : runtimeGone
+                              ? "the runtime exited without creating it; conmon killed"
+                              : "nothing after " + CREATE.toSeconds() + "s; conmon killed")
+                      + ")"
+                      + tail(runtimeLog));
+          if (failed != null) {
+            e.addSuppressed(failed);
+          }
+          throw e;
         }
-        throw e;
+        try {
+          Thread.sleep(pauseMicros / 1000, (int) (pauseMicros % 1000) * 1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RuntimeFailureException("interrupted while waiting for conmon of " + id, e);
+        }
+        // at most 1 ms between looks: the runtime takes some 30 ms, and each look is one stat
+        pauseMicros = Math.min(pauseMicros * 2, 1_000);
       }
-      try {
-        Thread.sleep(pauseMicros / 1000, (int) (pauseMicros % 1000) * 1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RuntimeFailureException("interrupted while waiting for conmon of " + id, e);
-      }
-      // at most 1 ms between looks: the runtime takes some 30 ms, and each look is one stat
-      pauseMicros = Math.min(pauseMicros * 2, 1_000);
     }
   }
 
