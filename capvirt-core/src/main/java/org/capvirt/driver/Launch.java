@@ -128,7 +128,8 @@ final class Launch {
     ConfigFifo fifo = null;
     boolean fed = false;
     boolean awaited = false;
-    // Early, the migration lock is primed from before conmon's start, as it is for a runtime started
+    // Early, the migration lock is primed from before conmon's start, as it is for a runtime
+    // started
     // later: the primer thread's start then waits for a core before conmon's spawn takes one (after
     // it, Thread.start waited 2-6 ms for the new thread's first run in most creates).
     HostCgroups.Priming priming = HostCgroups.Priming.NONE;
@@ -183,12 +184,12 @@ final class Launch {
         initdir(def, parsed, rootfs);
         byte[] config = plan.configJson();
         if (!early) {
-          AtomicFiles.writeVolatile(run.bundle().resolve("config.json"), config);
+          AtomicFiles.writeStarting(run.bundle().resolve("config.json"), config);
         }
         Conmon.Meanwhile live =
             () -> {
               try {
-                AtomicFiles.writeVolatile(run.liveXml(), xml.get());
+                AtomicFiles.writeStarting(run.liveXml(), xml.get());
               } catch (IOException e) {
                 throw new CapvirtIoException("cannot write the live definition of " + name, e);
               }
@@ -221,7 +222,7 @@ final class Launch {
           boolean written = launched.feed(fifo, config, live);
           fed = true; // the runtime has all of it and may create the container
           // whatever reads the bundle from now on finds a file of the same bytes
-          AtomicFiles.writeVolatile(fifo.path(), config);
+          AtomicFiles.writeStarting(fifo.path(), config);
           try {
             pid = launched.awaitCreate(written ? Conmon.Meanwhile.NOTHING : live);
           } finally {
@@ -259,7 +260,7 @@ final class Launch {
         Trace.mark("installed and read back the device program");
         runtime.start(name, pid);
         if (monitor.isPresent()) {
-          AtomicFiles.writeVolatile(run.monitor().started(), new byte[0]);
+          AtomicFiles.writeStarting(run.monitor().started(), new byte[0]);
         }
         return warnings;
       }

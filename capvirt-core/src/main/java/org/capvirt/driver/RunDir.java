@@ -82,9 +82,10 @@ record RunDir(Path dir) {
     return dir.resolve("loops.json");
   }
 
+  /** During a start only (see {@link AtomicFiles#writeStarting}). */
   void writeLoops(Map<String, String> loops) throws IOException {
     if (!loops.isEmpty()) {
-      AtomicFiles.writeVolatile(loops(), StateRecord.write(new LinkedHashMap<>(loops)));
+      AtomicFiles.writeStarting(loops(), StateRecord.write(new LinkedHashMap<>(loops)));
     }
   }
 
@@ -101,13 +102,14 @@ record RunDir(Path dir) {
     return Files.isDirectory(dir);
   }
 
+  /** During a start only (see {@link AtomicFiles#writeStarting}). */
   void writeRecord(RuntimeBinary b, String cgroupsPath) throws IOException {
     Map<String, String> n = new LinkedHashMap<>();
     n.put("path", b.path().toString());
     n.put("kind", b.name());
     n.put("version", b.version());
     n.put("cgroupsPath", cgroupsPath);
-    AtomicFiles.writeVolatile(record(), StateRecord.write(n));
+    AtomicFiles.writeStarting(record(), StateRecord.write(n));
   }
 
   /** The runtime and cgroup recorded at start, or empty if start never got that far. */

@@ -93,6 +93,39 @@ class StateFilesTest {
     assertThat(AtomicFiles.delete(f)).isFalse();
   }
 
+  @Test
+  void aKilledWritersTemporaryIsSweptExceptInAStartsOwnRunDirectory() throws Exception {
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    Path f = sub.resolve("record");
+    Path stale = sub.resolve(".record" + AtomicFiles.TEMP_INFIX + "1-1");
+    Files.writeString(stale, "half");
+    AtomicFiles.writeStarting(f, "one".getBytes());
+    assertThat(Files.readString(f)).isEqualTo("one");
+    try (var s = Files.list(sub)) {
+      assertThat(s.toList())
+          .as("left for the run directory's removal")
+          .containsExactlyInAnyOrder(f, stale);
+    }
+    AtomicFiles.writeVolatile(f, "two".getBytes());
+    assertThat(Files.readString(f)).isEqualTo("two");
+    try (var s = Files.list(sub)) {
+      assertThat(s.toList()).containsExactly(f);
+    }
+  }
+
+  @Test
+  void aWriteThatCannotReplaceItsTargetLeavesNoTemporary() throws Exception {
+    Path sub = Files.createDirectory(dir.resolve("sub"));
+    // a non-empty directory where the file goes: the rename fails
+    Path target = Files.createDirectory(sub.resolve("record"));
+    Files.writeString(target.resolve("inside"), "x");
+    assertThatThrownBy(() -> AtomicFiles.writeStarting(target, "one".getBytes()))
+        .isInstanceOf(java.io.IOException.class);
+    try (var s = Files.list(sub)) {
+      assertThat(s.toList()).containsExactly(target);
+    }
+  }
+
   @SuppressWarnings("try") // the resource is held for the scope, never read
   @Test
   void lockIsExclusiveAcrossThreads() throws Exception {
