@@ -13,8 +13,27 @@ import java.nio.file.Files;
 final class RuncInternals {
   private RuncInternals() {}
 
-  /** Whether {@code binary} is runc 1.x itself. */
+  /** The last description asked about, and its answer. */
+  private record Answer(RuntimeBinary binary, boolean known) {}
+
+  private static volatile Answer last;
+
+  /**
+   * Whether {@code binary} is runc 1.x itself. A start asks twice of the same description (to feed
+   * the runtime and to release the init): the second time, that description's answer is reused, as
+   * fresh as the description itself.
+   */
   static boolean known(RuntimeBinary binary) {
+    Answer a = last;
+    if (a != null && a.binary() == binary) {
+      return a.known();
+    }
+    boolean known = examine(binary);
+    last = new Answer(binary, known);
+    return known;
+  }
+
+  private static boolean examine(RuntimeBinary binary) {
     if (binary.kind() != RuntimeKind.RUNC
         || !binary.version().startsWith("1.")
         || !Syscall.available()) {
