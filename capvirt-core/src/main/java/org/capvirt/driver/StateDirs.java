@@ -155,6 +155,10 @@ final class StateDirs {
     if (a == null) {
       try {
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
+        // made here, in a trusted parent no one else may write to: this user's directory, with
+        // the mode less the umask; exactly the mode now, with no look at what was just made
+        Files.setPosixFilePermissions(dir, mode);
+        return;
       } catch (FileAlreadyExistsException e) {
         // checked below like any other
       }

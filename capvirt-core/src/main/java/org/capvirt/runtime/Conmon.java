@@ -2,6 +2,7 @@ package org.capvirt.runtime;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -192,17 +193,24 @@ public final class Conmon {
     MonitorFiles m = io.monitor();
     try {
       // only root reads or writes how the init ended (and capvirt's stop intent)
-      Files.createDirectories(m.dir(), PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      boolean fresh = makeDirectory(m.dir());
       Files.setPosixFilePermissions(m.dir(), PRIVATE_DIR);
       Files.createDirectories(m.exits(), PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
-      Files.deleteIfExists(m.exited(id));
-      Files.deleteIfExists(m.initPid());
-      Files.deleteIfExists(m.monitorPid());
-      Files.deleteIfExists(m.exit());
-      Files.deleteIfExists(m.oom());
+      if (!fresh) {
+        // an earlier run's directory (a start normally makes it anew): what conmon wrote goes
+        Files.deleteIfExists(m.exited(id));
+        Files.deleteIfExists(m.initPid());
+        Files.deleteIfExists(m.monitorPid());
+        Files.deleteIfExists(m.exit());
+        Files.deleteIfExists(m.oom());
+      }
       // the runtime appends to its log, keeping the mode: private whatever the umask
-      Files.deleteIfExists(runtimeLog);
-      Files.createFile(runtimeLog, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+      try {
+        Files.createFile(runtimeLog, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+      } catch (FileAlreadyExistsException e) {
+        Files.delete(runtimeLog);
+        Files.createFile(runtimeLog, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+      }
       Files.setPosixFilePermissions(runtimeLog, PRIVATE_FILE);
     } catch (IOException e) {
       throw new CapvirtIoException("cannot prepare the monitor directory " + m.dir(), e);
@@ -220,6 +228,24 @@ public final class Conmon {
     Running first = runner.start(c);
     Trace.mark("launched conmon");
     return new Launched(runtime, runtimeLog, id, bundle, m, c, first, System.nanoTime());
+  }
+
+  /**
+   * Makes {@code dir} (and its parents) as {@code createDirectories} does; true when it was not
+   * there, so that nothing of an earlier run is in it (no look for each file a monitor writes, each
+   * an exception inside the JDK when missing).
+   */
+  private static boolean makeDirectory(Path dir) throws IOException {
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      return false;
+    } catch (NoSuchFileException e) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      return true;
+    }
   }
 
   /** A conmon started for one create, not yet waited for. */
