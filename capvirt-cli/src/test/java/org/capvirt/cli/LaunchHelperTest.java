@@ -174,40 +174,23 @@ class LaunchHelperTest {
     assertThat(micros / 1000).isBetween(before - 1000, System.currentTimeMillis() + 1000);
   }
 
+  /** The helper with the stamp and script, and then {@code rest} as its arguments. */
+  private Result helper(String... rest) throws Exception {
+    List<String> argv =
+        new ArrayList<>(List.of(HELPER.toString(), stamp.toString(), script.toString()));
+    argv.addAll(List.of(rest));
+    return run(Map.of(), argv);
+  }
+
   @Test
   void badUsageAndAMissingCommandFail() throws Exception {
-    Result noCommand =
-        run(
-            Map.of(),
-            List.of(
-                HELPER.toString(),
-                stamp.toString(),
-                script.toString(),
-                "0",
-                "1",
-                script.toString()));
+    Result noCommand = helper("0", "1", script.toString());
     assertThat(noCommand.exit()).isEqualTo(64);
     assertThat(noCommand.err()).contains("usage: capvirt-launch");
-    Result badCount =
-        run(
-            Map.of(),
-            List.of(HELPER.toString(), stamp.toString(), script.toString(), "x", "0", "/bin/true"));
-    assertThat(badCount.exit()).isEqualTo(64);
-    Result tooManyArgs =
-        run(
-            Map.of(),
-            List.of(HELPER.toString(), stamp.toString(), script.toString(), "2", "0", "/bin/true"));
-    assertThat(tooManyArgs.exit()).isEqualTo(64);
-    Result missing =
-        run(
-            Map.of(),
-            List.of(
-                HELPER.toString(),
-                stamp.toString(),
-                script.toString(),
-                "0",
-                "0",
-                dir.resolve("no-java").toString()));
+    assertThat(helper("x", "0", "/bin/true").exit()).isEqualTo(64);
+    // more of the script's own arguments than the command has words
+    assertThat(helper("2", "0", "/bin/true").exit()).isEqualTo(64);
+    Result missing = helper("0", "0", dir.resolve("no-java").toString());
     assertThat(missing.exit()).isEqualTo(127);
     assertThat(missing.err()).contains("no-java").contains("No such file");
   }
