@@ -33,6 +33,18 @@ capvirt_jlink() {
     --no-man-pages "$@" --output "$out"
 }
 
+# capvirt_aot_opts JAVA: prints the options a run of JAVA from its AOT cache gets (the launchers of
+# ./capvirt and of the Debian package), those of them JAVA takes. -XX:-AOTReplayTraining (HotSpot
+# 25, a diagnostic option): the training's method profiles are not replayed. With C1 only they
+# steer no compilation, and their replay thread was woken at each class initialisation (~400 times
+# in a create; the main thread's context switches 578 -> 148 without it; create 4-8 ms sooner in
+# paired runs of 30-60).
+capvirt_aot_opts() {
+  local replay="-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
+  # shellcheck disable=SC2086 # two options, split on purpose
+  if "$1" $replay -version >/dev/null 2>&1; then echo "$replay"; fi
+}
+
 # capvirt_ensure_runtime: installs runc (the OCI runtime), conmon (the per-container monitor:
 # console, timestamped log, exit status) and rotatelogs (apache2-utils: the init log's size limit
 # without conmon) from the distribution when they are missing.
